@@ -1,0 +1,28 @@
+import { type IAspect, TerraformResource, Token } from 'cdktf';
+import type { IConstruct } from 'constructs';
+
+/** A resource whose generated class has the `tags` getter/setter pair (azurerm classes and our azapi binding). */
+export interface Taggable extends TerraformResource {
+  tags: Record<string, string> | undefined;
+  readonly tagsInput: Record<string, string> | undefined;
+}
+
+/** True for every Terraform resource that accepts tags. */
+export function isTaggable(node: IConstruct): node is Taggable {
+  return TerraformResource.isTerraformResource(node) && 'tagsInput' in node && 'tags' in node;
+}
+
+/**
+ * Puts the mandatory tags on every taggable resource in scope. A resource's own tags win over the defaults, so a
+ * construct can refine a tag (a tenant's costCenter) without losing the others.
+ */
+export class TagsAspect implements IAspect {
+  constructor(private readonly defaults: Readonly<Record<string, string>>) {}
+
+  visit(node: IConstruct): void {
+    if (!isTaggable(node)) return;
+    const own = node.tagsInput;
+    if (own !== undefined && Token.isUnresolved(own)) return; // a computed tag map cannot be merged at synth time
+    node.tags = { ...this.defaults, ...(own ?? {}) };
+  }
+}

@@ -1,0 +1,30 @@
+import type { EnvironmentInput } from './schema';
+
+/**
+ * dev: one region, no private network, public endpoints (with the reason written down), local state, and teardown
+ * made easy. Still Entra ID only: dev never gets key auth.
+ */
+export const dev = {
+  $schema: './schema.json',
+  name: 'dev',
+  stage: 'dev',
+  description: 'Developer sandbox: cheap, public, torn down often.',
+  workload: 'genai',
+  naming: { prefix: 'cx' },
+  regions: { primary: 'swedencentral' },
+  tags: {
+    owner: 'ai-platform@contoso.com',
+    costCenter: 'CC-4711-DEV',
+    criticality: 'low',
+    dataClassification: 'internal',
+  },
+  azure: { purgeSoftDeletedOnDestroy: true },
+  backend: { type: 'local' },
+  network: {
+    mode: 'none',
+    publicNetworkAccess: {
+      enabled: true,
+      reason: 'Developers call the dev gateway from laptops without VPN; dev holds synthetic data only.',
+    },
+  },
+} satisfies EnvironmentInput;

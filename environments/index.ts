@@ -1,0 +1,144 @@
+/**
+ * Loading environments: the shipped examples, or a JSON/YAML file that follows the same schema. Every problem of
+ * every source is reported in one run.
+ */
+import { readFileSync } from 'node:fs';
+import { extname } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import { dev } from './dev';
+import { ConfigError, problemsFromIssues } from './errors';
+import { prod } from './prod';
+import { type Environment, type EnvironmentInput, EnvironmentSchema } from './schema';
+import { staging } from './staging';
+
+export { ConfigError } from './errors';
+export type { Environment, EnvironmentInput } from './schema';
+
+/** The shipped example configuration, in promotion order. */
+export const EXAMPLE_ENVIRONMENTS: Readonly<Record<string, EnvironmentInput>> = { dev, staging, prod };
+
+/** Parses one environment; throws a {@link ConfigError} listing every problem. */
+export function parseEnvironment(input: unknown, source: string): Environment {
+  const result = EnvironmentSchema.safeParse(input, { reportInput: true });
+  if (result.success) return result.data;
+  throw new ConfigError(source, problemsFromIssues(result.error.issues, input, EnvironmentSchema));
+}
+
+/**
+ * Reads a JSON or YAML config file. Syntax errors and duplicate keys (which JSON.parse would silently resolve to the
+ * last one) are config errors with their line and column.
+ */
+export function readConfigFile(file: string): unknown {
+  const extension = extname(file).toLowerCase();
+  if (!['.json', '.yaml', '.yml'].includes(extension)) {
+    throw new ConfigError(file, [
+      {
+        path: '(file)',
+        message: 'expected a .json, .yaml or .yml file',
+        received: JSON.stringify(extension || file),
+      },
+    ]);
+  }
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(file, [
+      { path: '(file)', message: `cannot read the file: ${reason}`, received: 'nothing' },
+    ]);
+  }
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
+  if (document.errors.length > 0) {
+    throw new ConfigError(
+      file,
+      document.errors.map((error) => {
+        const at = lineCounter.linePos(error.pos[0]);
+        const where = at ? `line ${at.line}, column ${at.col}` : '(file)';
+        const message =
+          error.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once' : error.message;
+        return {
+          path: where,
+          message: `${extension === '.json' ? 'invalid JSON' : 'invalid YAML'}: ${message}`,
+          received: 'text',
+        };
+      }),
+    );
+  }
+  return document.toJS();
+}
+
+/** What to load: the examples (all or some by name), or config files. */
+export interface LoadOptions {
+  /** JSON or YAML files, each one environment. @default - the shipped examples */
+  readonly configFiles?: readonly string[];
+  /** Only these environment names. @default - all that were loaded */
+  readonly names?: readonly string[];
+}
+
+/**
+ * Loads and parses environments. Collects the errors of every source and throws them together, so one run shows
+ * everything that needs fixing.
+ */
+export function loadEnvironments(options: LoadOptions = {}): Environment[] {
+  const sources: Array<{ source: string; read: () => unknown }> =
+    options.configFiles && options.configFiles.length > 0
+      ? options.configFiles.map((file) => ({ source: file, read: () => readConfigFile(file) }))
+      : Object.entries(EXAMPLE_ENVIRONMENTS).map(([name, input]) => ({
+          source: `environments/${name}.ts`,
+          read: () => input,
+        }));
+
+  const environments: Environment[] = [];
+  const errors: ConfigError[] = [];
+  const sourceOf = new Map<string, string>();
+  for (const { source, read } of sources) {
+    try {
+      const env = parseEnvironment(read(), source);
+      const previous = sourceOf.get(env.name);
+      if (previous) {
+        errors.push(
+          new ConfigError(source, [
+            {
+              path: 'name',
+              message: `environment name already used by ${previous}; expected a unique name (it is the stack id)`,
+              received: JSON.stringify(env.name),
+            },
+          ]),
+        );
+        continue;
+      }
+      sourceOf.set(env.name, source);
+      environments.push(env);
+    } catch (error) {
+      if (error instanceof ConfigError) errors.push(error);
+      else throw error;
+    }
+  }
+
+  const unknown = (options.names ?? []).filter((name) => !sourceOf.has(name));
+  if (unknown.length > 0 && errors.length === 0) {
+    errors.push(
+      new ConfigError('--env', [
+        {
+          path: '(arguments)',
+          message: `unknown environment; expected one of: ${[...sourceOf.keys()].join(', ')}`,
+          received: unknown.map((name) => JSON.stringify(name)).join(', '),
+        },
+      ]),
+    );
+  }
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) {
+    throw new ConfigError(
+      `${errors.length} configurations`,
+      errors.flatMap((error) =>
+        error.problems.map((problem) => ({ ...problem, path: `${error.source}: ${problem.path}` })),
+      ),
+    );
+  }
+  const wanted = options.names && options.names.length > 0 ? new Set(options.names) : undefined;
+  return wanted ? environments.filter((env) => wanted.has(env.name)) : environments;
+}

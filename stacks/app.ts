@@ -1,0 +1,7 @@
+/**
+ * The cdktf app: `npm run synth` and `cdktf synth|diff|deploy` run this file, compiled to dist/app.js.
+ * See stacks/cli.ts for the options.
+ */
+import { main } from './cli';
+
+process.exitCode = main(process.argv.slice(2));

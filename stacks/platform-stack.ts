@@ -1,0 +1,103 @@
+import { Aspects, AzurermBackend, LocalBackend, TerraformStack } from 'cdktf';
+import { Construct } from 'constructs';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { AzapiProvider } from '../constructs/shared/azapi';
+import { TagsAspect } from '../constructs/shared/tags';
+import type { AzureRegion } from '../constructs/shared/regions';
+import { environmentNames, environmentRegions } from '../environments/names';
+import type { Environment } from '../environments/schema';
+
+/** Value of the `managedBy` tag on every resource. */
+export const MANAGED_BY = 'cdktf:genai-landing-zone';
+
+export interface PlatformStackProps {
+  /** The parsed, validated environment. */
+  readonly environment: Environment;
+}
+
+/** The mandatory tags of an environment, as the tags aspect applies them. */
+export function environmentTags(env: Environment): Record<string, string> {
+  const { additional, ...named } = env.tags;
+  const defined = Object.fromEntries(
+    Object.entries(named).filter(([, value]) => value !== undefined),
+  ) as Record<string, string>;
+  return { ...additional, ...defined, environment: env.name, workload: env.workload, managedBy: MANAGED_BY };
+}
+
+/**
+ * The one stack of the landing zone, instantiated once per environment. It owns the providers, the backend, the
+ * stack-wide aspects and the resource groups, and composes the capability constructs. Every difference between
+ * environments comes from the configuration.
+ */
+export class PlatformStack extends TerraformStack {
+  readonly environment: Environment;
+  /** One resource group per region; the primary region's holds the gateway, Key Vault and monitoring. */
+  readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
+
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id);
+    const env = props.environment;
+    this.environment = env;
+    const names = environmentNames(env);
+
+    const useOidc = env.backend.type === 'azurerm' ? env.backend.useOidc : undefined;
+    new AzurermProvider(this, 'azurerm', {
+      features: [
+        {
+          keyVault: [
+            {
+              purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy,
+              recoverSoftDeletedKeyVaults: true,
+            },
+          ],
+          cognitiveAccount: [{ purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy }],
+          apiManagement: [
+            { purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy, recoverSoftDeleted: true },
+          ],
+          resourceGroup: [{ preventDeletionIfContainsResources: true }],
+        },
+      ],
+      storageUseAzuread: true,
+      ...(env.azure.subscriptionId ? { subscriptionId: env.azure.subscriptionId } : {}),
+      ...(env.azure.tenantId ? { tenantId: env.azure.tenantId } : {}),
+      ...(useOidc ? { useOidc } : {}),
+    });
+    new AzapiProvider(this, 'azapi', {
+      ...(env.azure.subscriptionId ? { subscriptionId: env.azure.subscriptionId } : {}),
+      ...(env.azure.tenantId ? { tenantId: env.azure.tenantId } : {}),
+      ...(useOidc ? { useOidc } : {}),
+    });
+    new RandomProvider(this, 'random');
+
+    if (env.backend.type === 'azurerm') {
+      new AzurermBackend(this, {
+        resourceGroupName: env.backend.resourceGroupName,
+        storageAccountName: env.backend.storageAccountName,
+        containerName: env.backend.containerName,
+        key: env.backend.key ?? `${env.name}.tfstate`,
+        useAzureadAuth: true,
+        ...(env.backend.useOidc ? { useOidc: true } : {}),
+        ...(env.backend.subscriptionId ? { subscriptionId: env.backend.subscriptionId } : {}),
+        ...(env.backend.tenantId ? { tenantId: env.backend.tenantId } : {}),
+      });
+    } else {
+      // Relative to cdktf.out/stacks/<id>: the state stays in the project root, outside the synthesized output that
+      // every synth replaces, and no absolute path leaks into the plan.
+      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    }
+
+    Aspects.of(this).add(new TagsAspect(environmentTags(env)));
+
+    const groupScope = new Construct(this, 'ResourceGroups');
+    const groups: Partial<Record<AzureRegion, ResourceGroup>> = {};
+    for (const region of environmentRegions(env)) {
+      groups[region] = new ResourceGroup(groupScope, region, {
+        name: names.resourceGroups[region],
+        location: region,
+      });
+    }
+    this.resourceGroups = groups as Record<AzureRegion, ResourceGroup>;
+  }
+}

@@ -1,0 +1,174 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Annotations, TerraformStack } from 'cdktf';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadEnvironments } from '../../environments';
+import { main } from '../../stacks/cli';
+import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
+import { exampleInput } from '../helpers/synth';
+
+function scratch(): string {
+  return mkdtempSync(join(tmpdir(), 'lz-cli-'));
+}
+
+/** Runs the CLI in-process and captures what it prints. */
+function run(argv: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
+  try {
+    return { code: main(argv), stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('synth command', () => {
+  it('synthesizes every example environment into stacks/<name>/cdk.tf.json', () => {
+    const outdir = join(scratch(), 'cdktf.out');
+    const result = run(['--outdir', outdir]);
+    expect(result).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('synthesized dev, staging, prod'),
+    });
+    for (const name of ['dev', 'staging', 'prod']) {
+      const json = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
+      expect(json['//'].metadata.stackName).toBe(name);
+    }
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  it('synthesizes one environment from a YAML or JSON file', () => {
+    const dir = scratch();
+    const file = join(dir, 'generated.json');
+    writeFileSync(file, JSON.stringify(exampleInput('staging', { name: 'staging-eu' })));
+    const outdir = join(dir, 'out');
+    expect(run(['--config', file, '--outdir', outdir]).code).toBe(0);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['staging-eu']);
+  });
+
+  it('selects environments with --env and rejects unknown ones in one sentence', () => {
+    const outdir = join(scratch(), 'out');
+    expect(run(['--env', 'prod', '--outdir', outdir]).code).toBe(0);
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod']);
+    const wrong = run(['--env', 'qa', '--outdir', outdir]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(
+      /unknown environment; expected one of: dev, staging, prod \(received "qa"\)/,
+    );
+  });
+
+  it('answers a broken config with every problem, no stack trace, and leaves the previous output alone', () => {
+    const dir = scratch();
+    const outdir = join(dir, 'cdktf.out');
+    expect(run(['--outdir', outdir]).code).toBe(0);
+    const before = readFileSync(join(outdir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8');
+
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(
+      file,
+      'name: prod\nstage: prod\nworkload: GenAI\nnaming: { prefix: cx }\nregions: { primary: swedencentral }\ntags: { owner: Team A, costCenter: x, cost: 1 }\nbackend: { type: local }\nnetwork: { publicNetworkAccess: { enabled: true, reason: "Needed for the partner demo next week." } }\n',
+    );
+    const result = run(['--config', file, '--outdir', outdir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('broken.yaml: 5 problems:');
+    expect(result.stderr).toContain('tags.owner: expected an e-mail address or a team slug');
+    expect(result.stderr).toContain('workload: workload must start with a lowercase letter');
+    expect(result.stderr).toContain('tags.cost: unknown key "cost"');
+    expect(result.stderr).toContain(
+      'network.publicNetworkAccess.enabled: prod: public network access must be disabled',
+    );
+    expect(result.stderr).toContain('backend.type: prod: state must be remote');
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(readFileSync(join(outdir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8')).toBe(before);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('rejects unknown flags with the usage line', () => {
+    const result = run(['--nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Unknown option '--nope'[\s\S]*usage: synth/);
+  });
+});
+
+describe('atomic output', () => {
+  const environments = loadEnvironments({ names: ['dev'] });
+
+  it('keeps the previous output when synth reports an error annotation', () => {
+    const dir = scratch();
+    const outdir = join(dir, 'cdktf.out');
+    synthesizeAtomically(environments, outdir);
+    const failing = (app: Parameters<typeof buildApp>[0]) => {
+      const [stack] = buildApp(app, environments);
+      Annotations.of(stack!).addError('a policy rule failed');
+    };
+    expect(() => synthesizeAtomically(environments, outdir, failing)).toThrow(
+      /\[dev\] dev: a policy rule failed/,
+    );
+    expect(existsSync(join(outdir, 'stacks', 'dev', 'cdk.tf.json'))).toBe(true);
+    expect(readdirSync(dir)).toEqual(['cdktf.out']);
+  });
+
+  it('removes its temporary directory when building throws, and writes nothing', () => {
+    const dir = scratch();
+    const outdir = join(dir, 'cdktf.out');
+    const throwing = (app: Parameters<typeof buildApp>[0]) => {
+      new TerraformStack(app, 'half');
+      throw new Error('boom');
+    };
+    expect(() => synthesizeAtomically(environments, outdir, throwing)).toThrow('boom');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("keeps terraform's working files of a stack across a re-synth", () => {
+    const outdir = join(scratch(), 'cdktf.out');
+    synthesizeAtomically(environments, outdir);
+    mkdirSync(join(outdir, 'stacks', 'dev', '.terraform'));
+    writeFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), '# lock');
+    synthesizeAtomically(environments, outdir);
+    expect(existsSync(join(outdir, 'stacks', 'dev', '.terraform'))).toBe(true);
+    expect(readFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
+  });
+});
+
+describe('the built app, run as users run it', () => {
+  beforeAll(() => {
+    execFileSync(process.execPath, ['scripts/build.mjs']);
+  });
+
+  it('exits 0 and writes the three stacks', () => {
+    const outdir = join(scratch(), 'cdktf.out');
+    const result = spawnSync(process.execPath, ['dist/app.js'], {
+      env: { ...process.env, CDKTF_OUTDIR: outdir },
+      encoding: 'utf8',
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+  });
+
+  it('exits non-zero with one clear sentence for a missing config file', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['dist/app.js', '--config', 'nope.yaml', '--outdir', join(scratch(), 'o')],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(
+      /^nope\.yaml: 1 problem:\n {2}- \(file\): cannot read the file: file not found/,
+    );
+  });
+});

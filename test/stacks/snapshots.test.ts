@@ -1,0 +1,15 @@
+import { describe, expect, it } from 'vitest';
+import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
+
+/**
+ * One reviewed snapshot per environment: it guards against unintended change. Review the diff before accepting it
+ * (`npm run test:update`); the real assertions live in the other tests.
+ */
+describe.each(['dev', 'staging', 'prod'] as const)('%s', (name) => {
+  it('matches the reviewed plan', async () => {
+    const { json } = synthEnvironment(exampleEnvironment(name));
+    const text = `${JSON.stringify(json, null, 2)}\n`;
+    expect(text).not.toMatch(/\/work\/|\/home\/|\/tmp\/|[A-Z]:\\\\/); // no absolute paths
+    await expect(text).toMatchFileSnapshot(`__snapshots__/${name}.tf.json`);
+  });
+});
