@@ -68,7 +68,11 @@ export function environmentNames(env: Environment) {
   const resourceGroups = Object.fromEntries(
     environmentRegions(env).map((region) => [region, book.name('resourceGroup', ['regions'], { region })]),
   ) as Record<AzureRegion, string>;
-  return { book, resourceGroups };
+  const monitoring = {
+    workspace: book.name('logAnalyticsWorkspace', ['regions', 'primary']),
+    applicationInsights: book.name('applicationInsights', ['regions', 'primary']),
+  };
+  return { book, resourceGroups, monitoring };
 }
 
 export type EnvironmentNames = ReturnType<typeof environmentNames>;

@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { environmentNames, NAME_INPUT_PATHS } from './names';
 import { type EnvironmentRule, withRules } from './rules';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
+import { MONITORING_FIELDS } from './sections/monitoring';
 
 const EnvironmentObject = z
   .strictObject({
     ...FOUNDATION_FIELDS,
+    ...MONITORING_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 

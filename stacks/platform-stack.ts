@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { Monitoring } from '../constructs/monitoring';
 import { AzapiProvider } from '../constructs/shared/azapi';
 import { TagsAspect } from '../constructs/shared/tags';
 import type { AzureRegion } from '../constructs/shared/regions';
@@ -35,6 +36,8 @@ export class PlatformStack extends TerraformStack {
   readonly environment: Environment;
   /** One resource group per region; the primary region's holds the gateway, Key Vault and monitoring. */
   readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
+  /** The workspace every diagnostic setting writes to, and Application Insights. */
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -99,5 +102,15 @@ export class PlatformStack extends TerraformStack {
       });
     }
     this.resourceGroups = groups as Record<AzureRegion, ResourceGroup>;
+    const primaryGroup = this.resourceGroups[env.regions.primary];
+
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      workspaceName: names.monitoring.workspace,
+      applicationInsightsName: names.monitoring.applicationInsights,
+      location: env.regions.primary,
+      resourceGroupName: primaryGroup.name,
+      retentionInDays: env.monitoring.logRetentionInDays,
+      ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
+    });
   }
 }

@@ -1,0 +1,69 @@
+import { Construct } from 'constructs';
+import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
+import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import { AzapiUpdateResource } from '../shared/azapi';
+import type { DiagnosticSettingsOptions } from '../shared/interfaces';
+
+export interface MonitoringProps {
+  /** Name of the Log Analytics workspace. */
+  readonly workspaceName: string;
+  /** Name of the Application Insights component. */
+  readonly applicationInsightsName: string;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  /** Retention of logs and telemetry. @default 30 */
+  readonly retentionInDays?: number;
+  /** Daily ingestion cap of the workspace. @default - no cap */
+  readonly dailyQuotaGb?: number;
+}
+
+/**
+ * The environment's monitoring foundation: one Log Analytics workspace that every diagnostic setting writes to, and
+ * a workspace-based Application Insights for the gateway's traces and token metrics.
+ *
+ * Both have local (key) authentication turned off: data is written and read with Entra ID only. Application
+ * Insights also has custom metric dimensions turned on, which the gateway's token metrics need.
+ */
+export class Monitoring extends Construct {
+  readonly workspace: LogAnalyticsWorkspace;
+  readonly applicationInsights: ApplicationInsights;
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const retentionInDays = props.retentionInDays ?? 30;
+
+    this.workspace = new LogAnalyticsWorkspace(this, 'Workspace', {
+      name: props.workspaceName,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      sku: 'PerGB2018',
+      retentionInDays,
+      localAuthenticationEnabled: false,
+      ...(props.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: props.dailyQuotaGb }),
+    });
+
+    this.applicationInsights = new ApplicationInsights(this, 'ApplicationInsights', {
+      name: props.applicationInsightsName,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      applicationType: 'web',
+      workspaceId: this.workspace.id,
+      retentionInDays,
+      localAuthenticationDisabled: true,
+      disableIpMasking: false,
+    });
+
+    // azurerm has no setting for it: without dimensions, llm-emit-token-metric samples arrive without their
+    // tenant/model/region dimensions and chargeback cannot split them.
+    new AzapiUpdateResource(this, 'CustomMetricDimensions', {
+      type: 'Microsoft.Insights/components@2020-02-02',
+      resourceId: this.applicationInsights.id,
+      body: { properties: { CustomMetricsOptedInType: 'WithDimensions' } },
+    });
+  }
+
+  /** Diagnostic settings that send a resource's logs and metrics to this workspace. */
+  diagnostics(options: Omit<DiagnosticSettingsOptions, 'workspaceId'> = {}): DiagnosticSettingsOptions {
+    return { ...options, workspaceId: this.workspace.id };
+  }
+}
