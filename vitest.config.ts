@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     setupFiles: ['test/helpers/matchers.ts'],
+    globalSetup: ['test/helpers/global-setup.ts'],
     // Synth-heavy files are CPU-bound; two workers match the two cores of CI.
     pool: 'forks',
     maxWorkers: 2,

@@ -27,4 +27,42 @@ export const dev = {
       reason: 'Developers call the dev gateway from laptops without VPN; dev holds synthetic data only.',
     },
   },
+  endpoints: {
+    accounts: {
+      swedencentral: {
+        deployments: {
+          'gpt-4o-mini': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'GlobalStandard',
+            capacity: 30,
+            contentFilter: 'standard',
+          },
+          'text-embedding-3-small': {
+            model: { name: 'text-embedding-3-small', version: '1' },
+            type: 'Standard',
+            capacity: 30,
+            contentFilter: 'standard',
+          },
+        },
+        restrictOutboundNetworkAccess: false,
+      },
+    },
+    contentFilters: {
+      standard: {
+        categories: {
+          hate: { prompt: 'Medium', completion: 'Medium' },
+          sexual: { prompt: 'Medium', completion: 'Medium' },
+          violence: { prompt: 'Medium', completion: 'Medium' },
+          selfHarm: { prompt: 'Medium', completion: 'Medium' },
+        },
+      },
+    },
+    quota: {
+      swedencentral: {
+        'gpt-4o-mini': { GlobalStandard: 100 },
+        'text-embedding-3-small': { Standard: 120 },
+      },
+    },
+    contentSafety: { sku: 'F0' },
+  },
 } satisfies EnvironmentInput;

@@ -40,7 +40,7 @@ export function formatPath(path: ConfigPath): string {
   return path
     .map((key, i) => {
       if (typeof key === 'number') return `[${key}]`;
-      if (/^[A-Za-z_$][\w$]*$/.test(key)) return i === 0 ? key : `.${key}`;
+      if (/^[A-Za-z0-9_$-]+$/.test(key)) return i === 0 ? key : `.${key}`;
       return `[${JSON.stringify(key)}]`;
     })
     .join('');

@@ -8,7 +8,8 @@ import { LineCounter, parseDocument } from 'yaml';
 import { dev } from './dev';
 import { ConfigError, problemsFromIssues } from './errors';
 import { prod } from './prod';
-import { type Environment, type EnvironmentInput, EnvironmentSchema } from './schema';
+import { crossEnvironmentErrors } from './cross-environment';
+import { type Environment, type EnvironmentInput, EnvironmentSchema, EnvironmentShapeSchema } from './schema';
 import { staging } from './staging';
 
 export { ConfigError } from './errors';
@@ -17,11 +18,19 @@ export type { Environment, EnvironmentInput } from './schema';
 /** The shipped example configuration, in promotion order. */
 export const EXAMPLE_ENVIRONMENTS: Readonly<Record<string, EnvironmentInput>> = { dev, staging, prod };
 
-/** Parses one environment; throws a {@link ConfigError} listing every problem. */
-export function parseEnvironment(input: unknown, source: string): Environment {
-  const result = EnvironmentSchema.safeParse(input, { reportInput: true });
+/**
+ * Parses one environment; throws a {@link ConfigError} listing every problem. With `rules: false` only shapes and
+ * defaults are checked (reports use it to show what a rule would reject).
+ */
+export function parseEnvironment(
+  input: unknown,
+  source: string,
+  options: { rules?: boolean } = {},
+): Environment {
+  const schema = options.rules === false ? EnvironmentShapeSchema : EnvironmentSchema;
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  throw new ConfigError(source, problemsFromIssues(result.error.issues, input, EnvironmentSchema));
+  throw new ConfigError(source, problemsFromIssues(result.error.issues, input, schema));
 }
 
 /**
@@ -76,6 +85,8 @@ export interface LoadOptions {
   readonly configFiles?: readonly string[];
   /** Only these environment names. @default - all that were loaded */
   readonly names?: readonly string[];
+  /** Check the cross-field and cross-environment rules. @default true */
+  readonly rules?: boolean;
 }
 
 /**
@@ -96,7 +107,7 @@ export function loadEnvironments(options: LoadOptions = {}): Environment[] {
   const sourceOf = new Map<string, string>();
   for (const { source, read } of sources) {
     try {
-      const env = parseEnvironment(read(), source);
+      const env = parseEnvironment(read(), source, { rules: options.rules ?? true });
       const previous = sourceOf.get(env.name);
       if (previous) {
         errors.push(
@@ -116,6 +127,12 @@ export function loadEnvironments(options: LoadOptions = {}): Environment[] {
       if (error instanceof ConfigError) errors.push(error);
       else throw error;
     }
+  }
+
+  if (options.rules ?? true) {
+    errors.push(
+      ...crossEnvironmentErrors(environments.map((env) => ({ env, source: sourceOf.get(env.name)! }))),
+    );
   }
 
   const unknown = (options.names ?? []).filter((name) => !sourceOf.has(name));

@@ -5,7 +5,14 @@ import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
 import type { Environment } from './schema';
 
 /** The config paths that names are built from: the name rule runs once these parsed cleanly. */
-export const NAME_INPUT_PATHS: readonly ConfigPath[] = [['name'], ['workload'], ['naming'], ['regions']];
+export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
+  ['name'],
+  ['workload'],
+  ['naming'],
+  ['regions'],
+  ['endpoints', 'accounts'],
+  ['endpoints', 'contentSafety'],
+];
 
 /** One name the stack will use, the config path that decides it, and every Azure rule it breaks. */
 export interface PlannedName {
@@ -41,6 +48,12 @@ export class NameBook {
     return name;
   }
 
+  /** Records a name built elsewhere against another kind's rules too (a custom subdomain is the account name). */
+  check(kind: ResourceKind, name: string, path: ConfigPath): string {
+    this.planned.push({ kind, name, path, problems: checkName(kind, name) });
+    return name;
+  }
+
   /** Every name planned so far. */
   get entries(): readonly PlannedName[] {
     return this.planned;
@@ -72,7 +85,40 @@ export function environmentNames(env: Environment) {
     workspace: book.name('logAnalyticsWorkspace', ['regions', 'primary']),
     applicationInsights: book.name('applicationInsights', ['regions', 'primary']),
   };
-  return { book, resourceGroups, monitoring };
+
+  const aiAccounts = Object.fromEntries(
+    Object.entries(env.endpoints.accounts).map(([key, account]) => {
+      const region = key as AzureRegion;
+      const path = ['endpoints', 'accounts', region];
+      const kind = account!.kind === 'OpenAI' ? 'openAiAccount' : 'aiServicesAccount';
+      const name = book.check(
+        'customSubdomain',
+        account!.name === undefined
+          ? book.name(kind, path, { region })
+          : book.check(kind, account!.name, [...path, 'name']),
+        account!.name === undefined ? path : [...path, 'name'],
+      );
+      const privateEndpoint = book.name('privateEndpoint', path, {
+        region,
+        qualifier: kind === 'openAiAccount' ? 'oai' : 'ais',
+      });
+      return [region, { name, privateEndpoint }];
+    }),
+  ) as Partial<Record<AzureRegion, { name: string; privateEndpoint: string }>>;
+
+  const contentSafetyRegion = env.endpoints.contentSafety.region ?? env.regions.primary;
+  const contentSafetyName = book.name('contentSafetyAccount', ['endpoints', 'contentSafety'], {
+    region: contentSafetyRegion,
+  });
+  const contentSafety = {
+    name: book.check('customSubdomain', contentSafetyName, ['endpoints', 'contentSafety']),
+    privateEndpoint: book.name('privateEndpoint', ['endpoints', 'contentSafety'], {
+      region: contentSafetyRegion,
+      qualifier: 'cs',
+    }),
+  };
+
+  return { book, resourceGroups, monitoring, aiAccounts, contentSafety };
 }
 
 export type EnvironmentNames = ReturnType<typeof environmentNames>;

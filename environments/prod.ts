@@ -25,4 +25,141 @@ export const prod = {
     useOidc: true,
   },
   network: { mode: 'create' },
+  endpoints: {
+    accounts: {
+      swedencentral: {
+        deployments: {
+          'gpt-4o': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'ProvisionedManaged',
+            capacity: 100,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+            spilloverTo: 'gpt-4o-overflow',
+          },
+          'gpt-4o-overflow': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'DataZoneStandard',
+            capacity: 150,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'gpt-4o-mini': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'GlobalProvisionedManaged',
+            capacity: 15,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'text-embedding-3-large': {
+            model: { name: 'text-embedding-3-large', version: '1' },
+            type: 'Standard',
+            capacity: 350,
+            contentFilter: 'standard',
+          },
+        },
+      },
+      francecentral: {
+        deployments: {
+          'gpt-4o': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'DataZoneStandard',
+            capacity: 300,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'gpt-4o-mini': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'GlobalStandard',
+            capacity: 450,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'text-embedding-3-large': {
+            model: { name: 'text-embedding-3-large', version: '1' },
+            type: 'Standard',
+            capacity: 350,
+            contentFilter: 'standard',
+          },
+          'gpt-4o-mini-batch': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'DataZoneBatch',
+            capacity: 2000,
+            contentFilter: 'standard',
+          },
+        },
+      },
+      germanywestcentral: {
+        deployments: {
+          'gpt-4o': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'GlobalStandard',
+            capacity: 450,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'gpt-4o-mini': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'GlobalStandard',
+            capacity: 450,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'gpt-4o-batch': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'GlobalBatch',
+            capacity: 5000,
+            contentFilter: 'standard',
+          },
+        },
+      },
+    },
+    contentFilters: {
+      standard: {
+        mode: 'Default',
+        categories: {
+          hate: { prompt: 'Medium', completion: 'Medium' },
+          sexual: { prompt: 'Medium', completion: 'Medium' },
+          violence: { prompt: 'Medium', completion: 'Medium' },
+          selfHarm: { prompt: 'Medium', completion: 'Medium' },
+        },
+        promptShields: { jailbreak: true, indirectAttack: true },
+        protectedMaterial: { text: true, code: true },
+        blocklists: ['internal-codenames'],
+      },
+      strict: {
+        mode: 'Default',
+        categories: {
+          hate: { prompt: 'Low', completion: 'Low' },
+          sexual: { prompt: 'Low', completion: 'Low' },
+          violence: { prompt: 'Low', completion: 'Low' },
+          selfHarm: { prompt: 'Low', completion: 'Low' },
+        },
+        blocklists: ['internal-codenames'],
+      },
+    },
+    blocklists: {
+      'internal-codenames': {
+        description: 'Unreleased product code names must never appear in prompts or answers.',
+        terms: ['Project Bluebird', 'Falcon-X'],
+        patterns: ['\\bCX-[0-9]{5}\\b'],
+      },
+    },
+    quota: {
+      swedencentral: {
+        '*': { ProvisionedManaged: 200, GlobalProvisionedManaged: 50 },
+        'gpt-4o': { DataZoneStandard: 300 },
+        'text-embedding-3-large': { Standard: 350 },
+      },
+      francecentral: {
+        'gpt-4o': { DataZoneStandard: 450 },
+        'gpt-4o-mini': { GlobalStandard: 1000, DataZoneBatch: 5000 },
+        'text-embedding-3-large': { Standard: 350 },
+      },
+      germanywestcentral: {
+        'gpt-4o': { GlobalStandard: 450, GlobalBatch: 10000 },
+        'gpt-4o-mini': { GlobalStandard: 1000 },
+      },
+    },
+  },
 } satisfies EnvironmentInput;

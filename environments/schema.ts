@@ -5,14 +5,17 @@
  * listed in {@link ENVIRONMENT_RULES}.
  */
 import { z } from 'zod';
+import { environmentCapacityClaims } from './capacity';
 import { environmentNames, NAME_INPUT_PATHS } from './names';
 import { type EnvironmentRule, withRules } from './rules';
+import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
 import { MONITORING_FIELDS } from './sections/monitoring';
 
 const EnvironmentObject = z
   .strictObject({
     ...FOUNDATION_FIELDS,
+    ...ENDPOINT_FIELDS,
     ...MONITORING_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
@@ -124,6 +127,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
+  ...endpointRules<Environment>((env) => environmentCapacityClaims(env)),
   {
     id: 'names-fit-azure-rules',
     reads: NAME_INPUT_PATHS,
@@ -139,3 +143,6 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
 
 /** The environment schema with every cross-field rule. */
 export const EnvironmentSchema = withRules(EnvironmentObject, ENVIRONMENT_RULES);
+
+/** Shapes and defaults only, without the cross-field rules: for reports that show what a rule would reject. */
+export const EnvironmentShapeSchema = EnvironmentObject;

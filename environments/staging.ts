@@ -23,4 +23,105 @@ export const staging = {
     useOidc: true,
   },
   network: { mode: 'create' },
+  endpoints: {
+    accounts: {
+      swedencentral: {
+        deployments: {
+          'gpt-4o': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'DataZoneProvisionedManaged',
+            capacity: 15,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+            spilloverTo: 'gpt-4o-overflow',
+          },
+          'gpt-4o-overflow': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'DataZoneStandard',
+            capacity: 50,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'gpt-4o-mini': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'GlobalStandard',
+            capacity: 50,
+            contentFilter: 'standard',
+          },
+          'text-embedding-3-large': {
+            model: { name: 'text-embedding-3-large', version: '1' },
+            type: 'Standard',
+            capacity: 50,
+            contentFilter: 'standard',
+          },
+        },
+      },
+      francecentral: {
+        deployments: {
+          'gpt-4o': {
+            model: { name: 'gpt-4o', version: '2024-11-20' },
+            type: 'DataZoneStandard',
+            capacity: 100,
+            contentFilter: 'standard',
+            versionUpgrade: 'NoAutoUpgrade',
+          },
+          'gpt-4o-mini': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'GlobalStandard',
+            capacity: 50,
+            contentFilter: 'standard',
+          },
+          'gpt-4o-mini-batch': {
+            model: { name: 'gpt-4o-mini', version: '2024-07-18' },
+            type: 'DataZoneBatch',
+            capacity: 500,
+            contentFilter: 'standard',
+          },
+        },
+      },
+    },
+    contentFilters: {
+      standard: {
+        mode: 'Default',
+        categories: {
+          hate: { prompt: 'Medium', completion: 'Medium' },
+          sexual: { prompt: 'Medium', completion: 'Medium' },
+          violence: { prompt: 'Medium', completion: 'Medium' },
+          selfHarm: { prompt: 'Medium', completion: 'Medium' },
+        },
+        promptShields: { jailbreak: true, indirectAttack: true },
+        protectedMaterial: { text: true, code: true },
+        blocklists: ['internal-codenames'],
+      },
+      strict: {
+        mode: 'Default',
+        categories: {
+          hate: { prompt: 'Low', completion: 'Low' },
+          sexual: { prompt: 'Low', completion: 'Low' },
+          violence: { prompt: 'Low', completion: 'Low' },
+          selfHarm: { prompt: 'Low', completion: 'Low' },
+        },
+        blocklists: ['internal-codenames'],
+      },
+    },
+    blocklists: {
+      'internal-codenames': {
+        description: 'Unreleased product code names must never appear in prompts or answers.',
+        terms: ['Project Bluebird', 'Falcon-X'],
+        patterns: ['\\bCX-[0-9]{5}\\b'],
+      },
+    },
+    quota: {
+      swedencentral: {
+        '*': { DataZoneProvisionedManaged: 30 },
+        'gpt-4o': { DataZoneStandard: 100 },
+        'gpt-4o-mini': { GlobalStandard: 150 },
+        'text-embedding-3-large': { Standard: 100 },
+      },
+      francecentral: {
+        'gpt-4o': { DataZoneStandard: 150 },
+        'gpt-4o-mini': { GlobalStandard: 150, DataZoneBatch: 1000 },
+      },
+    },
+  },
 } satisfies EnvironmentInput;

@@ -3,9 +3,12 @@ import { Construct } from 'constructs';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { AiEndpoint } from '../constructs/ai-endpoint';
+import { ContentSafety } from '../constructs/content-safety';
 import { Monitoring } from '../constructs/monitoring';
 import { AzapiProvider } from '../constructs/shared/azapi';
 import { TagsAspect } from '../constructs/shared/tags';
+import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import type { Environment } from '../environments/schema';
@@ -38,6 +41,12 @@ export class PlatformStack extends TerraformStack {
   readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
   /** The workspace every diagnostic setting writes to, and Application Insights. */
   readonly monitoring: Monitoring;
+  /** Where private endpoints go; undefined when the environment has no private network. */
+  readonly privateLink: PrivateLinkContext | undefined;
+  /** The model account of each region that has one. */
+  readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
+  /** The Content Safety account, when enabled. */
+  readonly contentSafety: ContentSafety | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -112,5 +121,68 @@ export class PlatformStack extends TerraformStack {
       retentionInDays: env.monitoring.logRetentionInDays,
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
     });
+
+    this.privateLink = undefined;
+
+    const endpointScope = new Construct(this, 'AiEndpoints');
+    const endpoints: Partial<Record<AzureRegion, AiEndpoint>> = {};
+    for (const [key, account] of Object.entries(env.endpoints.accounts)) {
+      const region = key as AzureRegion;
+      const accountNames = names.aiAccounts[region]!;
+      const usedFilters = new Set(Object.values(account!.deployments).map((d) => d.contentFilter));
+      const filters = Object.fromEntries(
+        Object.entries(env.endpoints.contentFilters).filter(([name]) => usedFilters.has(name)),
+      );
+      const usedBlocklists = new Set(Object.values(filters).flatMap((f) => f.blocklists));
+      endpoints[region] = new AiEndpoint(endpointScope, region, {
+        name: accountNames.name,
+        location: region,
+        resourceGroupName: this.resourceGroups[region].name,
+        kind: account!.kind,
+        publicNetworkAccess: env.network.publicNetworkAccess,
+        restrictOutboundNetworkAccess: account!.restrictOutboundNetworkAccess,
+        allowedFqdns: account!.allowedFqdns,
+        deployments: account!.deployments,
+        contentFilters: filters,
+        blocklists: Object.fromEntries(
+          Object.entries(env.endpoints.blocklists).filter(([name]) => usedBlocklists.has(name)),
+        ),
+        diagnosticSettings: this.monitoring.diagnostics(),
+        ...(this.privateLink
+          ? {
+              privateEndpoint: privateEndpointFor(
+                this.privateLink,
+                'cognitiveAccount',
+                region,
+                accountNames.privateEndpoint,
+              ),
+            }
+          : {}),
+      });
+    }
+    this.aiEndpoints = endpoints;
+
+    const safety = env.endpoints.contentSafety;
+    const safetyRegion = safety.region ?? env.regions.primary;
+    this.contentSafety = safety.enabled
+      ? new ContentSafety(this, 'ContentSafety', {
+          name: names.contentSafety.name,
+          location: safetyRegion,
+          resourceGroupName: this.resourceGroups[safetyRegion].name,
+          sku: safety.sku,
+          publicNetworkAccess: env.network.publicNetworkAccess,
+          diagnosticSettings: this.monitoring.diagnostics(),
+          ...(this.privateLink
+            ? {
+                privateEndpoint: privateEndpointFor(
+                  this.privateLink,
+                  'cognitiveAccount',
+                  safetyRegion,
+                  names.contentSafety.privateEndpoint,
+                ),
+              }
+            : {}),
+        })
+      : undefined;
   }
 }

@@ -5,6 +5,12 @@
  * construct never creates them.
  */
 
+/**
+ * A weakening of a secure default: off unless turned on, and turning it on needs a written reason, which the audit
+ * report shows.
+ */
+export type OptIn = { readonly enabled: false } | { readonly enabled: true; readonly reason: string };
+
 /** Send a resource's logs and metrics to the environment's Log Analytics workspace. */
 export interface DiagnosticSettingsOptions {
   /** ARM id of the Log Analytics workspace. */

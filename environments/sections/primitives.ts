@@ -21,7 +21,7 @@ export function optIn(description: string) {
     .default({ enabled: false })
     .describe(description);
 }
-export type OptIn = { readonly enabled: false } | { readonly enabled: true; readonly reason: string };
+export type { OptIn } from '../../constructs/shared/interfaces';
 
 /** An Azure region, as ARM spells it. */
 export const Region = z.enum(AZURE_REGION_NAMES, {

@@ -3,18 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadEnvironments, parseEnvironment, readConfigFile } from '../../environments';
+import { problemsOf } from '../helpers/config';
 import { exampleInput } from '../helpers/synth';
-
-/** The problems a config produces, as the user sees them. */
-function problemsOf(input: unknown): ConfigError['problems'] {
-  try {
-    parseEnvironment(input, 'test');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  throw new Error('expected the config to be rejected');
-}
 
 function withoutKey<T extends object>(value: T, key: keyof T): T {
   const copy = { ...value };
@@ -136,13 +126,13 @@ describe('cross-field rules', () => {
     const problems = problemsOf(
       exampleInput('prod', { regions: { additional: ['francecentral', 'swedencentral'] } }),
     );
-    expect(problems).toEqual([
+    expect(problems).toContainEqual(
       expect.objectContaining({
         path: 'regions.additional[1]',
         received: '"swedencentral"',
         rule: 'regions-distinct',
       }),
-    ]);
+    );
   });
 
   it('rejects an additional tag that would override a mandatory one', () => {

@@ -39,12 +39,16 @@ export interface Synthesized {
   only(type: string): SynthResource;
 }
 
-/** Deep-merges a patch into an example config: plain objects merge, everything else (arrays too) replaces. */
+/**
+ * Deep-merges a patch into an example config: plain objects merge, everything else (arrays too) replaces, and a key
+ * patched to `undefined` is removed.
+ */
 export function patched<T>(base: T, patch: unknown): T {
   if (!isPlainObject(base) || !isPlainObject(patch)) return (patch === undefined ? base : patch) as T;
   const result: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
-    result[key] = value === undefined ? undefined : patched((base as Record<string, unknown>)[key], value);
+    if (value === undefined) delete result[key];
+    else result[key] = patched((base as Record<string, unknown>)[key], value);
   }
   return result as T;
 }

@@ -1,9 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, TerraformStack } from 'cdktf';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadEnvironments } from '../../environments';
 import { main } from '../../stacks/cli';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
@@ -143,10 +143,6 @@ describe('atomic output', () => {
 });
 
 describe('the built app, run as users run it', () => {
-  beforeAll(() => {
-    execFileSync(process.execPath, ['scripts/build.mjs']);
-  });
-
   it('exits 0 and writes the three stacks', () => {
     const outdir = join(scratch(), 'cdktf.out');
     const result = spawnSync(process.execPath, ['dist/app.js'], {

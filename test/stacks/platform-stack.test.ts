@@ -2,7 +2,7 @@ import { Testing } from 'cdktf';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { describe, expect, it } from 'vitest';
-import { AzapiResource } from '../../constructs/shared/azapi';
+import { AzapiResource, AzapiTrackedResource } from '../../constructs/shared/azapi';
 import { AZURE_REGIONS } from '../../constructs/shared/regions';
 import { isTaggable } from '../../constructs/shared/tags';
 import { MANAGED_BY, PlatformStack } from '../../stacks/platform-stack';
@@ -144,12 +144,19 @@ describe('tags aspect', () => {
       location: 'swedencentral',
       resourceGroupName: rg.name,
     });
-    new AzapiResource(stack, 'Azapi', {
+    new AzapiTrackedResource(stack, 'Azapi', {
       type: 'Microsoft.Example/things@2024-01-01',
       name: 'thing',
+      location: 'swedencentral',
       parentId: rg.id,
       body: { properties: {} },
       tags: { owner: 'tenant-team' },
+    });
+    new AzapiResource(stack, 'Child', {
+      type: 'Microsoft.Example/things/children@2024-01-01',
+      name: 'child',
+      parentId: rg.id,
+      body: { properties: {} },
     });
     const synth = querySynthesized(stack, Testing.synth(stack));
     expect(synth.text).toHaveResourceWithProperties(ResourceGroup, {
@@ -163,7 +170,9 @@ describe('tags aspect', () => {
     expect(synth.text).toHaveResourceWithProperties(UserAssignedIdentity, {
       tags: expect.objectContaining({ costCenter: 'CC-4711-PRD', managedBy: MANAGED_BY }),
     });
-    expect(synth.only('azapi_resource').config['tags']).toMatchObject({
+    expect(
+      synth.resources('azapi_resource').find((r) => r.config['name'] === 'thing')?.config['tags'],
+    ).toMatchObject({
       owner: 'tenant-team',
       environment: 'prod',
     });

@@ -83,8 +83,6 @@ export interface AzapiResourceConfig extends AzapiCommonConfig {
   readonly parentId: string;
   /** @default - none (child resources have no location) */
   readonly location?: string;
-  /** @default - none; the tags aspect adds the mandatory tags when the type is taggable */
-  readonly tags?: Record<string, string>;
   /**
    * Validate `body` against azapi's embedded schema. Preview API versions are often missing from it.
    * @default true
@@ -96,12 +94,16 @@ function lockList(locks: readonly string[] | undefined): string[] | undefined {
   return locks && locks.length > 0 ? [...locks] : undefined;
 }
 
-/** `azapi_resource`: an ARM resource that azurerm cannot express. */
+/**
+ * `azapi_resource`: an ARM resource that azurerm cannot express. Child resources (backends, blocklist items) take no
+ * tags; use {@link AzapiTrackedResource} for a resource that does.
+ */
 export class AzapiResource extends TerraformResource {
   public static readonly tfResourceType = 'azapi_resource';
 
   private readonly config: AzapiResourceConfig;
-  private tagsValue: Record<string, string> | undefined;
+  /** Set only by {@link AzapiTrackedResource}. */
+  protected tagsValue: Record<string, string> | undefined;
 
   constructor(scope: Construct, id: string, config: AzapiResourceConfig) {
     super(scope, id, {
@@ -111,18 +113,6 @@ export class AzapiResource extends TerraformResource {
       ...(config.lifecycle ? { lifecycle: config.lifecycle } : {}),
     });
     this.config = config;
-    this.tagsValue = config.tags;
-  }
-
-  /** The resource's tags; the same getter/setter pair the generated azurerm classes have, so the tags aspect sees it. */
-  public get tags(): Record<string, string> | undefined {
-    return this.tagsValue;
-  }
-  public set tags(value: Record<string, string> | undefined) {
-    this.tagsValue = value;
-  }
-  public get tagsInput(): Record<string, string> | undefined {
-    return this.tagsValue;
   }
 
   /** The ARM id of the created resource. */
@@ -167,6 +157,32 @@ export class AzapiResource extends TerraformResource {
   }
 }
 
+/** Settings of a tracked (top-level, taggable) ARM resource. */
+export interface AzapiTrackedResourceConfig extends AzapiResourceConfig {
+  readonly location: string;
+  /** @default - none; the tags aspect adds the mandatory tags */
+  readonly tags?: Record<string, string>;
+}
+
+/** `azapi_resource` for a tracked ARM resource, which has a location and tags (the tags aspect sees it). */
+export class AzapiTrackedResource extends AzapiResource {
+  constructor(scope: Construct, id: string, config: AzapiTrackedResourceConfig) {
+    super(scope, id, config);
+    this.tagsValue = config.tags;
+  }
+
+  /** The same getter/setter pair the generated azurerm classes have. */
+  public get tags(): Record<string, string> | undefined {
+    return this.tagsValue;
+  }
+  public set tags(value: Record<string, string> | undefined) {
+    this.tagsValue = value;
+  }
+  public get tagsInput(): Record<string, string> | undefined {
+    return this.tagsValue;
+  }
+}
+
 /** Settings of one `azapi_update_resource`. */
 export interface AzapiUpdateResourceConfig extends AzapiCommonConfig {
   /** The ARM id of the resource to patch (usually an azurerm resource's `id`). */
@@ -208,4 +224,13 @@ export class AzapiUpdateResource extends TerraformResource {
       locks: lockList(this.config.locks),
     };
   }
+}
+
+/**
+ * The plain Terraform address of a resource (`type.name`), for `replace_triggered_by`: cdktf writes a resource
+ * reference there as an interpolation (`${type.name}`), while Terraform's JSON syntax expects a bare reference,
+ * as in `depends_on`.
+ */
+export function resourceAddress(resource: TerraformResource): string {
+  return `${resource.terraformResourceType}.${resource.friendlyUniqueId}`;
 }

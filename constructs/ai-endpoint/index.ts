@@ -1,0 +1,3 @@
+export * from './ai-endpoint';
+export * from './content-filter';
+export * from './deployment-types';

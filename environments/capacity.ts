@@ -1,0 +1,15 @@
+import { type CapacityClaim, endpointCapacityClaims, quotaPlan, type QuotaRow } from './sections/endpoints';
+import type { Environment } from './schema';
+
+/**
+ * Every request of the environment for model capacity: the shared model accounts and, later, the dedicated tenants'.
+ * The schema's quota rule and `npm run quota` both read it, so they always agree.
+ */
+export function environmentCapacityClaims(env: Pick<Environment, 'endpoints'>): CapacityClaim[] {
+  return endpointCapacityClaims(env.endpoints);
+}
+
+/** The environment's quota plan: per region, model and type, what is requested against what is declared. */
+export function environmentQuotaPlan(env: Pick<Environment, 'endpoints'>): QuotaRow[] {
+  return quotaPlan(env.endpoints, environmentCapacityClaims(env));
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { exampleEnvironment, synthEnvironment } from '../../helpers/synth';
+
+describe('content safety account', () => {
+  it('is hardened like the model accounts and sends its logs to the workspace', () => {
+    const synth = synthEnvironment(exampleEnvironment('prod'));
+    const account = synth
+      .resources('azurerm_cognitive_account')
+      .find((a) => a.config['kind'] === 'ContentSafety')!;
+    expect(account.config).toMatchObject({
+      name: 'cs-cx-genai-prd-sdc',
+      custom_subdomain_name: 'cs-cx-genai-prd-sdc',
+      sku_name: 'S0',
+      local_auth_enabled: false,
+      public_network_access_enabled: false,
+      network_acls: { default_action: 'Deny', bypass: 'None' },
+      outbound_network_access_restricted: true,
+      identity: { type: 'SystemAssigned' },
+    });
+    const diagnostics = synth
+      .resources('azurerm_monitor_diagnostic_setting')
+      .find((d) => d.config['target_resource_id'] === `\${${account.address}.id}`);
+    expect(diagnostics).toBeDefined();
+    expect(synth.stack.contentSafety?.endpoint).toBe(
+      'https://cs-cx-genai-prd-sdc.cognitiveservices.azure.com/',
+    );
+  });
+
+  it('is left out when disabled (dev only)', () => {
+    const synth = synthEnvironment(
+      exampleEnvironment('dev', { endpoints: { contentSafety: { enabled: false } } }),
+    );
+    expect(synth.resources('azurerm_cognitive_account').map((a) => a.config['kind'])).toEqual(['AIServices']);
+    expect(synth.stack.contentSafety).toBeUndefined();
+  });
+});
