@@ -27,4 +27,11 @@ export const dev = {
       reason: 'Developers call the dev gateway from laptops without VPN; dev holds synthetic data only.',
     },
   },
+  keyVault: {
+    softDeleteRetentionInDays: 7,
+    disablePurgeProtection: {
+      enabled: true,
+      reason: 'dev is torn down and rebuilt daily; a purge-protected vault would block its name for 7 days.',
+    },
+  },
 } satisfies EnvironmentInput;

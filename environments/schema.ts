@@ -8,12 +8,17 @@ import { z } from 'zod';
 import { environmentNames, NAME_INPUT_PATHS } from './names';
 import { type EnvironmentRule, withRules } from './rules';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
+import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { MONITORING_FIELDS } from './sections/monitoring';
+import { NETWORK_FIELDS } from './sections/network';
+import { NETWORK_RULES } from './sections/network-rules';
 
 const EnvironmentObject = z
   .strictObject({
     ...FOUNDATION_FIELDS,
     ...MONITORING_FIELDS,
+    ...NETWORK_FIELDS,
+    ...KEY_VAULT_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -135,6 +140,8 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
+  ...NETWORK_RULES,
+  ...KEY_VAULT_RULES,
 ];
 
 /** The environment schema with every cross-field rule. */

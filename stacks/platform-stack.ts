@@ -1,14 +1,19 @@
 import { Aspects, AzurermBackend, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { KeyVault } from '../constructs/key-vault';
 import { Monitoring } from '../constructs/monitoring';
 import { AzapiProvider } from '../constructs/shared/azapi';
+import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import { TagsAspect } from '../constructs/shared/tags';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import type { Environment } from '../environments/schema';
+import { buildNetwork, type EnvironmentNetwork } from './network';
 
 /** Value of the `managedBy` tag on every resource. */
 export const MANAGED_BY = 'cdktf:genai-landing-zone';
@@ -38,6 +43,14 @@ export class PlatformStack extends TerraformStack {
   readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
   /** The workspace every diagnostic setting writes to, and Application Insights. */
   readonly monitoring: Monitoring;
+  /** The VNets, NSGs and DNS zones the stack created (network mode `create`). */
+  readonly network?: EnvironmentNetwork['network'];
+  /** Where private endpoints go: created or existing network; undefined for network mode `none`. */
+  readonly privateLink?: PrivateLinkContext;
+  /** The identity the gateway runs as; the gateway construct attaches it to APIM. */
+  readonly gatewayIdentity: UserAssignedIdentity;
+  /** The environment's Key Vault; the gateway identity reads its secrets. */
+  readonly keyVault: KeyVault;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -111,6 +124,47 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
       retentionInDays: env.monitoring.logRetentionInDays,
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
+    });
+
+    const { network, privateLink } = buildNetwork(this, env, names, this.resourceGroups, this.monitoring);
+    this.network = network;
+    this.privateLink = privateLink;
+    const primary = env.regions.primary;
+    const publicNetworkAccessEnabled = env.network.publicNetworkAccess.enabled;
+
+    this.gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', {
+      name: names.gatewayIdentity,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+    });
+
+    this.keyVault = new KeyVault(this, 'KeyVault', {
+      name: names.keyVault.vault,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+      tenantId: env.azure.tenantId ?? new DataAzurermClientConfig(this, 'ClientConfig', {}).tenantId,
+      skuName: env.keyVault.skuName,
+      softDeleteRetentionInDays: env.keyVault.softDeleteRetentionInDays,
+      purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
+      publicNetworkAccessEnabled,
+      diagnosticSettings: this.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
+      roleAssignments: {
+        gatewaySecretsUser: {
+          roleDefinitionName: 'Key Vault Secrets User',
+          principalId: this.gatewayIdentity.principalId,
+          description: 'APIM named values read their secrets from Key Vault.',
+        },
+      },
+      ...(privateLink
+        ? {
+            privateEndpoint: privateEndpointFor(
+              privateLink,
+              'keyVault',
+              primary,
+              names.keyVault.privateEndpoint,
+            ),
+          }
+        : {}),
     });
   }
 }

@@ -136,7 +136,8 @@ describe('cross-field rules', () => {
     const problems = problemsOf(
       exampleInput('prod', { regions: { additional: ['francecentral', 'swedencentral'] } }),
     );
-    expect(problems).toEqual([
+    // The prod network still has a VNet for germanywestcentral, which network-region-listed reports on its own.
+    expect(problems.filter((p) => p.rule !== 'network-region-listed')).toEqual([
       expect.objectContaining({
         path: 'regions.additional[1]',
         received: '"swedencentral"',
