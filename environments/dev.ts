@@ -34,4 +34,9 @@ export const dev = {
       reason: 'dev is torn down and rebuilt daily; a purge-protected vault would block its name for 7 days.',
     },
   },
+  promptLibrary: {
+    replication: 'LRS',
+    blobSoftDeleteRetentionInDays: 7,
+    containerSoftDeleteRetentionInDays: 7,
+  },
 } satisfies EnvironmentInput;

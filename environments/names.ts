@@ -84,6 +84,10 @@ export function environmentNames(env: Environment) {
     vault: book.name('keyVault', ['naming']),
     privateEndpoint: book.name('privateEndpoint', ['regions', 'primary'], { qualifier: 'kv' }),
   };
+  const promptLibrary = {
+    account: book.name('storageAccount', ['naming'], { qualifier: 'pl' }),
+    privateEndpoint: book.name('privateEndpoint', ['regions', 'primary'], { qualifier: 'pl-blob' }),
+  };
   const gatewayIdentity = book.name('userAssignedIdentity', ['regions', 'primary'], { qualifier: 'apim' });
   return {
     book,
@@ -91,6 +95,7 @@ export function environmentNames(env: Environment) {
     monitoring,
     network: networkNames(env, book),
     keyVault,
+    promptLibrary,
     gatewayIdentity,
   };
 }

@@ -54,4 +54,10 @@ export const prod = {
       },
     },
   },
+  promptLibrary: {
+    replication: 'GZRS',
+    blobSoftDeleteRetentionInDays: 90,
+    containerSoftDeleteRetentionInDays: 90,
+    changeFeedRetentionInDays: 365,
+  },
 } satisfies EnvironmentInput;

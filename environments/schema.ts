@@ -12,6 +12,7 @@ import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { MONITORING_FIELDS } from './sections/monitoring';
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
+import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
 
 const EnvironmentObject = z
   .strictObject({
@@ -19,6 +20,7 @@ const EnvironmentObject = z
     ...MONITORING_FIELDS,
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
+    ...PROMPT_LIBRARY_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -142,6 +144,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   },
   ...NETWORK_RULES,
   ...KEY_VAULT_RULES,
+  ...PROMPT_LIBRARY_RULES,
 ];
 
 /** The environment schema with every cross-field rule. */

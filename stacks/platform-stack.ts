@@ -7,6 +7,7 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { KeyVault } from '../constructs/key-vault';
 import { Monitoring } from '../constructs/monitoring';
+import { PromptLibrary } from '../constructs/prompt-library';
 import { AzapiProvider } from '../constructs/shared/azapi';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import { TagsAspect } from '../constructs/shared/tags';
@@ -51,6 +52,8 @@ export class PlatformStack extends TerraformStack {
   readonly gatewayIdentity: UserAssignedIdentity;
   /** The environment's Key Vault; the gateway identity reads its secrets. */
   readonly keyVault: KeyVault;
+  /** The storage account of the prompt library and evaluation data. */
+  readonly promptLibrary: PromptLibrary;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -73,6 +76,9 @@ export class PlatformStack extends TerraformStack {
             { purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy, recoverSoftDeleted: true },
           ],
           resourceGroup: [{ preventDeletionIfContainsResources: true }],
+          // Storage accounts are private and key-less: manage them through ARM only, never the data plane, so that
+          // plan and apply work from a runner outside the VNet.
+          storage: [{ dataPlaneAvailable: false }],
         },
       ],
       storageUseAzuread: true,
@@ -162,6 +168,30 @@ export class PlatformStack extends TerraformStack {
               'keyVault',
               primary,
               names.keyVault.privateEndpoint,
+            ),
+          }
+        : {}),
+    });
+
+    this.promptLibrary = new PromptLibrary(this, 'PromptLibrary', {
+      name: names.promptLibrary.account,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+      replication: env.promptLibrary.replication,
+      blobSoftDeleteRetentionInDays: env.promptLibrary.blobSoftDeleteRetentionInDays,
+      containerSoftDeleteRetentionInDays: env.promptLibrary.containerSoftDeleteRetentionInDays,
+      ...(env.promptLibrary.changeFeedRetentionInDays === undefined
+        ? {}
+        : { changeFeedRetentionInDays: env.promptLibrary.changeFeedRetentionInDays }),
+      publicNetworkAccessEnabled,
+      diagnosticSettings: this.monitoring.diagnostics(),
+      ...(privateLink
+        ? {
+            privateEndpoint: privateEndpointFor(
+              privateLink,
+              'storageBlob',
+              primary,
+              names.promptLibrary.privateEndpoint,
             ),
           }
         : {}),

@@ -167,7 +167,7 @@ describe('bring-your-own network', () => {
 
   it('puts private endpoints into the given subnets and registers them in the given zones', () => {
     const endpoints = synth.resources('azurerm_private_endpoint');
-    expect(endpoints.length).toBeGreaterThanOrEqual(1);
+    expect(endpoints.length).toBeGreaterThanOrEqual(2);
     const bySubresource = Object.fromEntries(
       endpoints.map((e) => [
         (e.config['private_service_connection'] as { subresource_names: string[] }).subresource_names[0],
@@ -177,6 +177,10 @@ describe('bring-your-own network', () => {
     expect(bySubresource['vault']).toMatchObject({
       subnet_id: spokeSubnetId('swedencentral'),
       private_dns_zone_group: { private_dns_zone_ids: [hubZoneId('keyVault')] },
+    });
+    expect(bySubresource['blob']).toMatchObject({
+      subnet_id: spokeSubnetId('swedencentral'),
+      private_dns_zone_group: { private_dns_zone_ids: [hubZoneId('blob')] },
     });
   });
 });

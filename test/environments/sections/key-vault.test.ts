@@ -71,8 +71,8 @@ describe('keyVault section', () => {
   });
 });
 
-describe('the name of the vault', () => {
-  it('is a parse-time error, with the path, when it cannot fit 24 characters', () => {
+describe('names of the vault and the prompt library', () => {
+  it('are a parse-time error, with the path, when they cannot fit 24 characters', () => {
     // A 5-character prefix, a 10-character workload and an environment code of 7 ("preprod" has no short code).
     const input = exampleInput('dev', {
       name: 'preprod',
@@ -86,10 +86,17 @@ describe('the name of the vault', () => {
         received: '{"prefix":"contx"}',
         rule: 'names-fit-azure-rules',
       },
+      {
+        path: 'naming',
+        message:
+          'storageAccount name "stcontxassistantspreprodsdcpl" is 29 characters long; allowed are 3–24',
+        received: '{"prefix":"contx"}',
+        rule: 'names-fit-azure-rules',
+      },
     ]);
   });
 
-  it('fits with a short environment code', () => {
+  it('fit with a short environment code', () => {
     const input = exampleInput('dev', {
       name: 'preprod',
       naming: { prefix: 'contx', environmentCode: 'pp' },
