@@ -27,6 +27,18 @@ export const dev = {
       reason: 'Developers call the dev gateway from laptops without VPN; dev holds synthetic data only.',
     },
   },
+  keyVault: {
+    softDeleteRetentionInDays: 7,
+    disablePurgeProtection: {
+      enabled: true,
+      reason: 'dev is torn down and rebuilt daily; a purge-protected vault would block its name for 7 days.',
+    },
+  },
+  promptLibrary: {
+    replication: 'LRS',
+    blobSoftDeleteRetentionInDays: 7,
+    containerSoftDeleteRetentionInDays: 7,
+  },
   endpoints: {
     accounts: {
       swedencentral: {

@@ -170,7 +170,10 @@ function unknownKeyMessage(key: string, known: readonly string[]): string {
 
 function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
   if ('discriminator' in issue && typeof issue.discriminator === 'string') {
-    const options = (issue as unknown as { options?: unknown[] }).options ?? [];
+    // A discriminator with a default (network.mode) lists `undefined` among its options: not a value to suggest.
+    const options = ((issue as unknown as { options?: unknown[] }).options ?? []).filter(
+      (o) => o !== undefined,
+    );
     return `expected ${options.map((o) => JSON.stringify(o)).join(' | ')}`;
   }
   const alternatives = issue.errors.map((errors) => errors.map((e) => e.message).join('; ')).filter(Boolean);

@@ -2,6 +2,7 @@ import { checkName, composeName, type NameInputs, type ResourceKind } from '../c
 import type { AzureRegion } from '../constructs/shared/regions';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
+import { SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
 import type { Environment } from './schema';
 
 /** The config paths that names are built from: the name rule runs once these parsed cleanly. */
@@ -10,6 +11,7 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['workload'],
   ['naming'],
   ['regions'],
+  ['network', 'mode'],
   ['endpoints', 'accounts'],
   ['endpoints', 'contentSafety'],
 ];
@@ -118,7 +120,63 @@ export function environmentNames(env: Environment) {
     }),
   };
 
-  return { book, resourceGroups, monitoring, aiAccounts, contentSafety };
+  // Globally unique, compact names: what makes them too long is the naming inputs, so the problem points there.
+  const keyVault = {
+    vault: book.name('keyVault', ['naming']),
+    privateEndpoint: book.name('privateEndpoint', ['regions', 'primary'], { qualifier: 'kv' }),
+  };
+  const promptLibrary = {
+    account: book.name('storageAccount', ['naming'], { qualifier: 'pl' }),
+    privateEndpoint: book.name('privateEndpoint', ['regions', 'primary'], { qualifier: 'pl-blob' }),
+  };
+  const gatewayIdentity = book.name('userAssignedIdentity', ['regions', 'primary'], { qualifier: 'apim' });
+  return {
+    book,
+    resourceGroups,
+    monitoring,
+    network: networkNames(env, book),
+    keyVault,
+    promptLibrary,
+    gatewayIdentity,
+    aiAccounts,
+    contentSafety,
+  };
+}
+
+/** Names of one region's VNet, its subnets and NSGs, and its DNS zone link. */
+export interface RegionNetworkNames {
+  readonly virtualNetwork: string;
+  readonly privateDnsZoneLink: string;
+  readonly subnets: Readonly<
+    Record<SubnetKey, { readonly subnet: string; readonly networkSecurityGroup: string }>
+  >;
+}
+
+/** The network names, planned only when the stack creates the network. */
+function networkNames(env: Environment, book: NameBook): Partial<Record<AzureRegion, RegionNetworkNames>> {
+  if (env.network.mode !== 'create') return {};
+  return Object.fromEntries(
+    environmentRegions(env).map((region) => {
+      const subnets = Object.fromEntries(
+        SUBNET_KEYS.map((key) => {
+          const options = { region, qualifier: SUBNETS[key].qualifier };
+          return [
+            key,
+            {
+              subnet: book.name('subnet', ['regions'], options),
+              networkSecurityGroup: book.name('networkSecurityGroup', ['regions'], options),
+            },
+          ];
+        }),
+      ) as RegionNetworkNames['subnets'];
+      const names: RegionNetworkNames = {
+        virtualNetwork: book.name('virtualNetwork', ['regions'], { region }),
+        privateDnsZoneLink: book.name('privateDnsZoneLink', ['regions'], { region }),
+        subnets,
+      };
+      return [region, names];
+    }),
+  );
 }
 
 export type EnvironmentNames = ReturnType<typeof environmentNames>;

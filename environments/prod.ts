@@ -24,7 +24,42 @@ export const prod = {
     containerName: 'tfstate',
     useOidc: true,
   },
-  network: { mode: 'create' },
+  // Ranges assigned by the network team's IPAM, pinned so that no subnet ever moves.
+  network: {
+    mode: 'create',
+    vnets: {
+      swedencentral: {
+        addressSpace: '10.30.0.0/22',
+        subnets: {
+          gateway: { addressPrefix: '10.30.0.0/24' },
+          privateEndpoints: { addressPrefix: '10.30.1.0/24' },
+          appIntegration: { addressPrefix: '10.30.2.0/26' },
+        },
+      },
+      francecentral: {
+        addressSpace: '10.30.4.0/22',
+        subnets: {
+          gateway: { addressPrefix: '10.30.4.0/24' },
+          privateEndpoints: { addressPrefix: '10.30.5.0/24' },
+          appIntegration: { addressPrefix: '10.30.6.0/26' },
+        },
+      },
+      germanywestcentral: {
+        addressSpace: '10.30.8.0/22',
+        subnets: {
+          gateway: { addressPrefix: '10.30.8.0/24' },
+          privateEndpoints: { addressPrefix: '10.30.9.0/24' },
+          appIntegration: { addressPrefix: '10.30.10.0/26' },
+        },
+      },
+    },
+  },
+  promptLibrary: {
+    replication: 'GZRS',
+    blobSoftDeleteRetentionInDays: 90,
+    containerSoftDeleteRetentionInDays: 90,
+    changeFeedRetentionInDays: 365,
+  },
   endpoints: {
     accounts: {
       swedencentral: {

@@ -32,6 +32,13 @@ function issuePaths(issue: z.core.$ZodRawIssue): ConfigPath[] {
   if (issue.code === 'unrecognized_keys') {
     return (issue.keys as string[]).map((key) => [...path, key]);
   }
+  // An unknown discriminator (network.mode) leaves the whole union unparsed, not only the discriminator.
+  if (
+    issue.code === 'invalid_union' &&
+    typeof (issue as { discriminator?: unknown }).discriminator === 'string'
+  ) {
+    return [path.slice(0, -1)];
+  }
   return [path];
 }
 

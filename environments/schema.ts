@@ -10,13 +10,20 @@ import { environmentNames, NAME_INPUT_PATHS } from './names';
 import { type EnvironmentRule, withRules } from './rules';
 import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
+import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { MONITORING_FIELDS } from './sections/monitoring';
+import { NETWORK_FIELDS } from './sections/network';
+import { NETWORK_RULES } from './sections/network-rules';
+import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
 
 const EnvironmentObject = z
   .strictObject({
     ...FOUNDATION_FIELDS,
     ...ENDPOINT_FIELDS,
     ...MONITORING_FIELDS,
+    ...NETWORK_FIELDS,
+    ...KEY_VAULT_FIELDS,
+    ...PROMPT_LIBRARY_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -139,6 +146,9 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
+  ...NETWORK_RULES,
+  ...KEY_VAULT_RULES,
+  ...PROMPT_LIBRARY_RULES,
 ];
 
 /** The environment schema with every cross-field rule. */

@@ -22,7 +22,14 @@ export const staging = {
     containerName: 'tfstate',
     useOidc: true,
   },
-  network: { mode: 'create' },
+  // Subnets are carved from each /22 with the default sizes (gateway /24, private endpoints /24, app integration /26).
+  network: {
+    mode: 'create',
+    vnets: {
+      swedencentral: { addressSpace: '10.20.0.0/22' },
+      francecentral: { addressSpace: '10.20.4.0/22' },
+    },
+  },
   endpoints: {
     accounts: {
       swedencentral: {

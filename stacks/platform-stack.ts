@@ -1,17 +1,22 @@
 import { Aspects, AzurermBackend, LocalBackend, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
+import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
 import { ContentSafety } from '../constructs/content-safety';
 import { Monitoring } from '../constructs/monitoring';
+import { PromptLibrary } from '../constructs/prompt-library';
 import { AzapiProvider } from '../constructs/shared/azapi';
+import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import { TagsAspect } from '../constructs/shared/tags';
-import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import type { Environment } from '../environments/schema';
+import { buildNetwork, type EnvironmentNetwork } from './network';
 
 /** Value of the `managedBy` tag on every resource. */
 export const MANAGED_BY = 'cdktf:genai-landing-zone';
@@ -41,8 +46,16 @@ export class PlatformStack extends TerraformStack {
   readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
   /** The workspace every diagnostic setting writes to, and Application Insights. */
   readonly monitoring: Monitoring;
-  /** Where private endpoints go; undefined when the environment has no private network. */
-  readonly privateLink: PrivateLinkContext | undefined;
+  /** The VNets, NSGs and DNS zones the stack created (network mode `create`). */
+  readonly network?: EnvironmentNetwork['network'];
+  /** Where private endpoints go: created or existing network; undefined for network mode `none`. */
+  readonly privateLink?: PrivateLinkContext;
+  /** The identity the gateway runs as; the gateway construct attaches it to APIM. */
+  readonly gatewayIdentity: UserAssignedIdentity;
+  /** The environment's Key Vault; the gateway identity reads its secrets. */
+  readonly keyVault: KeyVault;
+  /** The storage account of the prompt library and evaluation data. */
+  readonly promptLibrary: PromptLibrary;
   /** The model account of each region that has one. */
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
@@ -69,6 +82,9 @@ export class PlatformStack extends TerraformStack {
             { purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy, recoverSoftDeleted: true },
           ],
           resourceGroup: [{ preventDeletionIfContainsResources: true }],
+          // Storage accounts are private and key-less: manage them through ARM only, never the data plane, so that
+          // plan and apply work from a runner outside the VNet.
+          storage: [{ dataPlaneAvailable: false }],
         },
       ],
       storageUseAzuread: true,
@@ -122,8 +138,70 @@ export class PlatformStack extends TerraformStack {
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
     });
 
-    this.privateLink = undefined;
+    const { network, privateLink } = buildNetwork(this, env, names, this.resourceGroups, this.monitoring);
+    this.network = network;
+    this.privateLink = privateLink;
+    const primary = env.regions.primary;
+    const publicNetworkAccessEnabled = env.network.publicNetworkAccess.enabled;
 
+    this.gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', {
+      name: names.gatewayIdentity,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+    });
+
+    this.keyVault = new KeyVault(this, 'KeyVault', {
+      name: names.keyVault.vault,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+      tenantId: env.azure.tenantId ?? new DataAzurermClientConfig(this, 'ClientConfig', {}).tenantId,
+      skuName: env.keyVault.skuName,
+      softDeleteRetentionInDays: env.keyVault.softDeleteRetentionInDays,
+      purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
+      publicNetworkAccessEnabled,
+      diagnosticSettings: this.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
+      roleAssignments: {
+        gatewaySecretsUser: {
+          roleDefinitionName: 'Key Vault Secrets User',
+          principalId: this.gatewayIdentity.principalId,
+          description: 'APIM named values read their secrets from Key Vault.',
+        },
+      },
+      ...(privateLink
+        ? {
+            privateEndpoint: privateEndpointFor(
+              privateLink,
+              'keyVault',
+              primary,
+              names.keyVault.privateEndpoint,
+            ),
+          }
+        : {}),
+    });
+
+    this.promptLibrary = new PromptLibrary(this, 'PromptLibrary', {
+      name: names.promptLibrary.account,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+      replication: env.promptLibrary.replication,
+      blobSoftDeleteRetentionInDays: env.promptLibrary.blobSoftDeleteRetentionInDays,
+      containerSoftDeleteRetentionInDays: env.promptLibrary.containerSoftDeleteRetentionInDays,
+      ...(env.promptLibrary.changeFeedRetentionInDays === undefined
+        ? {}
+        : { changeFeedRetentionInDays: env.promptLibrary.changeFeedRetentionInDays }),
+      publicNetworkAccessEnabled,
+      diagnosticSettings: this.monitoring.diagnostics(),
+      ...(privateLink
+        ? {
+            privateEndpoint: privateEndpointFor(
+              privateLink,
+              'storageBlob',
+              primary,
+              names.promptLibrary.privateEndpoint,
+            ),
+          }
+        : {}),
+    });
     const endpointScope = new Construct(this, 'AiEndpoints');
     const endpoints: Partial<Record<AzureRegion, AiEndpoint>> = {};
     for (const [key, account] of Object.entries(env.endpoints.accounts)) {

@@ -38,13 +38,20 @@ export function addDiagnosticSetting(
     options.logCategories && options.logCategories.length > 0
       ? options.logCategories.map((category) => ({ category }))
       : (options.logCategoryGroups ?? ['allLogs']).map((categoryGroup) => ({ categoryGroup }));
+  if (logs.length === 0 && options.metrics === false) {
+    throw new Error(
+      `${scope.node.path}/${id}: a diagnostic setting needs at least one log category or metrics`,
+    );
+  }
   return new MonitorDiagnosticSetting(scope, id, {
     name: DIAGNOSTIC_SETTING_NAME,
     targetResourceId,
     logAnalyticsWorkspaceId: options.workspaceId,
     ...(options.destinationType === 'Dedicated' ? { logAnalyticsDestinationType: 'Dedicated' } : {}),
-    enabledLog: logs,
-    ...(options.metrics === false ? {} : { enabledMetric: [{ category: 'AllMetrics' }] }),
+    ...(logs.length > 0 ? { enabledLog: logs } : {}),
+    ...(options.metrics === false
+      ? {}
+      : { enabledMetric: (options.metricCategories ?? ['AllMetrics']).map((category) => ({ category })) }),
   });
 }
 

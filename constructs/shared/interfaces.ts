@@ -15,12 +15,14 @@ export type OptIn = { readonly enabled: false } | { readonly enabled: true; read
 export interface DiagnosticSettingsOptions {
   /** ARM id of the Log Analytics workspace. */
   readonly workspaceId: string;
-  /** Log category groups to send. @default ['allLogs'] */
+  /** Log category groups to send; `[]` sends no logs (resource types that have only metrics). @default ['allLogs'] */
   readonly logCategoryGroups?: readonly ('allLogs' | 'audit')[];
   /** Individual log categories, for resource types without category groups. Replaces the groups. @default - none */
   readonly logCategories?: readonly string[];
-  /** Send `AllMetrics`. @default true */
+  /** Send metrics. @default true */
   readonly metrics?: boolean;
+  /** Metric categories, for resource types without `AllMetrics` (storage: `Transaction`). @default ['AllMetrics'] */
+  readonly metricCategories?: readonly string[];
   /**
    * `Dedicated` writes to resource-specific tables (`ApiManagementGatewayLogs`, …) where the type supports them;
    * elsewhere Azure keeps `AzureDiagnostics` and a `Dedicated` setting would diff forever.

@@ -158,6 +158,19 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: false,
   },
+  /**
+   * A private DNS zone's link to a VNet (Microsoft.Network/privateDnsZones/virtualNetworkLinks). The Cloud Adoption
+   * Framework has no abbreviation for it; `link` reads plainly. One name per VNet, reused in every zone.
+   */
+  privateDnsZoneLink: {
+    abbreviation: 'link',
+    minLength: 1,
+    maxLength: 80,
+    pattern: NETWORK_NAME,
+    allowed: NETWORK_ALLOWED,
+    style: 'hyphen',
+    globallyUnique: false,
+  },
   userAssignedIdentity: {
     abbreviation: 'id',
     minLength: 3,

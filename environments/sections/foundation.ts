@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { compactCode, Email, optIn, Region, slug, Uuid } from './primitives';
+import { compactCode, Email, Region, slug, Uuid } from './primitives';
 
 /** The stage decides which rules apply: staging and prod are private and keep their state remotely. */
 export const STAGES = ['dev', 'staging', 'prod'] as const;
@@ -99,21 +99,6 @@ export const BackendSection = z
   .discriminatedUnion('type', [LocalBackend, AzurermBackend])
   .default({ type: 'local' });
 
-export const NetworkSection = z
-  .strictObject({
-    mode: z
-      .enum(['create', 'byo', 'none'])
-      .default('create')
-      .describe(
-        'create: the stack creates VNets and private DNS zones. byo: attach to an existing hub (subnet and zone ids). ' +
-          'none: no private networking (dev only, needs public access with a reason).',
-      ),
-    publicNetworkAccess: optIn(
-      'Open the data plane of the deployed services to public networks. Never in staging or prod.',
-    ),
-  })
-  .prefault({});
-
 export const AzureSection = z
   .strictObject({
     subscriptionId: Uuid.optional().describe(
@@ -152,5 +137,4 @@ export const FOUNDATION_FIELDS = {
   regions: RegionsSection,
   tags: TagsSection,
   backend: BackendSection,
-  network: NetworkSection,
 };

@@ -82,7 +82,10 @@ describe('synth command', () => {
     );
     const result = run(['--config', file, '--outdir', outdir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('broken.yaml: 5 problems:');
+    expect(result.stderr).toContain('broken.yaml: 6 problems:');
+    expect(result.stderr).toContain(
+      'network.vnets.swedencentral: create mode: region swedencentral needs a VNet',
+    );
     expect(result.stderr).toContain('tags.owner: expected an e-mail address or a team slug');
     expect(result.stderr).toContain('workload: workload must start with a lowercase letter');
     expect(result.stderr).toContain('tags.cost: unknown key "cost"');

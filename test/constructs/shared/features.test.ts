@@ -61,6 +61,20 @@ describe('standard features', () => {
     expect(diag.config['enabled_metric']).toBeUndefined();
   });
 
+  it('sends named metric categories and no logs, for resource types that have only metrics', () => {
+    const diag = synthFeatures({
+      diagnosticSettings: { workspaceId: 'ws', logCategoryGroups: [], metricCategories: ['Transaction'] },
+    }).only('azurerm_monitor_diagnostic_setting');
+    expect(diag.config['enabled_log']).toBeUndefined();
+    expect(diag.config['enabled_metric']).toEqual([{ category: 'Transaction' }]);
+  });
+
+  it('refuses a diagnostic setting that would send nothing', () => {
+    expect(() =>
+      synthFeatures({ diagnosticSettings: { workspaceId: 'ws', logCategoryGroups: [], metrics: false } }),
+    ).toThrow(/needs at least one log category or metrics/);
+  });
+
   it('gives every private endpoint a DNS zone group', () => {
     const pep = synthFeatures({
       privateEndpoint: { name: 'pep-kv', subnetId: 'snet-id', privateDnsZoneIds: ['zone-id'] },

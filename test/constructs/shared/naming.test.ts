@@ -28,6 +28,7 @@ describe('composeName', () => {
     ['subnet', { qualifier: 'pep' }, 'snet-cx-genai-prd-sdc-pep'],
     ['networkSecurityGroup', { qualifier: 'apim' }, 'nsg-cx-genai-prd-sdc-apim'],
     ['privateEndpoint', { qualifier: 'kv' }, 'pep-cx-genai-prd-sdc-kv'],
+    ['privateDnsZoneLink', {}, 'link-cx-genai-prd-sdc'],
     ['userAssignedIdentity', { qualifier: 'acme' }, 'id-cx-genai-prd-sdc-acme'],
     ['customSubdomain', {}, 'cx-genai-prd-sdc'],
   ])('%s %j → %s', (kind, options, expected) => {

@@ -1,0 +1,3 @@
+export * from './existing-network';
+export * from './network';
+export * from './security-rules';

@@ -1,0 +1,206 @@
+import { Construct } from 'constructs';
+import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
+import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
+import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { addDiagnosticSetting } from '../shared/features';
+import type { DiagnosticSettingsOptions } from '../shared/interfaces';
+import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey, type PrivateLinkContext } from '../shared/private-link';
+import type { AzureRegion } from '../shared/regions';
+import { SUBNET_KEYS, SUBNET_RULES, type SubnetKey } from './security-rules';
+
+/** One subnet of a VNet. */
+export interface SubnetProps {
+  readonly name: string;
+  /** The subnet's range, inside the VNet's address space. */
+  readonly addressPrefix: string;
+  /** Name of the subnet's own NSG. */
+  readonly networkSecurityGroupName: string;
+}
+
+/** The VNet of one region. */
+export interface VirtualNetworkProps {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  readonly addressSpace: string;
+  /** The three subnets; each gets its own NSG with the rules of its purpose (`security-rules.ts`). */
+  readonly subnets: Readonly<Record<SubnetKey, SubnetProps>>;
+  /** Name of this VNet's link in every private DNS zone. */
+  readonly privateDnsZoneLinkName: string;
+}
+
+export interface NetworkProps {
+  /** One VNet per region, keyed by region (the key forms the construct id). */
+  readonly virtualNetworks: Readonly<Partial<Record<AzureRegion, VirtualNetworkProps>>>;
+  /** Private DNS zones to create; each is linked to every VNet. @default - none */
+  readonly privateDnsZones?: readonly PrivateDnsZoneKey[];
+  /** Resource group of the DNS zones (global resources). Required when `privateDnsZones` is not empty. */
+  readonly dnsZoneResourceGroupName?: string;
+  /**
+   * Where VNet and NSG logs go. The construct picks the categories each type has: `VMProtectionAlerts` and metrics
+   * for VNets, `NetworkSecurityGroupEvent` and `NetworkSecurityGroupRuleCounter` for NSGs (which have no metrics).
+   * @default - no diagnostic settings
+   */
+  readonly diagnosticSettings?: Pick<DiagnosticSettingsOptions, 'workspaceId'>;
+}
+
+/** What the construct built in one region. */
+export interface RegionalNetwork {
+  readonly virtualNetwork: VirtualNetwork;
+  readonly networkSecurityGroups: Readonly<Record<SubnetKey, NetworkSecurityGroup>>;
+  /** ARM ids of the subnets. */
+  readonly subnetIds: Readonly<Record<SubnetKey, string>>;
+}
+
+/** The delegation App Service VNet integration needs on its subnet. */
+const APP_SERVICE_DELEGATION = {
+  name: 'Microsoft.Web.serverFarms',
+  serviceDelegation: [
+    { name: 'Microsoft.Web/serverFarms', actions: ['Microsoft.Network/virtualNetworks/subnets/action'] },
+  ],
+};
+
+/**
+ * The private network of an environment (mode `create`): a VNet per region with a gateway, a private-endpoint and an
+ * app-integration subnet, an NSG on every subnet, and private DNS zones linked to every VNet. It is the
+ * {@link PrivateLinkContext} that resource constructs take their private endpoints from.
+ *
+ * Subnets are declared inside the VNet resource, so each is created together with its NSG in one ARM call: landing
+ * zones that deny "subnet without NSG" by Azure Policy reject a subnet created first and associated later. No subnet
+ * has default outbound internet access.
+ */
+export class Network extends Construct implements PrivateLinkContext {
+  readonly regions: Readonly<Partial<Record<AzureRegion, RegionalNetwork>>>;
+  readonly privateDnsZones: Readonly<Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>>>;
+
+  constructor(scope: Construct, id: string, props: NetworkProps) {
+    super(scope, id);
+    const regions: Partial<Record<AzureRegion, RegionalNetwork>> = {};
+    for (const [region, vnet] of Object.entries(props.virtualNetworks) as [
+      AzureRegion,
+      VirtualNetworkProps,
+    ][]) {
+      regions[region] = this.regionalNetwork(region, vnet, props.diagnosticSettings);
+    }
+    this.regions = regions;
+    this.privateDnsZones = this.zones(props);
+  }
+
+  private regionalNetwork(
+    region: AzureRegion,
+    props: VirtualNetworkProps,
+    diagnostics: NetworkProps['diagnosticSettings'],
+  ): RegionalNetwork {
+    const scope = new Construct(this, region);
+    const groups = {} as Record<SubnetKey, NetworkSecurityGroup>;
+    for (const key of SUBNET_KEYS) {
+      const subnet = props.subnets[key];
+      groups[key] = new NetworkSecurityGroup(scope, `Nsg-${key}`, {
+        name: subnet.networkSecurityGroupName,
+        location: region,
+        resourceGroupName: props.resourceGroupName,
+        securityRule: SUBNET_RULES[key](subnet.addressPrefix).map((rule) => ({
+          name: rule.name,
+          priority: rule.priority,
+          direction: rule.direction,
+          access: rule.access,
+          protocol: rule.protocol,
+          sourceAddressPrefix: rule.sourceAddressPrefix,
+          sourcePortRange: '*',
+          destinationAddressPrefix: rule.destinationAddressPrefix,
+          ...(rule.destinationPortRanges.length === 1
+            ? { destinationPortRange: rule.destinationPortRanges[0]! }
+            : { destinationPortRanges: [...rule.destinationPortRanges] }),
+          description: rule.description,
+        })),
+      });
+      if (diagnostics) {
+        addDiagnosticSetting(scope, `Nsg-${key}-Diagnostics`, groups[key].id, {
+          workspaceId: diagnostics.workspaceId,
+          logCategories: ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'],
+          metrics: false,
+        });
+      }
+    }
+
+    const virtualNetwork = new VirtualNetwork(scope, 'VirtualNetwork', {
+      name: props.name,
+      location: region,
+      resourceGroupName: props.resourceGroupName,
+      addressSpace: [props.addressSpace],
+      subnet: SUBNET_KEYS.map((key) => ({
+        name: props.subnets[key].name,
+        addressPrefixes: [props.subnets[key].addressPrefix],
+        securityGroup: groups[key].id,
+        defaultOutboundAccessEnabled: false,
+        // NSG rules apply to private endpoints only with network policies on.
+        privateEndpointNetworkPolicies: key === 'privateEndpoints' ? 'Enabled' : 'Disabled',
+        ...(key === 'appIntegration' ? { delegation: [APP_SERVICE_DELEGATION] } : {}),
+      })),
+    });
+    if (diagnostics) {
+      addDiagnosticSetting(scope, 'Diagnostics', virtualNetwork.id, {
+        workspaceId: diagnostics.workspaceId,
+        logCategories: ['VMProtectionAlerts'],
+      });
+    }
+
+    const subnetIds = Object.fromEntries(
+      SUBNET_KEYS.map((key) => [key, `${virtualNetwork.id}/subnets/${props.subnets[key].name}`]),
+    ) as Record<SubnetKey, string>;
+    return { virtualNetwork, networkSecurityGroups: groups, subnetIds };
+  }
+
+  private zones(props: NetworkProps): Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>> {
+    const keys = props.privateDnsZones ?? [];
+    if (keys.length === 0) return {};
+    if (!props.dnsZoneResourceGroupName) {
+      throw new Error(`${this.node.path}: dnsZoneResourceGroupName is required to create private DNS zones`);
+    }
+    const scope = new Construct(this, 'DnsZones');
+    const zones: Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>> = {};
+    for (const key of keys) {
+      const zoneScope = new Construct(scope, key);
+      const zone = new PrivateDnsZone(zoneScope, 'Zone', {
+        name: PRIVATE_DNS_ZONES[key],
+        resourceGroupName: props.dnsZoneResourceGroupName,
+      });
+      for (const [region, regional] of Object.entries(this.regions) as [AzureRegion, RegionalNetwork][]) {
+        new PrivateDnsZoneVirtualNetworkLink(zoneScope, `Link-${region}`, {
+          name: props.virtualNetworks[region]!.privateDnsZoneLinkName,
+          resourceGroupName: props.dnsZoneResourceGroupName,
+          privateDnsZoneName: zone.name,
+          virtualNetworkId: regional.virtualNetwork.id,
+          registrationEnabled: false,
+        });
+      }
+      zones[key] = zone;
+    }
+    return zones;
+  }
+
+  /** ARM id of a subnet; throws when the network has no VNet in `region`. */
+  subnetId(region: AzureRegion, key: SubnetKey): string {
+    const regional = this.regions[region];
+    if (!regional) {
+      throw new Error(
+        `${this.node.path}: no VNet in ${region}; the network has VNets in ${Object.keys(this.regions).join(', ')}`,
+      );
+    }
+    return regional.subnetIds[key];
+  }
+
+  privateEndpointSubnetId(region: AzureRegion): string {
+    return this.subnetId(region, 'privateEndpoints');
+  }
+
+  privateDnsZoneId(zone: PrivateDnsZoneKey): string {
+    const created = this.privateDnsZones[zone];
+    if (!created) {
+      throw new Error(
+        `${this.node.path}: the private DNS zone ${PRIVATE_DNS_ZONES[zone]} was not created; add "${zone}" to privateDnsZones`,
+      );
+    }
+    return created.id;
+  }
+}

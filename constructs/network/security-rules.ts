@@ -1,0 +1,249 @@
+/**
+ * The NSG rules of each subnet purpose, as plain data: the construct renders them, the tests and the README read
+ * them. Every list ends in an explicit deny, so what is allowed is exactly what is listed here, not Azure's default
+ * rules (which allow all traffic inside the VNet and out to the internet).
+ */
+
+/** The subnets of every VNet the blueprint creates, one per purpose. */
+export const SUBNET_KEYS = ['gateway', 'privateEndpoints', 'appIntegration'] as const;
+export type SubnetKey = (typeof SUBNET_KEYS)[number];
+
+/** One NSG rule, in Azure's vocabulary. Ports are strings as the API takes them (`443`, `6381-6383`). */
+export interface SecurityRule {
+  readonly name: string;
+  readonly priority: number;
+  readonly direction: 'Inbound' | 'Outbound';
+  readonly access: 'Allow' | 'Deny';
+  readonly protocol: 'Tcp' | 'Udp' | '*';
+  /** A service tag (`ApiManagement`), a CIDR, or `*`. */
+  readonly sourceAddressPrefix: string;
+  readonly destinationAddressPrefix: string;
+  readonly destinationPortRanges: readonly string[];
+  readonly description: string;
+}
+
+/** Lowest priority Azure allows for a custom rule; the deny-all rules sit there, below every allow. */
+export const DENY_ALL_PRIORITY = 4096;
+
+function denyAll(direction: 'Inbound' | 'Outbound', why: string): SecurityRule {
+  return {
+    name: `DenyAll${direction}`,
+    priority: DENY_ALL_PRIORITY,
+    direction,
+    access: 'Deny',
+    protocol: '*',
+    sourceAddressPrefix: '*',
+    destinationAddressPrefix: '*',
+    destinationPortRanges: ['*'],
+    description: why,
+  };
+}
+
+function allow(
+  rule: Omit<SecurityRule, 'access' | 'protocol'> & { protocol?: SecurityRule['protocol'] },
+): SecurityRule {
+  return { access: 'Allow', protocol: 'Tcp', ...rule };
+}
+
+/**
+ * APIM VNet injection in internal mode (classic Developer/Premium tiers), after
+ * https://learn.microsoft.com/azure/api-management/virtual-network-reference. Clients come from the VNet, peered
+ * VNets and connected on-premises networks (the `VirtualNetwork` tag): internal mode has no public client path, and
+ * a public entry (Application Gateway or Front Door with WAF) reaches the gateway from inside the VNet too.
+ *
+ * Outbound is limited to the four documented dependencies plus two the gateway cannot work without here: Entra ID
+ * (managed-identity tokens for the model backends and Key Vault named values) and the private endpoints of its
+ * backends inside the VNet.
+ */
+export function gatewayRules(subnet: string): SecurityRule[] {
+  return [
+    allow({
+      name: 'AllowClientsHttpsInbound',
+      priority: 100,
+      direction: 'Inbound',
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['443'],
+      description:
+        'Clients call the internal gateway over HTTPS from the VNet, peered VNets and on-premises.',
+    }),
+    allow({
+      name: 'AllowApiManagementInbound',
+      priority: 110,
+      direction: 'Inbound',
+      sourceAddressPrefix: 'ApiManagement',
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['3443'],
+      description: 'Management endpoint for the Azure portal and ARM (required).',
+    }),
+    allow({
+      name: 'AllowAzureLoadBalancerInbound',
+      priority: 120,
+      direction: 'Inbound',
+      sourceAddressPrefix: 'AzureLoadBalancer',
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['6390'],
+      description: 'Health probes of the Azure infrastructure load balancer (required).',
+    }),
+    allow({
+      name: 'AllowGatewayRateLimitSyncInbound',
+      priority: 130,
+      direction: 'Inbound',
+      protocol: 'Udp',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['4290'],
+      description: 'Gateway units sync rate-limit and token-limit counters with each other.',
+    }),
+    allow({
+      name: 'AllowGatewayCacheInbound',
+      priority: 140,
+      direction: 'Inbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['6381-6383'],
+      description: 'Gateway units share the internal cache of caching policies.',
+    }),
+    denyAll('Inbound', 'Nothing else reaches the gateway subnet.'),
+    allow({
+      name: 'AllowStorageOutbound',
+      priority: 100,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'Storage',
+      destinationPortRanges: ['443'],
+      description: 'Dependency on Azure Storage for core service functionality (required).',
+    }),
+    allow({
+      name: 'AllowSqlOutbound',
+      priority: 110,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'Sql',
+      destinationPortRanges: ['1433'],
+      description: 'Access to Azure SQL endpoints for core service functionality (required).',
+    }),
+    allow({
+      name: 'AllowKeyVaultOutbound',
+      priority: 120,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'AzureKeyVault',
+      destinationPortRanges: ['443'],
+      description: 'Access to Azure Key Vault for core service functionality (required).',
+    }),
+    allow({
+      name: 'AllowAzureMonitorOutbound',
+      priority: 130,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'AzureMonitor',
+      destinationPortRanges: ['1886', '443'],
+      description: 'Diagnostics, metrics, Resource Health and Application Insights.',
+    }),
+    allow({
+      name: 'AllowEntraIdOutbound',
+      priority: 140,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'AzureActiveDirectory',
+      destinationPortRanges: ['443'],
+      description: 'Managed-identity tokens for the model backends and Key Vault named values.',
+    }),
+    allow({
+      name: 'AllowBackendsOutbound',
+      priority: 150,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'VirtualNetwork',
+      destinationPortRanges: ['443'],
+      description: 'Model accounts, Content Safety and Key Vault through their private endpoints.',
+    }),
+    allow({
+      name: 'AllowGatewayRateLimitSyncOutbound',
+      priority: 160,
+      direction: 'Outbound',
+      protocol: 'Udp',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['4290'],
+      description: 'Gateway units sync rate-limit and token-limit counters with each other.',
+    }),
+    allow({
+      name: 'AllowGatewayCacheOutbound',
+      priority: 170,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['6381-6383'],
+      description: 'Gateway units share the internal cache of caching policies.',
+    }),
+    denyAll('Outbound', 'The gateway reaches nothing but its documented dependencies and its backends.'),
+  ];
+}
+
+/**
+ * Private endpoints answer HTTPS from inside the network and never open connections; NSGs are stateful, so replies
+ * need no outbound rule. The subnet enables private-endpoint network policies, or Azure would skip these rules.
+ */
+export function privateEndpointRules(subnet: string): SecurityRule[] {
+  return [
+    allow({
+      name: 'AllowVirtualNetworkHttpsInbound',
+      priority: 100,
+      direction: 'Inbound',
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['443'],
+      description:
+        'The gateway and applications call the services over HTTPS through their private endpoints.',
+    }),
+    denyAll('Inbound', 'Every service behind these endpoints speaks HTTPS only.'),
+    denyAll('Outbound', 'Private endpoints never open connections.'),
+  ];
+}
+
+/**
+ * App Service VNet integration routes an app's outbound calls through this subnet; nothing arrives on it. Apps reach
+ * the private endpoints and the internal gateway, Entra ID for tokens, and Azure Monitor for telemetry.
+ */
+export function appIntegrationRules(subnet: string): SecurityRule[] {
+  return [
+    denyAll('Inbound', 'VNet integration is outbound only; nothing arrives on this subnet.'),
+    allow({
+      name: 'AllowVirtualNetworkHttpsOutbound',
+      priority: 100,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'VirtualNetwork',
+      destinationPortRanges: ['443'],
+      description: 'The internal gateway and the private endpoints.',
+    }),
+    allow({
+      name: 'AllowEntraIdOutbound',
+      priority: 110,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'AzureActiveDirectory',
+      destinationPortRanges: ['443'],
+      description: 'Managed-identity tokens.',
+    }),
+    allow({
+      name: 'AllowAzureMonitorOutbound',
+      priority: 120,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'AzureMonitor',
+      destinationPortRanges: ['443'],
+      description: 'Application Insights telemetry.',
+    }),
+    denyAll('Outbound', 'Apps reach only the private network, Entra ID and Azure Monitor.'),
+  ];
+}
+
+/** The rules of each subnet purpose. */
+export const SUBNET_RULES: Readonly<Record<SubnetKey, (subnet: string) => SecurityRule[]>> = {
+  gateway: gatewayRules,
+  privateEndpoints: privateEndpointRules,
+  appIntegration: appIntegrationRules,
+};

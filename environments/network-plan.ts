@@ -1,0 +1,116 @@
+/**
+ * The address plan and the private-link needs of an environment. Like the name plan, the schema checks it at parse
+ * time and the stack builds from the same plan, so the two cannot drift.
+ */
+import type { z } from 'zod';
+import {
+  PRIVATE_DNS_ZONES,
+  PRIVATE_LINK_SERVICES,
+  type PrivateDnsZoneKey,
+  type PrivateLinkService,
+} from '../constructs/shared/private-link';
+import type { AzureRegion } from '../constructs/shared/regions';
+import { firstFreeBlock, formatCidr, type Ipv4Block, parseCidr } from './cidr';
+import type { ConfigPath } from './rules';
+import { type NetworkSection, SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
+import type { Environment } from './schema';
+
+type Network = z.output<typeof NetworkSection>;
+export type CreateNetworkConfig = Extract<Network, { mode: 'create' }>;
+export type VirtualNetworkConfig = NonNullable<CreateNetworkConfig['vnets'][AzureRegion]>;
+
+/** One subnet of the plan: its range, whether it was carved or given, and the config path that decides it. */
+export interface PlannedSubnet {
+  readonly key: SubnetKey;
+  readonly block: Ipv4Block;
+  readonly addressPrefix: string;
+  readonly carved: boolean;
+  readonly path: ConfigPath;
+}
+
+export interface PlannedVirtualNetwork {
+  readonly region: AzureRegion;
+  readonly addressSpace: string;
+  readonly block: Ipv4Block;
+  /** Subnets that could be placed; a carved subnet that does not fit is in `unplaced`. */
+  readonly subnets: Partial<Record<SubnetKey, PlannedSubnet>>;
+  readonly unplaced: readonly { key: SubnetKey; prefixLength: number; path: ConfigPath }[];
+}
+
+function subnetPath(
+  region: AzureRegion,
+  key: SubnetKey,
+  field: 'addressPrefix' | 'prefixLength',
+): ConfigPath {
+  return ['network', 'vnets', region, 'subnets', key, field];
+}
+
+/**
+ * Resolves the subnets of one VNet: explicit prefixes as given, the others carved first-fit in the order gateway,
+ * privateEndpoints, appIntegration. Carving is deterministic, but a carved range moves when an earlier subnet grows:
+ * pin `addressPrefix` once a VNet is deployed.
+ */
+export function planVirtualNetwork(region: AzureRegion, config: VirtualNetworkConfig): PlannedVirtualNetwork {
+  const block = parseCidr(config.addressSpace)!;
+  const subnets: Partial<Record<SubnetKey, PlannedSubnet>> = {};
+  const unplaced: { key: SubnetKey; prefixLength: number; path: ConfigPath }[] = [];
+  for (const key of SUBNET_KEYS) {
+    const prefix = config.subnets[key].addressPrefix;
+    if (prefix !== undefined) {
+      const subnet = parseCidr(prefix)!;
+      subnets[key] = {
+        key,
+        block: subnet,
+        addressPrefix: prefix,
+        carved: false,
+        path: subnetPath(region, key, 'addressPrefix'),
+      };
+    }
+  }
+  for (const key of SUBNET_KEYS) {
+    if (subnets[key]) continue;
+    const prefixLength = config.subnets[key].prefixLength ?? SUBNETS[key].defaultPrefixLength;
+    const taken = Object.values(subnets).map((subnet) => subnet.block);
+    const free = firstFreeBlock(block, prefixLength, taken);
+    const path = subnetPath(region, key, 'prefixLength');
+    if (free) {
+      subnets[key] = { key, block: free, addressPrefix: formatCidr(free), carved: true, path };
+    } else {
+      unplaced.push({ key, prefixLength, path });
+    }
+  }
+  return { region, addressSpace: config.addressSpace, block, subnets, unplaced };
+}
+
+/** The address plan of a create-mode network, one VNet per configured region, in config order. */
+export function addressPlan(network: CreateNetworkConfig): PlannedVirtualNetwork[] {
+  return (Object.entries(network.vnets) as [AzureRegion, VirtualNetworkConfig][]).map(([region, config]) =>
+    planVirtualNetwork(region, config),
+  );
+}
+
+/**
+ * The services this blueprint puts behind private endpoints whenever the environment has a private network: model
+ * accounts and Content Safety (one Cognitive Services account type), Key Vault, the prompt library's blob service,
+ * and APIM (v2 tiers take a private endpoint). The private monitoring path (AMPLS) is not built yet, so its zones are
+ * not in use.
+ */
+export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
+  'cognitiveAccount',
+  'keyVault',
+  'storageBlob',
+  'apiManagement',
+];
+
+/** Private link services the environment reaches privately; none without a private network. */
+export function privateLinkServicesInUse(env: Pick<Environment, 'network'>): readonly PrivateLinkService[] {
+  return env.network.mode === 'none' ? [] : PRIVATE_LINK_SERVICES_IN_USE;
+}
+
+/** The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. */
+export function privateDnsZonesInUse(env: Pick<Environment, 'network'>): PrivateDnsZoneKey[] {
+  const zones = new Set<PrivateDnsZoneKey>(
+    privateLinkServicesInUse(env).flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
+  );
+  return (Object.keys(PRIVATE_DNS_ZONES) as PrivateDnsZoneKey[]).filter((zone) => zones.has(zone));
+}

@@ -1,0 +1,182 @@
+import { z } from 'zod';
+import type { SubnetKey } from '../../constructs/network/security-rules';
+import { isArmResourceIdOf } from '../../constructs/shared/arm-id';
+import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey } from '../../constructs/shared/private-link';
+import { isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
+import { optIn, Region } from './primitives';
+
+export { SUBNET_KEYS, type SubnetKey } from '../../constructs/network/security-rules';
+
+/**
+ * What each subnet is for, its default size, and the smallest size Azure documents for that use.
+ *
+ * - gateway: APIM VNet injection. Classic tiers (Developer, Premium) need at least /29, which leaves no address to
+ *   scale in internal mode (https://learn.microsoft.com/azure/api-management/virtual-network-injection-resources);
+ *   the v2 tiers need at least /27 and recommend /24 (https://learn.microsoft.com/azure/api-management/inject-vnet-v2).
+ *   The gateway SKU is chosen later, so the stricter /27 applies.
+ * - privateEndpoints: each endpoint takes one address and Azure reserves five per subnet
+ *   (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq); the smallest subnet is /29, three
+ *   usable addresses. A region here holds up to six endpoints (models, Content Safety, Key Vault, blob, APIM), so the
+ *   floor is /28 (11 usable).
+ * - appIntegration: App Service / Logic Apps VNet integration, delegated to Microsoft.Web/serverFarms; at least /28,
+ *   /26 recommended (https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements).
+ */
+export const SUBNETS = {
+  gateway: {
+    qualifier: 'apim',
+    defaultPrefixLength: 24,
+    minimumPrefixLength: 27,
+    purpose: 'the APIM gateway',
+  },
+  privateEndpoints: {
+    qualifier: 'pep',
+    defaultPrefixLength: 24,
+    minimumPrefixLength: 28,
+    purpose: 'private endpoints',
+  },
+  appIntegration: {
+    qualifier: 'app',
+    defaultPrefixLength: 26,
+    minimumPrefixLength: 28,
+    purpose: 'App Service VNet integration',
+  },
+} as const satisfies Record<
+  SubnetKey,
+  { qualifier: string; defaultPrefixLength: number; minimumPrefixLength: number; purpose: string }
+>;
+
+/** An IPv4 CIDR with no host bits set (`10.20.0.0/24`). */
+export const Cidr = z.string().superRefine((text, ctx) => {
+  const block = parseCidr(text);
+  if (!block) {
+    ctx.addIssue({ code: 'custom', message: 'expected an IPv4 CIDR such as 10.20.0.0/24' });
+  } else if (!isCanonical(block)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `host bits are set; expected the network address ${formatCidr(canonical(block))}`,
+    });
+  }
+});
+
+const AddressSpace = Cidr.superRefine((text, ctx) => {
+  const block = parseCidr(text);
+  if (!block) return; // Cidr reported it
+  if (block.prefixLength < 8 || block.prefixLength > 29) {
+    ctx.addIssue({ code: 'custom', message: 'expected a prefix length between /8 and /29' });
+  } else if (!isPrivate(block)) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16 or 100.64.0.0/10)',
+    });
+  }
+}).describe('Address space of the VNet, a private IPv4 range. A /22 holds the default subnets.');
+
+const SubnetSpec = z
+  .strictObject({
+    addressPrefix: Cidr.optional().describe(
+      'Explicit range, e.g. from your IPAM. Default: the first free block of prefixLength in the address space.',
+    ),
+    prefixLength: z
+      .number()
+      .int({ message: 'expected a whole prefix length' })
+      .min(8, { message: 'expected a prefix length of at least 8' })
+      .max(29, { message: 'Azure’s smallest subnet is /29; expected at most 29' })
+      .optional()
+      .describe('Size of a carved subnet, when addressPrefix is not given.'),
+  })
+  .refine((spec) => spec.addressPrefix === undefined || spec.prefixLength === undefined, {
+    message: 'set addressPrefix or prefixLength, not both',
+  })
+  .prefault({});
+
+function subnetDescription(key: SubnetKey): string {
+  const subnet = SUBNETS[key];
+  return `Subnet for ${subnet.purpose}. Default: a /${subnet.defaultPrefixLength}; at least /${subnet.minimumPrefixLength}.`;
+}
+
+const VirtualNetworkSpec = z.strictObject({
+  addressSpace: AddressSpace,
+  subnets: z
+    .strictObject({
+      gateway: SubnetSpec.describe(subnetDescription('gateway')),
+      privateEndpoints: SubnetSpec.describe(subnetDescription('privateEndpoints')),
+      appIntegration: SubnetSpec.describe(subnetDescription('appIntegration')),
+    })
+    .prefault({})
+    .describe('The three subnets of the VNet; each has an NSG and no default outbound access.'),
+});
+
+function armId(type: string, example: string) {
+  return z
+    .string()
+    .refine((id) => isArmResourceIdOf(id, type), { message: `expected the ARM id of ${example}` });
+}
+
+const SubnetId = armId(
+  'Microsoft.Network/virtualNetworks/subnets',
+  'a subnet: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>',
+);
+const PrivateDnsZoneId = armId(
+  'Microsoft.Network/privateDnsZones',
+  'a private DNS zone: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/privateDnsZones/<zone>',
+);
+
+const PublicNetworkAccess = optIn(
+  'Open the data plane of the deployed services to public networks. Never in staging or prod.',
+);
+
+const CreateNetwork = z
+  .strictObject({
+    mode: z.literal('create').default('create'),
+    publicNetworkAccess: PublicNetworkAccess,
+    vnets: z
+      .partialRecord(Region, VirtualNetworkSpec)
+      .default({})
+      .describe('One VNet per region of the environment, keyed by region. Address spaces must not overlap.'),
+  })
+  .describe(
+    'The stack creates a VNet per region, the subnets with their NSGs, and the private DNS zones linked to every VNet.',
+  );
+
+const ByoNetwork = z
+  .strictObject({
+    mode: z.literal('byo'),
+    publicNetworkAccess: PublicNetworkAccess,
+    subnetIds: z
+      .partialRecord(
+        Region,
+        z.strictObject({
+          privateEndpoints: SubnetId.describe('Subnet the private endpoints of this region go into.'),
+          gateway: SubnetId.optional().describe(
+            'Subnet for APIM VNet injection, if the gateway is injected.',
+          ),
+          appIntegration: SubnetId.optional().describe('Subnet for App Service VNet integration.'),
+        }),
+      )
+      .default({})
+      .describe('Existing subnets per region (in the deployment subscription), keyed by region.'),
+    privateDnsZoneIds: z
+      .partialRecord(
+        z.enum(Object.keys(PRIVATE_DNS_ZONES) as [PrivateDnsZoneKey, ...PrivateDnsZoneKey[]]),
+        PrivateDnsZoneId,
+      )
+      .default({})
+      .describe(
+        'Existing private DNS zones (often in a hub subscription), keyed by zone: openai, cognitiveServices, …',
+      ),
+  })
+  .describe('Attach to an existing hub: the stack creates no VNet and no DNS zone, only private endpoints.');
+
+const NoNetwork = z
+  .strictObject({ mode: z.literal('none'), publicNetworkAccess: PublicNetworkAccess })
+  .describe('No private networking: dev only, and public access needs a written reason.');
+
+export const NetworkSection = z
+  .discriminatedUnion('mode', [CreateNetwork, ByoNetwork, NoNetwork])
+  .prefault({})
+  .describe(
+    'create (the default): VNets and private DNS zones. byo: attach to an existing hub (subnet and zone ids). ' +
+      'none: no private networking (dev only, needs public access with a reason).',
+  );
+
+export const NETWORK_FIELDS = { network: NetworkSection };

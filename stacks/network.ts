@@ -1,0 +1,76 @@
+/**
+ * The network part of the platform stack: turns the environment's network section and address plan into the props
+ * of the network constructs. Kept apart from `platform-stack.ts` so the stack reads as a list of capabilities.
+ */
+import type { Construct } from 'constructs';
+import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import type { Monitoring } from '../constructs/monitoring';
+import {
+  ExistingNetwork,
+  Network,
+  SUBNET_KEYS,
+  type SubnetKey,
+  type VirtualNetworkProps,
+} from '../constructs/network';
+import type { PrivateLinkContext } from '../constructs/shared/private-link';
+import type { AzureRegion } from '../constructs/shared/regions';
+import type { EnvironmentNames } from '../environments/names';
+import { addressPlan, privateDnsZonesInUse } from '../environments/network-plan';
+import type { Environment } from '../environments/schema';
+
+export interface EnvironmentNetwork {
+  /** What the stack created (mode `create`). */
+  readonly network?: Network;
+  /** Where private endpoints go (modes `create` and `byo`). */
+  readonly privateLink?: PrivateLinkContext;
+}
+
+/** Builds the environment's network from config: created, attached to an existing hub, or none. */
+export function buildNetwork(
+  scope: Construct,
+  env: Environment,
+  names: EnvironmentNames,
+  groups: Readonly<Record<AzureRegion, ResourceGroup>>,
+  monitoring: Monitoring,
+): EnvironmentNetwork {
+  switch (env.network.mode) {
+    case 'none':
+      return {};
+    case 'byo': {
+      const privateLink = new ExistingNetwork({
+        subnetIds: env.network.subnetIds,
+        privateDnsZoneIds: env.network.privateDnsZoneIds,
+      });
+      return { privateLink };
+    }
+    case 'create': {
+      const virtualNetworks: Partial<Record<AzureRegion, VirtualNetworkProps>> = {};
+      for (const planned of addressPlan(env.network)) {
+        const regionNames = names.network[planned.region]!;
+        virtualNetworks[planned.region] = {
+          name: regionNames.virtualNetwork,
+          resourceGroupName: groups[planned.region].name,
+          addressSpace: planned.addressSpace,
+          privateDnsZoneLinkName: regionNames.privateDnsZoneLink,
+          subnets: Object.fromEntries(
+            SUBNET_KEYS.map((key) => [
+              key,
+              {
+                name: regionNames.subnets[key].subnet,
+                addressPrefix: planned.subnets[key]!.addressPrefix,
+                networkSecurityGroupName: regionNames.subnets[key].networkSecurityGroup,
+              },
+            ]),
+          ) as VirtualNetworkProps['subnets'] & Record<SubnetKey, unknown>,
+        };
+      }
+      const network = new Network(scope, 'Network', {
+        virtualNetworks,
+        privateDnsZones: privateDnsZonesInUse(env),
+        dnsZoneResourceGroupName: groups[env.regions.primary].name,
+        diagnosticSettings: monitoring.diagnostics(),
+      });
+      return { network, privateLink: network };
+    }
+  }
+}

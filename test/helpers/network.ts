@@ -1,0 +1,44 @@
+/** Fixtures for the bring-your-own network mode: a hub in another subscription, spoke subnets per region. */
+import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey } from '../../constructs/shared/private-link';
+import type { EnvironmentInput } from '../../environments';
+import { PRIVATE_LINK_SERVICES_IN_USE } from '../../environments/network-plan';
+import { PRIVATE_LINK_SERVICES } from '../../constructs/shared/private-link';
+import { exampleInput } from './synth';
+
+export const HUB_SUBSCRIPTION = '99999999-9999-4999-8999-999999999999';
+export const SPOKE_SUBSCRIPTION = '33333333-3333-4333-8333-333333333333';
+
+/** ARM id of a zone in the hub's DNS resource group. */
+export function hubZoneId(zone: PrivateDnsZoneKey): string {
+  return `/subscriptions/${HUB_SUBSCRIPTION}/resourceGroups/rg-hub-dns/providers/Microsoft.Network/privateDnsZones/${PRIVATE_DNS_ZONES[zone]}`;
+}
+
+/** ARM id of a spoke subnet in `region`. */
+export function spokeSubnetId(region: string, subnet = 'snet-pep'): string {
+  return `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/rg-spoke-${region}/providers/Microsoft.Network/virtualNetworks/vnet-spoke-${region}/subnets/${subnet}`;
+}
+
+/** Zone ids for every zone the blueprint uses. */
+export function hubZoneIds(): Partial<Record<PrivateDnsZoneKey, string>> {
+  const zones = new Set(
+    PRIVATE_LINK_SERVICES_IN_USE.flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
+  );
+  return Object.fromEntries([...zones].map((zone) => [zone, hubZoneId(zone)]));
+}
+
+/** An example environment switched to bring-your-own network. `network` replaces the example's network section. */
+export function byoInput(name: 'staging' | 'prod', network: Record<string, unknown> = {}): EnvironmentInput {
+  const base = exampleInput(name);
+  const regions = [base.regions.primary, ...(base.regions.additional ?? [])];
+  return {
+    ...base,
+    network: {
+      mode: 'byo',
+      subnetIds: Object.fromEntries(
+        regions.map((region) => [region, { privateEndpoints: spokeSubnetId(region) }]),
+      ),
+      privateDnsZoneIds: hubZoneIds(),
+      ...network,
+    },
+  } as EnvironmentInput;
+}
