@@ -77,4 +77,17 @@ export const dev = {
     },
     contentSafety: { sku: 'F0' },
   },
+  gateway: {
+    sku: { tier: 'Developer', capacity: 1 },
+    publisher: { name: 'Contoso AI Platform', email: 'ai-platform@contoso.com' },
+    network: 'public',
+    tokenLimit: { tokensPerMinute: 20000, quota: { tokens: 2000000, period: 'Monthly' } },
+    logging: {
+      samplingPercentage: 100,
+      llmMessages: {
+        enabled: true,
+        reason: 'Developers debug prompts against synthetic data; dev never holds customer data.',
+      },
+    },
+  },
 } satisfies EnvironmentInput;

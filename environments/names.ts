@@ -14,6 +14,7 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['network', 'mode'],
   ['endpoints', 'accounts'],
   ['endpoints', 'contentSafety'],
+  ['gateway'],
 ];
 
 /** One name the stack will use, the config path that decides it, and every Azure rule it breaks. */
@@ -129,6 +130,12 @@ export function environmentNames(env: Environment) {
     account: book.name('storageAccount', ['naming'], { qualifier: 'pl' }),
     privateEndpoint: book.name('privateEndpoint', ['regions', 'primary'], { qualifier: 'pl-blob' }),
   };
+  const gatewayPath = ['gateway'];
+  const gateway = {
+    service: book.name('apiManagement', gatewayPath),
+    privateEndpoint: book.name('privateEndpoint', gatewayPath, { qualifier: 'apim' }),
+    publicIp: book.name('publicIp', gatewayPath, { qualifier: 'apim' }),
+  };
   const gatewayIdentity = book.name('userAssignedIdentity', ['regions', 'primary'], { qualifier: 'apim' });
   return {
     book,
@@ -140,6 +147,7 @@ export function environmentNames(env: Environment) {
     gatewayIdentity,
     aiAccounts,
     contentSafety,
+    gateway,
   };
 }
 

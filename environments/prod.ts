@@ -197,4 +197,15 @@ export const prod = {
       },
     },
   },
+  gateway: {
+    sku: { tier: 'Premium', capacity: 3 },
+    publisher: { name: 'Contoso AI Platform', email: 'ai-platform@contoso.com' },
+    network: 'internal',
+    zones: ['1', '2', '3'],
+    circuitBreaker: { failureCount: 3, failureIntervalSeconds: 60, tripDurationSeconds: 60 },
+    tokenLimit: { tokensPerMinute: 100000, quota: { tokens: 100000000, period: 'Monthly' } },
+    tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },
+    contentSafety: { shieldPrompt: true, thresholds: { hate: 2, sexual: 2, selfHarm: 2, violence: 2 } },
+    logging: { samplingPercentage: 10 },
+  },
 } satisfies EnvironmentInput;

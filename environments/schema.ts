@@ -11,6 +11,7 @@ import { type EnvironmentRule, withRules } from './rules';
 import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
+import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { MONITORING_FIELDS } from './sections/monitoring';
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
@@ -20,6 +21,7 @@ const EnvironmentObject = z
   .strictObject({
     ...FOUNDATION_FIELDS,
     ...ENDPOINT_FIELDS,
+    ...GATEWAY_FIELDS,
     ...MONITORING_FIELDS,
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
@@ -135,6 +137,37 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
     },
   },
   ...endpointRules<Environment>((env) => environmentCapacityClaims(env)),
+  ...gatewayRules<Environment>(),
+  {
+    id: 'gateway-network-matches-environment',
+    reads: [['network'], ['regions', 'primary'], ['gateway', 'network']],
+    check: (env, report) => {
+      if (env.gateway.network === 'public' && !env.network.publicNetworkAccess.enabled) {
+        report({
+          path: ['gateway', 'network'],
+          message:
+            'a public gateway has no VNet and cannot reach private model accounts; expected "internal" or "privateEndpoint", or public access on the environment (dev)',
+        });
+      }
+      if (env.gateway.network !== 'public' && env.network.mode === 'none') {
+        report({
+          path: ['gateway', 'network'],
+          message: `network.mode "none" has no subnet for a ${env.gateway.network} gateway; expected "public" or a private network`,
+        });
+      }
+      const primary = env.regions.primary;
+      if (
+        env.gateway.network !== 'public' &&
+        env.network.mode === 'byo' &&
+        !env.network.subnetIds[primary]?.gateway
+      ) {
+        report({
+          path: ['network', 'subnetIds', primary, 'gateway'],
+          message: `a ${env.gateway.network} gateway needs a subnet in ${primary}; expected the ARM id of the gateway subnet`,
+        });
+      }
+    },
+  },
   {
     id: 'names-fit-azure-rules',
     reads: NAME_INPUT_PATHS,

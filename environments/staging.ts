@@ -131,4 +131,14 @@ export const staging = {
       },
     },
   },
+  gateway: {
+    sku: { tier: 'StandardV2', capacity: 1 },
+    publisher: { name: 'Contoso AI Platform', email: 'ai-platform@contoso.com' },
+    network: 'privateEndpoint',
+    circuitBreaker: { failureCount: 3, failureIntervalSeconds: 60, tripDurationSeconds: 60 },
+    tokenLimit: { tokensPerMinute: 50000, quota: { tokens: 20000000, period: 'Monthly' } },
+    tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },
+    contentSafety: { shieldPrompt: true, thresholds: { hate: 4, sexual: 4, selfHarm: 4, violence: 4 } },
+    logging: { samplingPercentage: 50 },
+  },
 } satisfies EnvironmentInput;

@@ -23,6 +23,8 @@ export interface EnvironmentNetwork {
   readonly network?: Network;
   /** Where private endpoints go (modes `create` and `byo`). */
   readonly privateLink?: PrivateLinkContext;
+  /** The subnets of each region, created or existing (modes `create` and `byo`). */
+  readonly subnets?: { subnetId(region: AzureRegion, key: SubnetKey): string };
 }
 
 /** Builds the environment's network from config: created, attached to an existing hub, or none. */
@@ -32,6 +34,7 @@ export function buildNetwork(
   names: EnvironmentNames,
   groups: Readonly<Record<AzureRegion, ResourceGroup>>,
   monitoring: Monitoring,
+  gatewaySubnetDelegation?: VirtualNetworkProps['gatewaySubnetDelegation'],
 ): EnvironmentNetwork {
   switch (env.network.mode) {
     case 'none':
@@ -41,7 +44,7 @@ export function buildNetwork(
         subnetIds: env.network.subnetIds,
         privateDnsZoneIds: env.network.privateDnsZoneIds,
       });
-      return { privateLink };
+      return { privateLink, subnets: privateLink };
     }
     case 'create': {
       const virtualNetworks: Partial<Record<AzureRegion, VirtualNetworkProps>> = {};
@@ -52,6 +55,7 @@ export function buildNetwork(
           resourceGroupName: groups[planned.region].name,
           addressSpace: planned.addressSpace,
           privateDnsZoneLinkName: regionNames.privateDnsZoneLink,
+          ...(gatewaySubnetDelegation ? { gatewaySubnetDelegation } : {}),
           subnets: Object.fromEntries(
             SUBNET_KEYS.map((key) => [
               key,
@@ -70,7 +74,7 @@ export function buildNetwork(
         dnsZoneResourceGroupName: groups[env.regions.primary].name,
         diagnosticSettings: monitoring.diagnostics(),
       });
-      return { network, privateLink: network };
+      return { network, privateLink: network, subnets: network };
     }
   }
 }

@@ -7,6 +7,8 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
+import { AiGateway, type GatewayNetwork, gatewaySubnetDelegation } from '../constructs/ai-gateway';
+import type { SubnetKey } from '../constructs/network';
 import { ContentSafety } from '../constructs/content-safety';
 import { Monitoring } from '../constructs/monitoring';
 import { PromptLibrary } from '../constructs/prompt-library';
@@ -15,6 +17,7 @@ import { privateEndpointFor, type PrivateLinkContext } from '../constructs/share
 import { TagsAspect } from '../constructs/shared/tags';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
+import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import type { Environment } from '../environments/schema';
 import { buildNetwork, type EnvironmentNetwork } from './network';
 
@@ -48,6 +51,8 @@ export class PlatformStack extends TerraformStack {
   readonly monitoring: Monitoring;
   /** The VNets, NSGs and DNS zones the stack created (network mode `create`). */
   readonly network?: EnvironmentNetwork['network'];
+  /** The subnets of each region, created or existing; undefined for network mode `none`. */
+  private readonly subnets: EnvironmentNetwork['subnets'];
   /** Where private endpoints go: created or existing network; undefined for network mode `none`. */
   readonly privateLink?: PrivateLinkContext;
   /** The identity the gateway runs as; the gateway construct attaches it to APIM. */
@@ -60,6 +65,8 @@ export class PlatformStack extends TerraformStack {
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
   readonly contentSafety: ContentSafety | undefined;
+  /** The AI gateway on API Management. */
+  readonly gateway: AiGateway;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -138,7 +145,15 @@ export class PlatformStack extends TerraformStack {
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
     });
 
-    const { network, privateLink } = buildNetwork(this, env, names, this.resourceGroups, this.monitoring);
+    const { network, privateLink, subnets } = buildNetwork(
+      this,
+      env,
+      names,
+      this.resourceGroups,
+      this.monitoring,
+      gatewaySubnetDelegation(env.gateway.sku.tier, env.gateway.network),
+    );
+    this.subnets = subnets;
     this.network = network;
     this.privateLink = privateLink;
     const primary = env.regions.primary;
@@ -262,5 +277,92 @@ export class PlatformStack extends TerraformStack {
             : {}),
         })
       : undefined;
+
+    const gw = env.gateway;
+    this.gateway = new AiGateway(this, 'Gateway', {
+      name: names.gateway.service,
+      location: primary,
+      resourceGroupName: primaryGroup.name,
+      sku: gw.sku,
+      publisher: gw.publisher,
+      network: this.gatewayNetwork(gw.network, names.gateway.privateEndpoint),
+      zones: gw.zones,
+      publicIpName: names.gateway.publicIp,
+      minApiVersion: gw.minApiVersion,
+      identity: {
+        resourceId: this.gatewayIdentity.id,
+        clientId: this.gatewayIdentity.clientId,
+        principalId: this.gatewayIdentity.principalId,
+      },
+      routes: gatewayRoutes(env),
+      accounts: Object.fromEntries(
+        Object.entries(this.aiEndpoints).map(([region, endpoint]) => [
+          region,
+          {
+            name: endpoint!.name,
+            resourceId: endpoint!.resourceId,
+            openAiEndpoint: endpoint!.openAiEndpoint,
+          },
+        ]),
+      ),
+      circuitBreaker: gw.circuitBreaker,
+      retryCount: gatewayRetryCount(env),
+      tokenLimit: gw.tokenLimit,
+      tokenMetrics: gw.tokenMetrics,
+      ...(gw.contentSafety.enabled && this.contentSafety
+        ? {
+            contentSafety: {
+              endpoint: this.contentSafety.endpoint,
+              resourceId: this.contentSafety.resourceId,
+              shieldPrompt: gw.contentSafety.shieldPrompt,
+              thresholds: gw.contentSafety.thresholds,
+            },
+          }
+        : {}),
+      ...(gw.semanticCache.enabled
+        ? {
+            semanticCache: {
+              embeddingsModel: gw.semanticCache.embeddingsDeployment,
+              scoreThreshold: gw.semanticCache.scoreThreshold,
+              durationSeconds: gw.semanticCache.durationSeconds,
+              redisCacheId: gw.semanticCache.redisCacheId,
+            },
+          }
+        : {}),
+      applicationInsights: {
+        resourceId: this.monitoring.applicationInsights.id,
+        connectionString: this.monitoring.applicationInsights.connectionString,
+      },
+      samplingPercentage: gw.logging.samplingPercentage,
+      llmMessages: gw.logging.llmMessages,
+      diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),
+    });
+  }
+
+  /** The gateway's network path, from the environment's network. */
+  private gatewayNetwork(
+    mode: 'public' | 'internal' | 'privateEndpoint',
+    privateEndpointName: string,
+  ): GatewayNetwork {
+    const region = this.environment.regions.primary;
+    if (mode === 'public') return { mode };
+    if (mode === 'internal') return { mode, subnetId: this.subnetId(region, 'gateway') };
+    if (!this.privateLink)
+      throw new Error(`${this.node.path}: a privateEndpoint gateway needs a private network`);
+    return {
+      mode,
+      integrationSubnetId: this.subnetId(region, 'gateway'),
+      privateEndpoint: privateEndpointFor(this.privateLink, 'apiManagement', region, privateEndpointName),
+    };
+  }
+
+  /** The id of a subnet of the environment's network. */
+  private subnetId(region: AzureRegion, purpose: SubnetKey): string {
+    if (!this.subnets) {
+      throw new Error(
+        `${this.node.path}: network mode "${this.environment.network.mode}" has no ${purpose} subnet in ${region}`,
+      );
+    }
+    return this.subnets.subnetId(region, purpose);
   }
 }

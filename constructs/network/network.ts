@@ -27,6 +27,12 @@ export interface VirtualNetworkProps {
   readonly subnets: Readonly<Record<SubnetKey, SubnetProps>>;
   /** Name of this VNet's link in every private DNS zone. */
   readonly privateDnsZoneLinkName: string;
+  /**
+   * Service delegation of the gateway subnet: `Microsoft.Web/serverFarms` for the outbound VNet integration of
+   * StandardV2/PremiumV2, `Microsoft.Web/hostingEnvironments` for PremiumV2 injection. Classic injection takes none.
+   * @default - none
+   */
+  readonly gatewaySubnetDelegation?: 'Microsoft.Web/serverFarms' | 'Microsoft.Web/hostingEnvironments';
 }
 
 export interface NetworkProps {
@@ -52,13 +58,16 @@ export interface RegionalNetwork {
   readonly subnetIds: Readonly<Record<SubnetKey, string>>;
 }
 
+/** A subnet delegation to a service. */
+function delegation(service: string) {
+  return {
+    name: service.replace('/', '.'),
+    serviceDelegation: [{ name: service, actions: ['Microsoft.Network/virtualNetworks/subnets/action'] }],
+  };
+}
+
 /** The delegation App Service VNet integration needs on its subnet. */
-const APP_SERVICE_DELEGATION = {
-  name: 'Microsoft.Web.serverFarms',
-  serviceDelegation: [
-    { name: 'Microsoft.Web/serverFarms', actions: ['Microsoft.Network/virtualNetworks/subnets/action'] },
-  ],
-};
+const APP_SERVICE_DELEGATION = delegation('Microsoft.Web/serverFarms');
 
 /**
  * The private network of an environment (mode `create`): a VNet per region with a gateway, a private-endpoint and an
@@ -136,6 +145,9 @@ export class Network extends Construct implements PrivateLinkContext {
         // NSG rules apply to private endpoints only with network policies on.
         privateEndpointNetworkPolicies: key === 'privateEndpoints' ? 'Enabled' : 'Disabled',
         ...(key === 'appIntegration' ? { delegation: [APP_SERVICE_DELEGATION] } : {}),
+        ...(key === 'gateway' && props.gatewaySubnetDelegation
+          ? { delegation: [delegation(props.gatewaySubnetDelegation)] }
+          : {}),
       })),
     });
     if (diagnostics) {

@@ -171,6 +171,15 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: false,
   },
+  publicIp: {
+    abbreviation: 'pip',
+    minLength: 1,
+    maxLength: 80,
+    pattern: NETWORK_NAME,
+    allowed: NETWORK_ALLOWED,
+    style: 'hyphen',
+    globallyUnique: false,
+  },
   userAssignedIdentity: {
     abbreviation: 'id',
     minLength: 3,

@@ -7,9 +7,23 @@ export interface Taggable extends TerraformResource {
   readonly tagsInput: Record<string, string> | undefined;
 }
 
-/** True for every Terraform resource that accepts tags. */
+/**
+ * Resource types whose `tags` attribute is a list of labels, not Azure's tag map (checked over every type in
+ * @cdktf/provider-azurerm 14.23.1: `grep -l "tags?: string\[\]"`).
+ */
+const LABEL_TAGGED_TYPES = new Set([
+  'azurerm_api_management_named_value',
+  'azurerm_sentinel_threat_intelligence_indicator',
+]);
+
+/** True for every Terraform resource that accepts Azure tags. */
 export function isTaggable(node: IConstruct): node is Taggable {
-  return TerraformResource.isTerraformResource(node) && 'tagsInput' in node && 'tags' in node;
+  return (
+    TerraformResource.isTerraformResource(node) &&
+    'tagsInput' in node &&
+    'tags' in node &&
+    !LABEL_TAGGED_TYPES.has(node.terraformResourceType)
+  );
 }
 
 /**

@@ -110,8 +110,12 @@ const Deployment = z
     gatewayWeight: z
       .number()
       .int()
-      .min(1, { message: 'expected a weight of 1–1000' })
-      .max(1000, { message: 'expected a weight of 1–1000' })
+      .min(1, {
+        message: 'expected a weight of 1–100 (API Management pools take 0–100; 0 would never be chosen)',
+      })
+      .max(100, {
+        message: 'expected a weight of 1–100 (API Management pools take 0–100; 0 would never be chosen)',
+      })
       .default(100)
       .describe('Share of traffic among backends of the same priority in the gateway pool.'),
   })

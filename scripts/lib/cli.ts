@@ -1,8 +1,11 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, type Environment, loadEnvironments } from '../../environments';
 
-/** A problem a script reports in one sentence and exits non-zero for, without a stack trace. */
+/** Wrong command-line usage: one sentence and the usage line, exit code 2. */
 export class UsageError extends Error {}
+
+/** A precondition a script cannot meet (no cdktf.out, a corrupt file): one sentence, exit code 1. */
+export class ScriptError extends Error {}
 
 /** The options every config-reading script takes: `--env <name>` and `--config <file>`, both repeatable. */
 export const ENVIRONMENT_OPTIONS = {
@@ -39,7 +42,7 @@ export function runScript(body: () => number | void): void {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
-    } else if (error instanceof ConfigError) {
+    } else if (error instanceof ConfigError || error instanceof ScriptError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     } else {

@@ -320,7 +320,7 @@ describe('content safety', () => {
       problemsOf(exampleInput('prod', { endpoints: { contentSafety: { enabled: false } } })).map(
         (p) => p.rule,
       ),
-    ).toEqual(['content-safety-in-private-stages']);
+    ).toEqual(['content-safety-in-private-stages', 'gateway-content-safety-account']);
     expect(
       problemsOf(exampleInput('staging', { endpoints: { contentSafety: { sku: 'F0' } } }))[0]?.message,
     ).toMatch(/free tier is throttled and has no SLA; expected "S0"/);

@@ -111,6 +111,7 @@ describe('cross-field rules', () => {
       network: { mode: 'none' },
     });
     expect(problems.map((p) => p.rule).sort()).toEqual([
+      'gateway-network-matches-environment',
       'no-network-needs-public-access',
       'private-stages-private-network',
       'private-stages-remote-state',
@@ -174,7 +175,7 @@ describe('config files', () => {
     expect(env?.name).toBe('prod');
     const yaml = write(
       'dev.yaml',
-      'name: dev\nstage: dev\nworkload: genai\nnaming: { prefix: cx }\nregions: { primary: swedencentral }\ntags: { owner: team-a, costCenter: CC-1 }\nnetwork:\n  mode: none\n  publicNetworkAccess: { enabled: true, reason: "Developers call it from laptops without VPN." }\n',
+      'name: dev\nstage: dev\nworkload: genai\nnaming: { prefix: cx }\nregions: { primary: swedencentral }\ntags: { owner: team-a, costCenter: CC-1 }\ngateway:\n  sku: { tier: Developer, capacity: 1 }\n  publisher: { name: Team A, email: team-a@contoso.com }\n  network: public\n  tokenLimit: { tokensPerMinute: 1000 }\n  contentSafety: { enabled: false }\nnetwork:\n  mode: none\n  publicNetworkAccess: { enabled: true, reason: "Developers call it from laptops without VPN." }\n',
     );
     expect(loadEnvironments({ configFiles: [yaml] })[0]?.network.mode).toBe('none');
   });

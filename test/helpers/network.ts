@@ -35,7 +35,14 @@ export function byoInput(name: 'staging' | 'prod', network: Record<string, unkno
     network: {
       mode: 'byo',
       subnetIds: Object.fromEntries(
-        regions.map((region) => [region, { privateEndpoints: spokeSubnetId(region) }]),
+        regions.map((region) => [
+          region,
+          {
+            privateEndpoints: spokeSubnetId(region),
+            // The gateway is injected (prod) or integrated (staging) in the primary region.
+            ...(region === base.regions.primary ? { gateway: spokeSubnetId(region, 'snet-apim') } : {}),
+          },
+        ]),
       ),
       privateDnsZoneIds: hubZoneIds(),
       ...network,

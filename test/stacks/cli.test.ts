@@ -82,7 +82,8 @@ describe('synth command', () => {
     );
     const result = run(['--config', file, '--outdir', outdir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('broken.yaml: 6 problems:');
+    expect(result.stderr).toContain('broken.yaml: 7 problems:');
+    expect(result.stderr).toContain('gateway: is required: expected object (received nothing)');
     expect(result.stderr).toContain(
       'network.vnets.swedencentral: create mode: region swedencentral needs a VNet',
     );

@@ -28,7 +28,10 @@ describe('content safety account', () => {
 
   it('is left out when disabled (dev only)', () => {
     const synth = synthEnvironment(
-      exampleEnvironment('dev', { endpoints: { contentSafety: { enabled: false } } }),
+      exampleEnvironment('dev', {
+        endpoints: { contentSafety: { enabled: false } },
+        gateway: { contentSafety: { enabled: false } },
+      }),
     );
     expect(synth.resources('azurerm_cognitive_account').map((a) => a.config['kind'])).toEqual(['AIServices']);
     expect(synth.stack.contentSafety).toBeUndefined();

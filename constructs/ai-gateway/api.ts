@@ -1,0 +1,101 @@
+import { Construct } from 'constructs';
+import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api';
+import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-management-api-operation';
+import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
+import type { ITerraformDependable } from 'cdktf';
+
+/** The operations of the Azure OpenAI-compatible inference API. */
+export const INFERENCE_OPERATIONS = [
+  {
+    id: 'chat-completions',
+    method: 'POST',
+    urlTemplate: '/deployments/{deployment-id}/chat/completions',
+    displayName: 'Chat completions',
+  },
+  {
+    id: 'completions',
+    method: 'POST',
+    urlTemplate: '/deployments/{deployment-id}/completions',
+    displayName: 'Completions',
+  },
+  {
+    id: 'embeddings',
+    method: 'POST',
+    urlTemplate: '/deployments/{deployment-id}/embeddings',
+    displayName: 'Embeddings',
+  },
+  // The Responses API names the deployment in the body (`model`); the policy reads it from there.
+  { id: 'responses', method: 'POST', urlTemplate: '/responses', displayName: 'Responses' },
+] as const;
+
+export interface InferenceApiProps {
+  readonly apiManagementName: string;
+  readonly resourceGroupName: string;
+  /** The policy document. */
+  readonly policyXml: string;
+  /** Resources the policy refers to (named values, backends, pools) that must exist first. */
+  readonly policyDependsOn: readonly ITerraformDependable[];
+}
+
+/**
+ * The inference API at `/openai`: https only, a subscription key required. The key is read from the `api-key`
+ * header (or query), the way Azure OpenAI SDKs send it, so clients only change the endpoint.
+ */
+export class InferenceApi extends Construct {
+  static readonly NAME = 'azure-openai';
+  readonly api: ApiManagementApi;
+  readonly policy: ApiManagementApiPolicy;
+
+  constructor(scope: Construct, id: string, props: InferenceApiProps) {
+    super(scope, id);
+    this.api = new ApiManagementApi(this, 'Api', {
+      name: InferenceApi.NAME,
+      apiManagementName: props.apiManagementName,
+      resourceGroupName: props.resourceGroupName,
+      revision: '1',
+      displayName: 'Azure OpenAI (AI gateway)',
+      description:
+        'Azure OpenAI-compatible inference API with load balancing, token limits and content safety.',
+      path: 'openai',
+      protocols: ['https'],
+      subscriptionRequired: true,
+      subscriptionKeyParameterNames: { header: 'api-key', query: 'api-key' },
+    });
+    const operationScope = new Construct(this, 'Operations');
+    for (const operation of INFERENCE_OPERATIONS) {
+      new ApiManagementApiOperation(operationScope, operation.id, {
+        operationId: operation.id,
+        apiName: this.api.name,
+        apiManagementName: props.apiManagementName,
+        resourceGroupName: props.resourceGroupName,
+        displayName: operation.displayName,
+        method: operation.method,
+        urlTemplate: operation.urlTemplate,
+        ...(operation.urlTemplate.includes('{deployment-id}')
+          ? {
+              templateParameter: [
+                {
+                  name: 'deployment-id',
+                  required: true,
+                  type: 'string',
+                  description: 'Deployment (model) name',
+                },
+              ],
+            }
+          : {}),
+        request: {
+          queryParameter: [
+            { name: 'api-version', required: true, type: 'string', description: 'Azure OpenAI API version' },
+          ],
+        },
+      });
+    }
+    this.policy = new ApiManagementApiPolicy(this, 'Policy', {
+      apiName: this.api.name,
+      apiManagementName: props.apiManagementName,
+      resourceGroupName: props.resourceGroupName,
+      xmlContent: props.policyXml,
+      dependsOn: [...props.policyDependsOn],
+    });
+  }
+}

@@ -1,0 +1,133 @@
+import { Construct } from 'constructs';
+import { AzapiResource } from '../shared/azapi';
+import { regionCode, type AzureRegion } from '../shared/regions';
+import { COGNITIVE_SERVICES_AUDIENCE } from './policies/llm';
+import { backendId, type ModelRoute, poolId } from './routing';
+
+/** Backends and pools need preview features of this API version (pool type, managed-identity credentials). */
+export const BACKENDS_API = 'Microsoft.ApiManagement/service/backends@2024-06-01-preview';
+
+/** Breaker settings, the same on every model backend. */
+export interface CircuitBreakerOptions {
+  /** Failures within the interval that trip the breaker. */
+  readonly failureCount: number;
+  readonly failureIntervalSeconds: number;
+  /** How long a tripped backend stays out, unless the backend's Retry-After says otherwise. */
+  readonly tripDurationSeconds: number;
+}
+
+/** A model account the gateway can route to. */
+export interface BackendAccount {
+  readonly name: string;
+  /** `https://<subdomain>.openai.azure.com/` */
+  readonly openAiEndpoint: string;
+}
+
+function isoSeconds(seconds: number): string {
+  return `PT${seconds}S`;
+}
+
+/** The breaker body: trips on 429 and 500–503 and honours Retry-After, so PTU backends come back on their own. */
+export function circuitBreakerRule(options: CircuitBreakerOptions) {
+  return {
+    rules: [
+      {
+        name: 'throttling-and-server-errors',
+        failureCondition: {
+          count: options.failureCount,
+          interval: isoSeconds(options.failureIntervalSeconds),
+          statusCodeRanges: [
+            { min: 429, max: 429 },
+            { min: 500, max: 503 },
+          ],
+          errorReasons: ['Server errors'],
+        },
+        tripDuration: isoSeconds(options.tripDurationSeconds),
+        acceptRetryAfter: true,
+      },
+    ],
+  };
+}
+
+/** Managed-identity credentials of a backend: the gateway's user-assigned identity, for Azure AI services. */
+export function managedIdentityCredentials(identityClientId: string) {
+  return { managedIdentity: { clientId: identityClientId, resource: COGNITIVE_SERVICES_AUDIENCE } };
+}
+
+export interface ModelBackendsProps {
+  readonly apiManagementId: string;
+  readonly routes: readonly ModelRoute[];
+  readonly accounts: Readonly<Partial<Record<AzureRegion, BackendAccount>>>;
+  readonly identityClientId: string;
+  readonly circuitBreaker: CircuitBreakerOptions;
+}
+
+/**
+ * One backend per deployment and region, and one pool per model. A backend per deployment (not per account) keeps
+ * breakers apart: a 429 from the PTU deployment of one model must not take the account's other models out of
+ * rotation. Every backend is https, validates TLS, authenticates with the gateway's managed identity and has the
+ * breaker.
+ */
+export class ModelBackends extends Construct {
+  /** Pool backend per model. */
+  readonly pools: Readonly<Record<string, AzapiResource>>;
+  /** Backend per `<deployment>-<region code>`. */
+  readonly backends: Readonly<Record<string, AzapiResource>>;
+
+  constructor(scope: Construct, id: string, props: ModelBackendsProps) {
+    super(scope, id);
+    const backendScope = new Construct(this, 'Backends');
+    const regionScopes = new Map<AzureRegion, Construct>();
+    const regionScope = (region: AzureRegion) => {
+      if (!regionScopes.has(region)) regionScopes.set(region, new Construct(backendScope, region));
+      return regionScopes.get(region)!;
+    };
+    const poolScope = new Construct(this, 'Pools');
+    const backends: Record<string, AzapiResource> = {};
+    const pools: Record<string, AzapiResource> = {};
+
+    for (const route of props.routes) {
+      const members = route.members.map((member) => {
+        const account = props.accounts[member.region];
+        if (!account)
+          throw new Error(`${this.node.path}: no model account in ${member.region} for "${route.model}"`);
+        const name = backendId(member, regionCode(member.region));
+        // Construct ids are region / deployment: config keys, so that adding or removing a region moves nothing else.
+        const backend = (backends[name] ??= new AzapiResource(regionScope(member.region), member.deployment, {
+          type: BACKENDS_API,
+          name,
+          parentId: props.apiManagementId,
+          schemaValidationEnabled: false,
+          body: {
+            properties: {
+              description: `${member.deployment} on ${account.name} (${member.region}, ${member.type}, capacity ${member.capacity})`,
+              url: `${account.openAiEndpoint}openai`,
+              protocol: 'http',
+              tls: { validateCertificateChain: true, validateCertificateName: true },
+              credentials: managedIdentityCredentials(props.identityClientId),
+              circuitBreaker: circuitBreakerRule(props.circuitBreaker),
+            },
+          },
+        }));
+        return { id: backend.id, priority: member.priority, weight: member.weight };
+      });
+      const name = poolId(route.model);
+      pools[route.model] = new AzapiResource(poolScope, route.model, {
+        type: BACKENDS_API,
+        name,
+        parentId: props.apiManagementId,
+        schemaValidationEnabled: false,
+        body: {
+          properties: {
+            description: `Pool of ${route.model}: provisioned first, pay-as-you-go next`,
+            type: 'Pool',
+            pool: { services: members },
+          },
+        },
+        dependsOn: route.members.map((member) => backends[backendId(member, regionCode(member.region))]!),
+      });
+    }
+    this.backends = backends;
+    this.pools = pools;
+  }
+}

@@ -1,0 +1,358 @@
+import { Construct } from 'constructs';
+import type { ITerraformDependable } from 'cdktf';
+import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
+import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
+import { ApiManagementRedisCache } from '@cdktf/provider-azurerm/lib/api-management-redis-cache';
+import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-redis-cache';
+import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
+import { AzapiResource, AzapiUpdateResource } from '../shared/azapi';
+import { addRoleAssignment, addStandardFeatures, type StandardFeatures } from '../shared/features';
+import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
+import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
+import type { AzureRegion } from '../shared/regions';
+import { InferenceApi } from './api';
+import {
+  BACKENDS_API,
+  type BackendAccount,
+  type CircuitBreakerOptions,
+  managedIdentityCredentials,
+  ModelBackends,
+} from './backends';
+import { GatewayObservability } from './observability';
+import { inferencePolicy, renderPolicy } from './policies/inference-policy';
+import type { ContentSafetyThresholds, TokenLimitOptions } from './policies/llm';
+import { GATEWAY_TIERS, type GatewayTier, type ModelRoute } from './routing';
+
+/** How clients reach the gateway and how it reaches the models. */
+export type GatewayNetwork =
+  /** No VNet: a public gateway that reaches public model endpoints (dev only). */
+  | { readonly mode: 'public' }
+  /** Injected into `subnetId` behind an internal load balancer (Developer, Premium, PremiumV2). */
+  | { readonly mode: 'internal'; readonly subnetId: string }
+  /**
+   * Inbound through a private endpoint, outbound through VNet integration in `integrationSubnetId` (StandardV2,
+   * PremiumV2). Public access is turned off after creation.
+   */
+  | {
+      readonly mode: 'privateEndpoint';
+      readonly integrationSubnetId: string;
+      readonly privateEndpoint: PrivateEndpointOptions;
+    };
+
+/** The gateway's user-assigned identity. */
+export interface GatewayIdentity {
+  readonly resourceId: string;
+  readonly clientId: string;
+  readonly principalId: string;
+}
+
+/** A model account behind the gateway. */
+export interface GatewayModelAccount extends BackendAccount {
+  /** ARM id, for the role assignment. */
+  readonly resourceId: string;
+}
+
+export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndpoint'> {
+  readonly name: string;
+  readonly location: string;
+  readonly resourceGroupName: string;
+  readonly sku: { readonly tier: GatewayTier; readonly capacity: number };
+  readonly publisher: { readonly name: string; readonly email: string };
+  readonly network: GatewayNetwork;
+  /** Availability zones (Premium). @default - none */
+  readonly zones?: readonly string[];
+  /** Name of the public IP that zonal VNet injection needs. Required with `zones` in internal mode. @default - none */
+  readonly publicIpName?: string;
+  /** @default '2022-08-01' */
+  readonly minApiVersion?: string;
+  readonly identity: GatewayIdentity;
+  /** The routing plan: one pool per model. */
+  readonly routes: readonly ModelRoute[];
+  /** The model accounts, by region. */
+  readonly accounts: Readonly<Partial<Record<AzureRegion, GatewayModelAccount>>>;
+  readonly circuitBreaker: CircuitBreakerOptions;
+  readonly retryCount: number;
+  readonly tokenLimit: Omit<TokenLimitOptions, 'counterKey'>;
+  readonly tokenMetrics: { readonly namespace: string; readonly dimensions: readonly string[] };
+  /** @default - no content-safety check */
+  readonly contentSafety?: {
+    readonly endpoint: string;
+    readonly resourceId: string;
+    readonly shieldPrompt: boolean;
+    readonly thresholds: ContentSafetyThresholds;
+  };
+  /** @default - no semantic cache */
+  readonly semanticCache?: {
+    readonly embeddingsModel: string;
+    readonly scoreThreshold: number;
+    readonly durationSeconds: number;
+    /** ARM id of an Azure Cache for Redis. */
+    readonly redisCacheId: string;
+  };
+  readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
+  /** @default 100 */
+  readonly samplingPercentage?: number;
+  /** @default { enabled: false } */
+  readonly llmMessages?: OptIn;
+}
+
+const APIM_SERVICE_API = 'Microsoft.ApiManagement/service@2024-06-01-preview';
+const CONTENT_SAFETY_BACKEND = 'content-safety';
+const IDENTITY_NAMED_VALUE = 'gateway-identity-client-id';
+
+/**
+ * The AI gateway on API Management: the service (user-assigned identity, TLS 1.2+ only, a minimum API version), its
+ * network path, one backend per deployment with managed-identity credentials and a breaker, one pool per model,
+ * the inference API with its policy, loggers and diagnostics, and the roles the identity needs on every model
+ * account and on Content Safety.
+ */
+export class AiGateway extends Construct {
+  readonly service: ApiManagement;
+  readonly backends: ModelBackends;
+  readonly api: InferenceApi;
+  readonly observability: GatewayObservability;
+  readonly features: StandardFeatures;
+  /** Role assignments of the gateway identity on each model account, by region. */
+  readonly modelAccess: Readonly<Partial<Record<AzureRegion, RoleAssignment>>>;
+  readonly resourceId: string;
+  readonly name: string;
+  /** The policy document of the inference API. */
+  readonly policyXml: string;
+
+  constructor(scope: Construct, id: string, props: AiGatewayProps) {
+    super(scope, id);
+    const tier = GATEWAY_TIERS[props.sku.tier];
+    const zones = props.zones ?? [];
+    const network = props.network;
+    if (network.mode === 'internal' && !tier.internalVnet) {
+      throw new Error(`${this.node.path}: ${props.sku.tier} cannot be injected into a VNet in internal mode`);
+    }
+    if (network.mode === 'privateEndpoint' && !tier.privateEndpointWithVnetIntegration) {
+      throw new Error(
+        `${this.node.path}: ${props.sku.tier} has no outbound VNet integration for network mode privateEndpoint`,
+      );
+    }
+    if (zones.length > 0 && !tier.zones)
+      throw new Error(`${this.node.path}: ${props.sku.tier} has no availability zones`);
+
+    const publicIp =
+      network.mode === 'internal' && zones.length > 0
+        ? new PublicIp(this, 'ManagementPublicIp', {
+            // Zonal injection needs a Standard public IP of our own; it carries management traffic only.
+            name: props.publicIpName ?? `pip-${props.name}`,
+            location: props.location,
+            resourceGroupName: props.resourceGroupName,
+            sku: 'Standard',
+            allocationMethod: 'Static',
+            zones: [...zones],
+            domainNameLabel: props.name,
+          })
+        : undefined;
+
+    this.service = new ApiManagement(this, 'Service', {
+      name: props.name,
+      location: props.location,
+      resourceGroupName: props.resourceGroupName,
+      skuName: `${props.sku.tier}_${props.sku.capacity}`,
+      publisherName: props.publisher.name,
+      publisherEmail: props.publisher.email,
+      identity: { type: 'UserAssigned', identityIds: [props.identity.resourceId] },
+      minApiVersion: props.minApiVersion ?? '2022-08-01',
+      // Must be true while the service is created; the second step below turns it off where the gateway is private.
+      publicNetworkAccessEnabled: true,
+      virtualNetworkType:
+        network.mode === 'internal' ? 'Internal' : network.mode === 'privateEndpoint' ? 'External' : 'None',
+      ...(network.mode === 'internal' ? { virtualNetworkConfiguration: { subnetId: network.subnetId } } : {}),
+      ...(network.mode === 'privateEndpoint'
+        ? { virtualNetworkConfiguration: { subnetId: network.integrationSubnetId } }
+        : {}),
+      ...(zones.length > 0 ? { zones: [...zones] } : {}),
+      ...(publicIp ? { publicIpAddressId: publicIp.id } : {}),
+      security: {
+        frontendSsl30Enabled: false,
+        frontendTls10Enabled: false,
+        frontendTls11Enabled: false,
+        backendSsl30Enabled: false,
+        backendTls10Enabled: false,
+        backendTls11Enabled: false,
+        tripleDesCiphersEnabled: false,
+        tlsRsaWithAes128CbcShaCiphersEnabled: false,
+        tlsRsaWithAes256CbcShaCiphersEnabled: false,
+        tlsRsaWithAes128CbcSha256CiphersEnabled: false,
+        tlsRsaWithAes256CbcSha256CiphersEnabled: false,
+        tlsEcdheRsaWithAes128CbcShaCiphersEnabled: false,
+        tlsEcdheRsaWithAes256CbcShaCiphersEnabled: false,
+        tlsEcdheEcdsaWithAes128CbcShaCiphersEnabled: false,
+        tlsEcdheEcdsaWithAes256CbcShaCiphersEnabled: false,
+      },
+      // The developer portal's self sign-up exists on classic tiers only; nobody signs up to a private gateway.
+      ...(tier.v2
+        ? {}
+        : { signUp: { enabled: false, termsOfService: { enabled: false, consentRequired: false } } }),
+      ...(props.tags ? { tags: { ...props.tags } } : {}),
+      lifecycle: {
+        // The second step owns public access after creation.
+        ignoreChanges: ['public_network_access_enabled'],
+        ...(props.preventDestroy ? { preventDestroy: true } : {}),
+      },
+    });
+    this.resourceId = this.service.id;
+    this.name = props.name;
+
+    this.features = addStandardFeatures(
+      this,
+      {
+        resourceId: this.service.id,
+        location: props.location,
+        resourceGroupName: props.resourceGroupName,
+        privateLinkSubresource: PRIVATE_LINK_SERVICES.apiManagement.subresource,
+      },
+      {
+        ...props,
+        ...(network.mode === 'privateEndpoint' ? { privateEndpoint: network.privateEndpoint } : {}),
+      },
+    );
+
+    if (network.mode === 'privateEndpoint') {
+      // Second step: API Management refuses to be created without public access, so it is turned off once the
+      // private endpoint exists. From then on clients reach the gateway only through private endpoints.
+      new AzapiUpdateResource(this, 'DisablePublicNetworkAccess', {
+        type: APIM_SERVICE_API,
+        resourceId: this.service.id,
+        body: { properties: { publicNetworkAccess: 'Disabled' } },
+        dependsOn: [this.features.privateEndpoint!],
+      });
+    }
+
+    const identityValue = new ApiManagementNamedValue(this, 'IdentityClientId', {
+      name: IDENTITY_NAMED_VALUE,
+      displayName: IDENTITY_NAMED_VALUE,
+      apiManagementName: this.service.name,
+      resourceGroupName: props.resourceGroupName,
+      value: props.identity.clientId,
+      secret: false,
+    });
+
+    // Roles first: a missing one shows only as 401 after failover to that region.
+    const accessScope = new Construct(this, 'ModelAccess');
+    const servedRegions = [...new Set(props.routes.flatMap((r) => r.members.map((m) => m.region)))].sort();
+    const modelAccess: Partial<Record<AzureRegion, RoleAssignment>> = {};
+    for (const region of servedRegions) {
+      const account = props.accounts[region];
+      if (!account)
+        throw new Error(`${this.node.path}: the routes use ${region}, which has no model account`);
+      modelAccess[region] = addRoleAssignment(accessScope, region, account.resourceId, {
+        roleDefinitionName: 'Cognitive Services OpenAI User',
+        principalId: props.identity.principalId,
+        description: `AI gateway ${props.name} calls the model deployments of ${account.name}`,
+      });
+    }
+    this.modelAccess = modelAccess;
+
+    this.backends = new ModelBackends(this, 'Models', {
+      apiManagementId: this.service.id,
+      routes: props.routes,
+      accounts: props.accounts,
+      identityClientId: props.identity.clientId,
+      circuitBreaker: props.circuitBreaker,
+    });
+
+    const policyDependencies: ITerraformDependable[] = [identityValue, ...Object.values(this.backends.pools)];
+    let contentSafety:
+      { backendId: string; shieldPrompt: boolean; thresholds: ContentSafetyThresholds } | undefined;
+    if (props.contentSafety) {
+      addRoleAssignment(this, 'ContentSafetyAccess', props.contentSafety.resourceId, {
+        roleDefinitionName: 'Cognitive Services User',
+        principalId: props.identity.principalId,
+        description: `AI gateway ${props.name} checks prompts with Content Safety`,
+      });
+      policyDependencies.push(
+        new AzapiResource(this, 'ContentSafetyBackend', {
+          type: BACKENDS_API,
+          name: CONTENT_SAFETY_BACKEND,
+          parentId: this.service.id,
+          schemaValidationEnabled: false,
+          body: {
+            properties: {
+              description: 'Azure AI Content Safety, for llm-content-safety',
+              url: props.contentSafety.endpoint.replace(/\/$/, ''),
+              protocol: 'http',
+              tls: { validateCertificateChain: true, validateCertificateName: true },
+              credentials: managedIdentityCredentials(props.identity.clientId),
+            },
+          },
+        }),
+      );
+      contentSafety = {
+        backendId: CONTENT_SAFETY_BACKEND,
+        shieldPrompt: props.contentSafety.shieldPrompt,
+        thresholds: props.contentSafety.thresholds,
+      };
+    }
+
+    let semanticCache:
+      { embeddingsBackendId: string; scoreThreshold: number; durationSeconds: number } | undefined;
+    if (props.semanticCache) {
+      const redis = parseRedisId(props.semanticCache.redisCacheId);
+      const redisCache = new DataAzurermRedisCache(this, 'SemanticCacheRedis', redis);
+      policyDependencies.push(
+        new ApiManagementRedisCache(this, 'SemanticCache', {
+          name: 'semantic-cache',
+          apiManagementId: this.service.id,
+          // API Management's external cache takes a connection string; it stays in state and the service only.
+          connectionString: redisCache.primaryConnectionString,
+          redisCacheId: props.semanticCache.redisCacheId,
+          cacheLocation: props.location,
+          description: 'Semantic cache of completions, varied by subscription',
+        }),
+      );
+      const pool = this.backends.pools[props.semanticCache.embeddingsModel];
+      if (!pool)
+        throw new Error(
+          `${this.node.path}: semantic cache embeddings model "${props.semanticCache.embeddingsModel}" has no pool`,
+        );
+      semanticCache = {
+        embeddingsBackendId: pool.name,
+        scoreThreshold: props.semanticCache.scoreThreshold,
+        durationSeconds: props.semanticCache.durationSeconds,
+      };
+    }
+
+    this.policyXml = renderPolicy(
+      inferencePolicy({
+        identityClientId: `{{${IDENTITY_NAMED_VALUE}}}`,
+        routes: props.routes.map((route) => ({
+          model: route.model,
+          backendId: this.backends.pools[route.model]!.name,
+        })),
+        retryCount: props.retryCount,
+        tokenLimit: props.tokenLimit,
+        tokenMetrics: props.tokenMetrics,
+        ...(contentSafety ? { contentSafety } : {}),
+        ...(semanticCache ? { semanticCache } : {}),
+      }),
+    );
+    this.api = new InferenceApi(this, 'InferenceApi', {
+      apiManagementName: this.service.name,
+      resourceGroupName: props.resourceGroupName,
+      policyXml: this.policyXml,
+      policyDependsOn: [...policyDependencies, ...Object.values(modelAccess)],
+    });
+
+    this.observability = new GatewayObservability(this, 'Observability', {
+      apiManagementId: this.service.id,
+      apiId: this.api.api.id,
+      applicationInsights: props.applicationInsights,
+      identityClientId: props.identity.clientId,
+      samplingPercentage: props.samplingPercentage ?? 100,
+      llmMessages: props.llmMessages ?? { enabled: false },
+    });
+  }
+}
+
+function parseRedisId(id: string): { name: string; resourceGroupName: string } {
+  const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redis\/([^/]+)$/i.exec(id);
+  if (!match) throw new Error(`semantic cache: "${id}" is not the ARM id of an Azure Cache for Redis`);
+  return { resourceGroupName: match[1]!, name: match[2]! };
+}

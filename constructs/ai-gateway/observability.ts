@@ -1,0 +1,107 @@
+import { Construct } from 'constructs';
+import { AzapiResource } from '../shared/azapi';
+import type { OptIn } from '../shared/interfaces';
+
+const APIM_API = '2024-06-01-preview';
+
+export interface GatewayObservabilityProps {
+  readonly apiManagementId: string;
+  /** ARM id of the inference API. */
+  readonly apiId: string;
+  readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
+  /** The gateway identity writes to Application Insights, whose key auth is off. */
+  readonly identityClientId: string;
+  /** Share of requests traced to Application Insights, 0–100. */
+  readonly samplingPercentage: number;
+  /** Log prompts and completions to `ApiManagementGatewayLlmLog`. Token counts are logged either way. */
+  readonly llmMessages: OptIn;
+}
+
+/**
+ * Loggers and API diagnostics, through azapi: azurerm 4.55 can neither give the App Insights logger a managed
+ * identity (App Insights has key auth off), nor turn on `metrics` (without it, `llm-emit-token-metric` samples are
+ * dropped), nor configure LLM logging. Defining the diagnostics whole in azapi avoids azurerm rewriting what azapi
+ * set.
+ */
+export class GatewayObservability extends Construct {
+  readonly applicationInsightsLogger: AzapiResource;
+  readonly applicationInsightsDiagnostic: AzapiResource;
+  readonly azureMonitorDiagnostic: AzapiResource;
+
+  constructor(scope: Construct, id: string, props: GatewayObservabilityProps) {
+    super(scope, id);
+    this.applicationInsightsLogger = new AzapiResource(this, 'ApplicationInsightsLogger', {
+      type: `Microsoft.ApiManagement/service/loggers@${APIM_API}`,
+      name: 'application-insights',
+      parentId: props.apiManagementId,
+      schemaValidationEnabled: false,
+      body: {
+        properties: {
+          loggerType: 'applicationInsights',
+          resourceId: props.applicationInsights.resourceId,
+          isBuffered: true,
+          credentials: {
+            connectionString: props.applicationInsights.connectionString,
+            identityClientId: props.identityClientId,
+          },
+        },
+      },
+    });
+    const azureMonitorLogger = new AzapiResource(this, 'AzureMonitorLogger', {
+      type: `Microsoft.ApiManagement/service/loggers@${APIM_API}`,
+      name: 'azuremonitor',
+      parentId: props.apiManagementId,
+      schemaValidationEnabled: false,
+      body: { properties: { loggerType: 'azureMonitor', isBuffered: true } },
+    });
+
+    const noBodies = {
+      request: { headers: [], body: { bytes: 0 } },
+      response: { headers: [], body: { bytes: 0 } },
+    };
+    const sampling = { samplingType: 'fixed', percentage: props.samplingPercentage };
+
+    this.applicationInsightsDiagnostic = new AzapiResource(this, 'ApplicationInsightsDiagnostic', {
+      type: `Microsoft.ApiManagement/service/apis/diagnostics@${APIM_API}`,
+      name: 'applicationinsights',
+      parentId: props.apiId,
+      schemaValidationEnabled: false,
+      body: {
+        properties: {
+          loggerId: this.applicationInsightsLogger.id,
+          alwaysLog: 'allErrors',
+          // W3C trace context: the client's traceparent continues through the gateway to the model.
+          httpCorrelationProtocol: 'W3C',
+          logClientIp: false,
+          verbosity: 'information',
+          sampling,
+          metrics: true,
+          frontend: noBodies,
+          backend: noBodies,
+        },
+      },
+    });
+
+    const messages = props.llmMessages.enabled ? 'all' : 'none';
+    this.azureMonitorDiagnostic = new AzapiResource(this, 'AzureMonitorDiagnostic', {
+      type: `Microsoft.ApiManagement/service/apis/diagnostics@${APIM_API}`,
+      name: 'azuremonitor',
+      parentId: props.apiId,
+      schemaValidationEnabled: false,
+      body: {
+        properties: {
+          loggerId: azureMonitorLogger.id,
+          alwaysLog: 'allErrors',
+          logClientIp: false,
+          verbosity: 'information',
+          sampling: { samplingType: 'fixed', percentage: 100 },
+          largeLanguageModel: {
+            logs: 'enabled',
+            requests: { messages, maxSizeInBytes: 262144 },
+            responses: { messages, maxSizeInBytes: 262144 },
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,128 @@
+import {
+  captureDeployment,
+  type ContentSafetyThresholds,
+  contentSafety,
+  deleteHeader,
+  emitTokenMetric,
+  managedIdentityAuth,
+  retryAcrossPool,
+  routeToPools,
+  semanticCacheLookup,
+  semanticCacheStore,
+  tokenLimit,
+  type TokenLimitOptions,
+} from './llm';
+import { el, expr, renderXml, text, type XmlElement } from './xml';
+
+/** Response headers of Azure OpenAI that reveal the backend topology; the gateway strips them. */
+export const INTERNAL_RESPONSE_HEADERS = [
+  'x-ms-region',
+  'azureml-model-session',
+  'x-ms-deployment-name',
+  'apim-request-id',
+];
+
+/** Request headers that must not reach a model: the client's gateway key. */
+export const CLIENT_CREDENTIAL_HEADERS = ['api-key', 'Ocp-Apim-Subscription-Key'];
+
+/** Everything the inference API policy is built from. */
+export interface InferencePolicyOptions {
+  /** `{{named-value}}` reference to the client id of the gateway's user-assigned identity. */
+  readonly identityClientId: string;
+  /** Each model (deployment name) and the pool backend that serves it. */
+  readonly routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>;
+  readonly retryCount: number;
+  readonly tokenLimit: Omit<TokenLimitOptions, 'counterKey'>;
+  readonly tokenMetrics: { readonly namespace: string; readonly dimensions: readonly string[] };
+  /** @default - no content-safety check */
+  readonly contentSafety?: {
+    readonly backendId: string;
+    readonly shieldPrompt: boolean;
+    readonly thresholds: ContentSafetyThresholds;
+  };
+  /** @default - no semantic cache */
+  readonly semanticCache?: {
+    readonly embeddingsBackendId: string;
+    readonly scoreThreshold: number;
+    readonly durationSeconds: number;
+  };
+}
+
+/**
+ * The policy of the inference API, in order: drop the client's key; authenticate to the models with the gateway's
+ * managed identity; pick the pool by deployment; limit tokens per subscription; check content safety; emit token
+ * metrics; look up the semantic cache. Backend: retry 429/503 across the pool. Outbound: store in the cache, strip
+ * internal headers, return the request id. The trace context (`traceparent`, `tracestate`) is never removed: it
+ * flows to the model, and the Application Insights diagnostic correlates on it (W3C).
+ */
+export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
+  return el(
+    'policies',
+    {},
+    el(
+      'inbound',
+      {},
+      el('base'),
+      CLIENT_CREDENTIAL_HEADERS.map(deleteHeader),
+      managedIdentityAuth(options.identityClientId),
+      captureDeployment(),
+      routeToPools(options.routes),
+      tokenLimit({ ...options.tokenLimit, counterKey: expr('context.Subscription.Id') }),
+      options.contentSafety &&
+        contentSafety(
+          options.contentSafety.backendId,
+          options.contentSafety.shieldPrompt,
+          options.contentSafety.thresholds,
+        ),
+      emitTokenMetric(options.tokenMetrics.namespace, options.tokenMetrics.dimensions),
+      options.semanticCache &&
+        semanticCacheLookup(options.semanticCache.embeddingsBackendId, options.semanticCache.scoreThreshold),
+    ),
+    el('backend', {}, retryAcrossPool(options.retryCount)),
+    el(
+      'outbound',
+      {},
+      el('base'),
+      options.semanticCache && semanticCacheStore(options.semanticCache.durationSeconds),
+      INTERNAL_RESPONSE_HEADERS.map(deleteHeader),
+      el(
+        'set-header',
+        { name: 'x-request-id', 'exists-action': 'override' },
+        el('value', {}, text(expr('context.RequestId.ToString()'))),
+      ),
+    ),
+    el(
+      'on-error',
+      {},
+      el('base'),
+      INTERNAL_RESPONSE_HEADERS.map(deleteHeader),
+      // Every backend of the pool is tripped: replace the body, which names the pool, and keep the status and the
+      // Retry-After header.
+      el(
+        'choose',
+        {},
+        el(
+          'when',
+          { condition: expr('context.Response?.StatusCode == 503') },
+          el(
+            'set-body',
+            {},
+            text(
+              JSON.stringify({
+                error: {
+                  code: 'ServiceUnavailable',
+                  message: 'All model backends are busy; retry after the Retry-After interval.',
+                },
+              }),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
+
+/** The policy document as API Management takes it. */
+export function renderPolicy(policy: XmlElement): string {
+  return `${renderXml(policy)}\n`;
+}

@@ -1,0 +1,198 @@
+/**
+ * Typed builders for the API Management policies of the AI gateway. Each returns XML elements; `inference-policy.ts`
+ * composes them. Attribute names follow the API Management policy reference
+ * (https://learn.microsoft.com/azure/api-management/api-management-policies).
+ */
+import { csString, el, expr, text, type XmlElement } from './xml';
+
+/** The audience of Azure AI services tokens. */
+export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com';
+
+/** Variable that holds the deployment (model) a request targets. */
+export const DEPLOYMENT_VARIABLE = 'deployment-id';
+
+/** `authentication-managed-identity`: a token of the gateway's user-assigned identity for the models. */
+export function managedIdentityAuth(clientId: string): XmlElement {
+  return el('authentication-managed-identity', {
+    resource: COGNITIVE_SERVICES_AUDIENCE,
+    'client-id': clientId,
+  });
+}
+
+/** Removes a request or response header. */
+export function deleteHeader(name: string): XmlElement {
+  return el('set-header', { name, 'exists-action': 'delete' });
+}
+
+/**
+ * Reads the targeted deployment: from the path (`/deployments/{deployment-id}/…`), else from the body's `model`
+ * (Responses API).
+ */
+export function captureDeployment(): XmlElement {
+  return el('set-variable', {
+    name: DEPLOYMENT_VARIABLE,
+    value: expr(
+      'context.Request.MatchedParameters.ContainsKey("deployment-id") ? context.Request.MatchedParameters["deployment-id"] : (string)context.Request.Body?.As<JObject>(preserveContent: true)?["model"] ?? ""',
+    ),
+  });
+}
+
+/** Routes each known deployment to its pool; anything else gets 404 without reaching a backend. */
+export function routeToPools(
+  routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>,
+): XmlElement {
+  return el(
+    'choose',
+    {},
+    routes.map((route) =>
+      el(
+        'when',
+        {
+          condition: expr(
+            `(string)context.Variables[${csString(DEPLOYMENT_VARIABLE)}] == ${csString(route.model)}`,
+          ),
+        },
+        el('set-backend-service', { 'backend-id': route.backendId }),
+      ),
+    ),
+    el(
+      'otherwise',
+      {},
+      jsonError(404, 'DeploymentNotFound', 'The deployment does not exist on this gateway.'),
+    ),
+  );
+}
+
+/** A JSON error response in the shape Azure OpenAI clients expect. */
+export function jsonError(status: number, code: string, message: string): XmlElement {
+  return el(
+    'return-response',
+    {},
+    el('set-status', { code: status, reason: code }),
+    el(
+      'set-header',
+      { name: 'Content-Type', 'exists-action': 'override' },
+      el('value', {}, text('application/json')),
+    ),
+    el('set-body', {}, text(JSON.stringify({ error: { code, message } }))),
+  );
+}
+
+/** Settings of `llm-token-limit`. */
+export interface TokenLimitOptions {
+  /** Policy expression or literal that keys the counter. */
+  readonly counterKey: string;
+  readonly tokensPerMinute?: number;
+  readonly quota?: {
+    readonly tokens: number;
+    readonly period: 'Hourly' | 'Daily' | 'Weekly' | 'Monthly' | 'Yearly';
+  };
+  /** @default true */
+  readonly estimatePromptTokens?: boolean;
+}
+
+/** `llm-token-limit`: 429 above the rate, 403 above the quota; remaining tokens are returned in headers. */
+export function tokenLimit(options: TokenLimitOptions): XmlElement {
+  if (options.tokensPerMinute === undefined && options.quota === undefined) {
+    throw new Error('llm-token-limit needs tokensPerMinute, a quota, or both');
+  }
+  return el('llm-token-limit', {
+    'counter-key': options.counterKey,
+    'tokens-per-minute': options.tokensPerMinute,
+    'token-quota': options.quota?.tokens,
+    'token-quota-period': options.quota?.period,
+    'estimate-prompt-tokens': options.estimatePromptTokens ?? true,
+    'remaining-tokens-header-name': 'x-ratelimit-remaining-tokens',
+    'remaining-quota-tokens-header-name': options.quota ? 'x-quota-remaining-tokens' : undefined,
+    'tokens-consumed-header-name': 'x-tokens-consumed',
+  });
+}
+
+/** The value of each custom dimension; built-in ones (API ID, Backend ID, …) take none. */
+const DIMENSION_VALUES: Readonly<Record<string, string>> = {
+  Tenant: expr('context.Product?.Id ?? "none"'),
+  Model: expr(`(string)context.Variables[${csString(DEPLOYMENT_VARIABLE)}]`),
+};
+
+/** Dimensions that carry unbounded values; never emitted. */
+const UNBOUNDED_DIMENSIONS = new Set(['Client IP', 'User ID', 'Request ID']);
+
+/** `llm-emit-token-metric`: prompt, completion and total tokens per request, with at most 5 bounded dimensions. */
+export function emitTokenMetric(namespace: string, dimensions: readonly string[]): XmlElement {
+  if (dimensions.length > 5)
+    throw new Error(`llm-emit-token-metric takes at most 5 dimensions, got ${dimensions.length}`);
+  const unbounded = dimensions.filter((d) => UNBOUNDED_DIMENSIONS.has(d));
+  if (unbounded.length > 0)
+    throw new Error(`unbounded metric dimensions are not allowed: ${unbounded.join(', ')}`);
+  return el(
+    'llm-emit-token-metric',
+    { namespace },
+    dimensions.map((name) => el('dimension', { name, value: DIMENSION_VALUES[name] })),
+  );
+}
+
+/** Per-category thresholds on the eight-level scale (0–7; a request at or above the threshold is blocked). */
+export interface ContentSafetyThresholds {
+  readonly hate: number;
+  readonly sexual: number;
+  readonly selfHarm: number;
+  readonly violence: number;
+}
+
+/** `llm-content-safety`: Azure AI Content Safety checks the prompt before it reaches a model. */
+export function contentSafety(
+  backendId: string,
+  shieldPrompt: boolean,
+  thresholds: ContentSafetyThresholds,
+): XmlElement {
+  return el(
+    'llm-content-safety',
+    { 'backend-id': backendId, 'shield-prompt': shieldPrompt },
+    el(
+      'categories',
+      { 'output-type': 'EightSeverityLevels' },
+      el('category', { name: 'Hate', threshold: thresholds.hate }),
+      el('category', { name: 'Sexual', threshold: thresholds.sexual }),
+      el('category', { name: 'SelfHarm', threshold: thresholds.selfHarm }),
+      el('category', { name: 'Violence', threshold: thresholds.violence }),
+    ),
+  );
+}
+
+/**
+ * `llm-semantic-cache-lookup`, varied by subscription so that one tenant's cached answer never reaches another.
+ * The embeddings backend authenticates with its own managed-identity credentials.
+ */
+export function semanticCacheLookup(embeddingsBackendId: string, scoreThreshold: number): XmlElement {
+  return el(
+    'llm-semantic-cache-lookup',
+    {
+      'score-threshold': scoreThreshold,
+      'embeddings-backend-id': embeddingsBackendId,
+      'ignore-system-messages': true,
+      'max-message-count': 10,
+    },
+    el('vary-by', {}, text(expr('context.Subscription.Id'))),
+  );
+}
+
+export function semanticCacheStore(durationSeconds: number): XmlElement {
+  return el('llm-semantic-cache-store', { duration: durationSeconds });
+}
+
+/**
+ * Retries 429 and 503 across the pool at once (the pool skips backends whose breaker is open), with the request body
+ * buffered so it can be sent again. No test on `StatusReason` text: that wording changes.
+ */
+export function retryAcrossPool(count: number): XmlElement {
+  return el(
+    'retry',
+    {
+      count,
+      interval: 0,
+      'first-fast-retry': true,
+      condition: expr('context.Response.StatusCode == 429 || context.Response.StatusCode == 503'),
+    },
+    el('forward-request', { 'buffer-request-body': true }),
+  );
+}

@@ -1,0 +1,449 @@
+import { z } from 'zod';
+import { isBatch, isProvisioned } from '../../constructs/ai-endpoint/deployment-types';
+import {
+  GATEWAY_TIERS,
+  type GatewayTier,
+  type ModelRoute,
+  type RouteMember,
+} from '../../constructs/ai-gateway/routing';
+import type { AzureRegion } from '../../constructs/shared/regions';
+import type { EnvironmentRule } from '../rules';
+import type { Endpoints } from './endpoints';
+import { DeploymentName } from './endpoints';
+import { Email, optIn, Reason, Region } from './primitives';
+
+/**
+ * How clients reach the gateway and how it reaches the models:
+ * - `public`: a public gateway, no VNet (dev only; the model accounts must then be public too);
+ * - `privateEndpoint`: inbound through a private endpoint, outbound through VNet integration (StandardV2, PremiumV2);
+ * - `internal`: injected into the gateway subnet with an internal load balancer (Developer, Premium, PremiumV2).
+ */
+const TIER_NAMES = Object.keys(GATEWAY_TIERS) as [GatewayTier, ...GatewayTier[]];
+
+export const GATEWAY_NETWORK_MODES = ['public', 'privateEndpoint', 'internal'] as const;
+export type GatewayNetworkMode = (typeof GATEWAY_NETWORK_MODES)[number];
+
+/**
+ * Token-metric dimensions with bounded cardinality. Client IPs, user ids and request ids are never allowed: each
+ * value is a new time series, and App Insights caps custom metrics per region.
+ */
+export const METRIC_DIMENSIONS = [
+  'Tenant',
+  'Model',
+  'API ID',
+  'Operation ID',
+  'Product ID',
+  'Subscription ID',
+  'Backend ID',
+  'Location',
+  'Gateway ID',
+] as const;
+export type MetricDimension = (typeof METRIC_DIMENSIONS)[number];
+
+const Seconds = (what: string, max: number) =>
+  z
+    .number()
+    .int({ message: `expected ${what} in whole seconds` })
+    .min(1, { message: `expected ${what} of 1–${max} seconds` })
+    .max(max, { message: `expected ${what} of 1–${max} seconds` });
+
+const Severity8 = z
+  .number()
+  .int()
+  .min(0, { message: 'expected a severity of 0–7 (EightSeverityLevels; lower blocks more)' })
+  .max(7, { message: 'expected a severity of 0–7 (EightSeverityLevels; lower blocks more)' });
+
+const Pool = z.strictObject({
+  members: z
+    .array(Region)
+    .optional()
+    .describe(
+      'Regions whose deployment of this model joins the pool. Default: every region that deploys it.',
+    ),
+  priorities: z
+    .partialRecord(
+      Region,
+      z
+        .number()
+        .int()
+        .min(0, { message: 'expected a priority of 0–100 (API Management pools; lower is tried first)' })
+        .max(100, { message: 'expected a priority of 0–100 (API Management pools; lower is tried first)' }),
+    )
+    .default({})
+    .describe('Override of the derived priority (provisioned 1, pay-as-you-go 2) per region.'),
+  singleMemberReason: Reason.optional().describe('Why a prod pool may have one member (no failover).'),
+});
+
+export const GatewaySection = z
+  .strictObject({
+    sku: z.strictObject({
+      tier: z.enum(TIER_NAMES, {
+        error: () => `expected an API Management tier: one of ${TIER_NAMES.join(', ')}`,
+      }),
+      capacity: z
+        .number()
+        .int({ message: 'expected whole units' })
+        .min(1, { message: 'expected at least 1 unit' }),
+    }),
+    publisher: z.strictObject({ name: z.string().min(1).max(100), email: Email }),
+    network: z
+      .enum(GATEWAY_NETWORK_MODES)
+      .describe('How clients reach the gateway and how it reaches the models.'),
+    zones: z
+      .array(z.enum(['1', '2', '3']))
+      .default([])
+      .describe('Availability zones (Premium; units must spread evenly over them).'),
+    minApiVersion: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: 'expected an API version such as 2022-08-01' })
+      .default('2022-08-01')
+      .describe(
+        'Oldest control-plane API version the service accepts (older clients bypass newer RBAC checks).',
+      ),
+    circuitBreaker: z
+      .strictObject({
+        failureCount: z.number().int().min(1, { message: 'expected at least 1 failure' }).max(100).default(3),
+        failureIntervalSeconds: Seconds('a failure interval', 3600).default(60),
+        tripDurationSeconds: Seconds('a trip duration', 3600).default(60),
+      })
+      .prefault({})
+      .describe('Per backend: trips on 429 and 500–503, honours Retry-After.'),
+    retryCount: z
+      .number()
+      .int()
+      .min(0)
+      .max(10, { message: 'expected at most 10 retries' })
+      .optional()
+      .describe('Retries across the pool on 429/503. Default: the largest pool size minus one.'),
+    pools: z
+      .record(DeploymentName, Pool)
+      .default({})
+      .describe(
+        'Overrides per model (deployment name); every real-time deployment is routed without an entry.',
+      ),
+    tokenLimit: z
+      .strictObject({
+        tokensPerMinute: z.number().int().positive({ message: 'expected a positive token rate' }),
+        quota: z
+          .strictObject({
+            tokens: z.number().int().positive({ message: 'expected a positive token quota' }),
+            period: z.enum(['Hourly', 'Daily', 'Weekly', 'Monthly', 'Yearly']),
+          })
+          .optional(),
+        estimatePromptTokens: z.boolean().default(true),
+      })
+      .describe('Per subscription, at API scope. Tenants get their own limits on their products.'),
+    tokenMetrics: z
+      .strictObject({
+        namespace: z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9._-]{0,63}$/)
+          .default('genai'),
+        dimensions: z
+          .array(
+            z.enum(METRIC_DIMENSIONS, {
+              error: () =>
+                `expected a bounded dimension (${METRIC_DIMENSIONS.join(', ')}); client IPs, user ids and request ids are never allowed`,
+            }),
+          )
+          .max(5, { message: 'llm-emit-token-metric allows at most 5 custom dimensions' })
+          .default(['Tenant', 'Model', 'API ID', 'Backend ID']),
+      })
+      .prefault({}),
+    contentSafety: z
+      .strictObject({
+        enabled: z.boolean().default(true),
+        shieldPrompt: z.boolean().default(true),
+        thresholds: z
+          .strictObject({ hate: Severity8, sexual: Severity8, selfHarm: Severity8, violence: Severity8 })
+          .default({ hate: 4, sexual: 4, selfHarm: 4, violence: 4 }),
+      })
+      .prefault({})
+      .describe("llm-content-safety on every request, through the environment's Content Safety account."),
+    semanticCache: z
+      .discriminatedUnion('enabled', [
+        z.strictObject({ enabled: z.literal(false) }),
+        z.strictObject({
+          enabled: z.literal(true),
+          embeddingsDeployment: DeploymentName,
+          scoreThreshold: z.number().min(0).max(1).default(0.8),
+          durationSeconds: Seconds('a cache duration', 86400).default(120),
+          redisCacheId: z
+            .string()
+            .regex(
+              /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Cache\/redis\/[^/]+$/i,
+              {
+                message:
+                  'expected the ARM id of an Azure Cache for Redis (/subscriptions/…/providers/Microsoft.Cache/redis/<name>)',
+              },
+            ),
+        }),
+      ])
+      .default({ enabled: false }),
+    logging: z
+      .strictObject({
+        samplingPercentage: z
+          .number()
+          .min(0, { message: 'expected a percentage of 0–100' })
+          .max(100, { message: 'expected a percentage of 0–100' })
+          .default(100),
+        llmMessages: optIn(
+          'Log prompts and completions to ApiManagementGatewayLlmLog. Off by default: they may hold personal data.',
+        ),
+      })
+      .prefault({}),
+  })
+  .describe('The AI gateway on API Management.');
+
+export type Gateway = z.output<typeof GatewaySection>;
+export const GATEWAY_FIELDS = { gateway: GatewaySection };
+
+/** The routing plan of the gateway, as the stack passes it to the construct. */
+export type GatewayRoute = ModelRoute;
+
+type GatewayEnv = { endpoints: Endpoints; gateway: Gateway };
+
+/** Deployment names that are native spillover targets: reached through their provisioned twin, not routed. */
+function spilloverTargets(endpoints: Endpoints): Set<string> {
+  return new Set(
+    Object.values(endpoints.accounts).flatMap((account) =>
+      Object.values(account!.deployments).flatMap((d) => (d.spilloverTo ? [d.spilloverTo] : [])),
+    ),
+  );
+}
+
+/**
+ * The routing plan: one pool per model (deployment name), with a backend per region that deploys it. Priorities
+ * follow the deployment types: provisioned (PTU) first, pay-as-you-go next, so traffic spills from PTU to
+ * pay-as-you-go across regions and comes back when the breaker closes. Batch deployments and native spillover
+ * targets are never routed.
+ */
+export function gatewayRoutes(env: GatewayEnv): GatewayRoute[] {
+  const targets = spilloverTargets(env.endpoints);
+  const models = new Map<string, RouteMember[]>();
+  for (const [region, account] of Object.entries(env.endpoints.accounts)) {
+    for (const [name, deployment] of Object.entries(account!.deployments)) {
+      if (isBatch(deployment.type)) continue;
+      const pool = env.gateway.pools[name];
+      if (targets.has(name) && !pool) continue;
+      if (pool?.members && !pool.members.includes(region as AzureRegion)) continue;
+      const members = models.get(name) ?? [];
+      members.push({
+        region: region as AzureRegion,
+        deployment: name,
+        type: deployment.type,
+        capacity: deployment.capacity,
+        priority: pool?.priorities[region as AzureRegion] ?? (isProvisioned(deployment.type) ? 1 : 2),
+        weight: deployment.gatewayWeight,
+      });
+      models.set(name, members);
+    }
+  }
+  return [...models.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([model, members]) => ({
+      model,
+      members: members.sort((a, b) => a.priority - b.priority || a.region.localeCompare(b.region)),
+    }));
+}
+
+/** Retries across a pool: the configured count, else the largest pool size minus one (at least one). */
+export function gatewayRetryCount(env: GatewayEnv): number {
+  const largest = Math.max(1, ...gatewayRoutes(env).map((r) => r.members.length));
+  return env.gateway.retryCount ?? Math.max(1, largest - 1);
+}
+
+type Env = GatewayEnv & { stage: 'dev' | 'staging' | 'prod' };
+
+export function gatewayRules<E extends Env>(): EnvironmentRule<E>[] {
+  return [
+    {
+      id: 'gateway-capacity-fits-tier',
+      reads: [['gateway', 'sku']],
+      check: (env, report) => {
+        const [min, max] = GATEWAY_TIERS[env.gateway.sku.tier].units;
+        if (env.gateway.sku.capacity < min || env.gateway.sku.capacity > max) {
+          report({
+            path: ['gateway', 'sku', 'capacity'],
+            message: `${env.gateway.sku.tier} takes ${min === max ? `exactly ${min} unit` : `${min}–${max} units`}`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-tier-supports-network',
+      reads: [
+        ['gateway', 'sku'],
+        ['gateway', 'network'],
+      ],
+      check: (env, report) => {
+        const tier = GATEWAY_TIERS[env.gateway.sku.tier];
+        if (env.gateway.network === 'internal' && !tier.internalVnet) {
+          report({
+            path: ['gateway', 'network'],
+            message: `${env.gateway.sku.tier} cannot be injected into a VNet in internal mode; expected tier Developer, Premium or PremiumV2, or network "privateEndpoint"`,
+          });
+        }
+        if (env.gateway.network === 'privateEndpoint' && !tier.privateEndpointWithVnetIntegration) {
+          report({
+            path: ['gateway', 'network'],
+            message: `${env.gateway.sku.tier} cannot reach private model endpoints behind a private endpoint (no outbound VNet integration); expected tier StandardV2 or PremiumV2, or network "internal"`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-zones-fit-tier',
+      reads: [
+        ['gateway', 'sku'],
+        ['gateway', 'zones'],
+      ],
+      check: (env, report) => {
+        const zones = env.gateway.zones;
+        if (zones.length === 0) return;
+        if (!GATEWAY_TIERS[env.gateway.sku.tier].zones) {
+          report({
+            path: ['gateway', 'zones'],
+            message: `${env.gateway.sku.tier} has no availability zones; expected [] or tier Premium`,
+          });
+        } else if (new Set(zones).size !== zones.length) {
+          report({ path: ['gateway', 'zones'], message: 'expected each zone once' });
+        } else if (env.gateway.sku.capacity % zones.length !== 0) {
+          report({
+            path: ['gateway', 'sku', 'capacity'],
+            message: `${env.gateway.sku.capacity} units cannot spread evenly over ${zones.length} zones; expected a multiple of ${zones.length}`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-private-in-private-stages',
+      reads: [['stage'], ['gateway', 'network']],
+      check: (env, report) => {
+        if (env.stage !== 'dev' && env.gateway.network === 'public') {
+          report({
+            path: ['gateway', 'network'],
+            message: `${env.stage}: the gateway must be private; expected "internal" or "privateEndpoint"`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-prod-sla',
+      reads: [['stage'], ['gateway', 'sku']],
+      check: (env, report) => {
+        if (env.stage === 'prod' && !GATEWAY_TIERS[env.gateway.sku.tier].sla) {
+          report({
+            path: ['gateway', 'sku', 'tier'],
+            message: 'prod: Developer has no SLA; expected Premium, PremiumV2 or StandardV2',
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-pools-route-to-deployments',
+      reads: [
+        ['endpoints', 'accounts'],
+        ['gateway', 'pools'],
+      ],
+      check: (env, report) => {
+        for (const [model, pool] of Object.entries(env.gateway.pools)) {
+          const deployedIn = Object.entries(env.endpoints.accounts)
+            .filter(([, account]) => account!.deployments[model])
+            .map(([region]) => region);
+          const path = ['gateway', 'pools', model];
+          if (deployedIn.length === 0) {
+            report({
+              path,
+              message: `model "${model}" is routed to no deployment; expected a deployment named "${model}" in endpoints.accounts`,
+            });
+            continue;
+          }
+          (pool.members ?? []).forEach((region, i) => {
+            const deployment = env.endpoints.accounts[region]?.deployments[model];
+            if (!deployment) {
+              report({
+                path: [...path, 'members', i],
+                message: `${region} does not deploy "${model}"; expected one of ${deployedIn.join(', ')}`,
+              });
+            } else if (isBatch(deployment.type)) {
+              report({
+                path: [...path, 'members', i],
+                message: `"${model}" in ${region} is a ${deployment.type} deployment; batch deployments never join a real-time pool`,
+              });
+            }
+          });
+          for (const region of Object.keys(pool.priorities)) {
+            if (!deployedIn.includes(region)) {
+              report({
+                path: [...path, 'priorities', region],
+                message: `${region} does not deploy "${model}"; expected one of ${deployedIn.join(', ')}`,
+              });
+            }
+          }
+        }
+      },
+    },
+    {
+      id: 'gateway-prod-pools-fail-over',
+      reads: [['stage'], ['endpoints', 'accounts'], ['gateway', 'pools']],
+      check: (env, report) => {
+        if (env.stage !== 'prod') return;
+        for (const route of gatewayRoutes(env)) {
+          if (route.members.length === 1 && !env.gateway.pools[route.model]?.singleMemberReason) {
+            report({
+              path: ['gateway', 'pools', route.model],
+              message: `prod: the pool of "${route.model}" has one backend (${route.members[0]!.region}) and no failover; expected a second region, or singleMemberReason`,
+            });
+          }
+        }
+      },
+    },
+    {
+      id: 'gateway-content-safety-account',
+      reads: [
+        ['gateway', 'contentSafety'],
+        ['endpoints', 'contentSafety'],
+      ],
+      check: (env, report) => {
+        if (env.gateway.contentSafety.enabled && !env.endpoints.contentSafety.enabled) {
+          report({
+            path: ['gateway', 'contentSafety', 'enabled'],
+            message:
+              'the gateway checks content through the Content Safety account, which is disabled; expected endpoints.contentSafety.enabled true, or false here',
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-content-safety-in-private-stages',
+      reads: [['stage'], ['gateway', 'contentSafety']],
+      check: (env, report) => {
+        if (env.stage !== 'dev' && !env.gateway.contentSafety.enabled) {
+          report({
+            path: ['gateway', 'contentSafety', 'enabled'],
+            message: `${env.stage}: every request passes the content-safety check; expected true`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-semantic-cache-embeddings',
+      reads: [
+        ['endpoints', 'accounts'],
+        ['gateway', 'semanticCache'],
+        ['gateway', 'pools'],
+      ],
+      check: (env, report) => {
+        const cache = env.gateway.semanticCache;
+        if (!cache.enabled) return;
+        if (!gatewayRoutes(env).some((r) => r.model === cache.embeddingsDeployment)) {
+          report({
+            path: ['gateway', 'semanticCache', 'embeddingsDeployment'],
+            message: `"${cache.embeddingsDeployment}" is not a real-time deployment the gateway routes; expected an embeddings deployment such as text-embedding-3-large`,
+          });
+        }
+      },
+    },
+  ];
+}

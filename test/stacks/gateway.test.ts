@@ -1,0 +1,147 @@
+/**
+ * The gateway invariants on the whole synthesized plan of each example environment: every backend protected and
+ * authenticated, pools ordered by deployment type, every serving account reachable by the gateway identity.
+ */
+import { describe, expect, it } from 'vitest';
+import { stackPlan } from '../../scripts/lib/plan';
+import { routingRows } from '../../scripts/lib/routes';
+import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
+
+describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
+  const synth = synthEnvironment(exampleEnvironment(name));
+  const plan = stackPlan(name, synth.json);
+  const body = (address: string | undefined) =>
+    (plan.resolve(address)?.config['body'] as { properties: Record<string, unknown> } | undefined)
+      ?.properties ?? {};
+  const azapi = plan.byType('azapi_resource');
+  const pools = azapi.filter(
+    (r) => (r.config['body'] as { properties: { type?: string } }).properties.type === 'Pool',
+  );
+  const backends = azapi.filter(
+    (r) =>
+      String(r.config['type']).includes('/backends@') &&
+      !pools.includes(r) &&
+      r.config['name'] !== 'content-safety',
+  );
+
+  it('gives every model backend a breaker on 429 and 5xx that honours Retry-After, and managed-identity credentials', () => {
+    expect(backends.length).toBeGreaterThan(0);
+    for (const backend of backends) {
+      const p = body(backend.address);
+      const rule = (p['circuitBreaker'] as { rules: Array<Record<string, unknown>> }).rules[0]!;
+      expect(rule, backend.address).toMatchObject({
+        acceptRetryAfter: true,
+        failureCondition: {
+          statusCodeRanges: [
+            { min: 429, max: 429 },
+            { min: 500, max: 503 },
+          ],
+        },
+      });
+      expect(p['credentials'], backend.address).toMatchObject({
+        managedIdentity: { resource: 'https://cognitiveservices.azure.com' },
+      });
+    }
+  });
+
+  it('orders every pool by deployment type: provisioned at priority 1, pay-as-you-go at 2, batch never', () => {
+    for (const row of routingRows(plan)) {
+      const [, pool, backend, , type, priority] = row;
+      expect(type, `${pool} ${backend}`).not.toMatch(/Batch/);
+      expect(priority, `${pool} ${backend}`).toBe(String(type).includes('Provisioned') ? 1 : 2);
+    }
+  });
+
+  it('gives the gateway identity "Cognitive Services OpenAI User" on every account a pool routes to', () => {
+    const identity = synth.only('azurerm_user_assigned_identity');
+    const grants = synth
+      .resources('azurerm_role_assignment')
+      .filter(
+        (r) =>
+          r.config['principal_id'] === `\${${identity.address}.principal_id}` &&
+          r.config['role_definition_name'] === 'Cognitive Services OpenAI User',
+      )
+      .map((r) => r.config['scope']);
+    const accounts = new Set(
+      backends.map((b) => {
+        const host = /^https:\/\/([^.]+)\./.exec(String(body(b.address)['url']))![1];
+        const account = synth.resources('azurerm_cognitive_account').find((a) => a.config['name'] === host)!;
+        return `\${${account.address}.id}`;
+      }),
+    );
+    expect(accounts.size).toBeGreaterThan(0);
+    for (const account of accounts) expect(grants, account).toContain(account);
+  });
+
+  it('routes every real-time deployment and no batch deployment', () => {
+    const env = exampleEnvironment(name);
+    const routed = new Set(routingRows(plan).map((row) => row[0]));
+    for (const account of Object.values(env.endpoints.accounts)) {
+      for (const [deployment, config] of Object.entries(account!.deployments)) {
+        const spilloverTarget = Object.values(account!.deployments).some((d) => d.spilloverTo === deployment);
+        expect(routed.has(deployment), deployment).toBe(!config.type.endsWith('Batch') && !spilloverTarget);
+      }
+    }
+  });
+});
+
+describe('prod gateway', () => {
+  const synth = synthEnvironment(exampleEnvironment('prod'));
+
+  it('is Premium, zone-redundant and injected in internal mode, so it has no public endpoint', () => {
+    const service = synth.only('azurerm_api_management');
+    expect(service.config).toMatchObject({
+      sku_name: 'Premium_3',
+      zones: ['1', '2', '3'],
+      virtual_network_type: 'Internal',
+      virtual_network_configuration: {
+        subnet_id: expect.stringMatching(
+          /^\$\{azurerm_virtual_network\..*\.id\}\/subnets\/snet-cx-genai-prd-sdc-apim$/,
+        ),
+      },
+    });
+    expect(synth.only('azurerm_public_ip').config).toMatchObject({ sku: 'Standard', zones: ['1', '2', '3'] });
+  });
+
+  it('keeps prompts and completions out of the logs, and samples traces', () => {
+    const llm = synth
+      .resources('azapi_resource')
+      .find((r) => r.config['name'] === 'azuremonitor' && String(r.config['type']).includes('diagnostics'))!;
+    expect(JSON.stringify(llm.config['body'])).toContain('"messages":"none"');
+    const appi = synth.resources('azapi_resource').find((r) => r.config['name'] === 'applicationinsights')!;
+    expect(appi.config['body']).toMatchObject({
+      properties: { sampling: { percentage: 10 }, metrics: true },
+    });
+  });
+});
+
+describe('staging gateway', () => {
+  const synth = synthEnvironment(exampleEnvironment('staging'));
+
+  it('is StandardV2 behind a private endpoint, with VNet integration on a delegated subnet, and public access turned off', () => {
+    const service = synth.only('azurerm_api_management');
+    expect(service.config).toMatchObject({ sku_name: 'StandardV2_1', virtual_network_type: 'External' });
+    const pep = synth
+      .resources('azurerm_private_endpoint')
+      .find((p) => p.config['name'] === 'pep-cx-genai-stg-sdc-apim')!;
+    expect(pep.config['private_service_connection']).toMatchObject({ subresource_names: ['Gateway'] });
+    const second = synth
+      .resources('azapi_update_resource')
+      .find((r) => r.config['resource_id'] === `\${${service.address}.id}`)!;
+    expect(second.config).toMatchObject({
+      body: { properties: { publicNetworkAccess: 'Disabled' } },
+      depends_on: [pep.address],
+    });
+    const vnet = synth
+      .resources('azurerm_virtual_network')
+      .find((v) => v.config['location'] === 'swedencentral')!;
+    const gatewaySubnet = (vnet.config['subnet'] as Array<Record<string, unknown>>).find((s) =>
+      String(s['name']).endsWith('-apim'),
+    )!;
+    expect(gatewaySubnet['delegation']).toEqual([
+      expect.objectContaining({
+        service_delegation: [expect.objectContaining({ name: 'Microsoft.Web/serverFarms' })],
+      }),
+    ]);
+  });
+});
