@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { TENANTS } from './tenants';
 
 /**
  * dev: one region, no private network, public endpoints (with the reason written down), local state, and teardown
@@ -60,6 +61,14 @@ export const dev = {
       },
     },
     contentFilters: {
+      strict: {
+        categories: {
+          hate: { prompt: 'Low', completion: 'Low' },
+          sexual: { prompt: 'Low', completion: 'Low' },
+          violence: { prompt: 'Low', completion: 'Low' },
+          selfHarm: { prompt: 'Low', completion: 'Low' },
+        },
+      },
       standard: {
         categories: {
           hate: { prompt: 'Medium', completion: 'Medium' },
@@ -90,4 +99,5 @@ export const dev = {
       },
     },
   },
+  tenants: TENANTS,
 } satisfies EnvironmentInput;

@@ -214,6 +214,16 @@ export function problemsFromIssues(
       case 'invalid_value':
         message = `expected ${(issue as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(' | ')}`;
         break;
+      case 'invalid_key': {
+        // A record key that breaks its own schema: report the key's problems, and the key as what was received.
+        const nested = (issue as z.core.$ZodIssueInvalidKey).issues.map((i) => i.message);
+        problems.push({
+          path: formatPath(path),
+          message: `invalid key: ${[...new Set(nested)].join('; ')}`,
+          received: JSON.stringify(path[path.length - 1]),
+        });
+        continue;
+      }
       case 'invalid_union':
         message = unionMessage(issue as z.core.$ZodIssueInvalidUnion);
         break;

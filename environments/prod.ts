@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { TENANTS } from './tenants';
 
 /** prod: three regions for PTU-first spillover and failover, private only, remote state, nothing purged on destroy. */
 export const prod = {
@@ -208,4 +209,5 @@ export const prod = {
     contentSafety: { shieldPrompt: true, thresholds: { hate: 2, sexual: 2, selfHarm: 2, violence: 2 } },
     logging: { samplingPercentage: 10 },
   },
+  tenants: TENANTS,
 } satisfies EnvironmentInput;

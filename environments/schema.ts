@@ -12,6 +12,7 @@ import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
+import { TENANT_FIELDS, tenantRules } from './sections/tenants';
 import { MONITORING_FIELDS } from './sections/monitoring';
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
@@ -22,6 +23,7 @@ const EnvironmentObject = z
     ...FOUNDATION_FIELDS,
     ...ENDPOINT_FIELDS,
     ...GATEWAY_FIELDS,
+    ...TENANT_FIELDS,
     ...MONITORING_FIELDS,
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
@@ -136,8 +138,12 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
-  ...endpointRules<Environment>((env) => environmentCapacityClaims(env)),
+  ...endpointRules<Environment>(
+    (env) => environmentCapacityClaims(env),
+    [['endpoints'], ['name'], ['tenants']],
+  ),
   ...gatewayRules<Environment>(),
+  ...tenantRules<Environment>(),
   {
     id: 'gateway-network-matches-environment',
     reads: [['network'], ['regions', 'primary'], ['gateway', 'network']],

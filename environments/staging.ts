@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { TENANTS } from './tenants';
 
 /** staging: the shape of prod (two regions, private network, remote state) at smaller sizes. */
 export const staging = {
@@ -141,4 +142,5 @@ export const staging = {
     contentSafety: { shieldPrompt: true, thresholds: { hate: 4, sexual: 4, selfHarm: 4, violence: 4 } },
     logging: { samplingPercentage: 50 },
   },
+  tenants: TENANTS,
 } satisfies EnvironmentInput;

@@ -20,6 +20,7 @@ import { environmentNames, environmentRegions } from '../environments/names';
 import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import type { Environment } from '../environments/schema';
 import { buildNetwork, type EnvironmentNetwork } from './network';
+import { type BuiltTenant, buildTenants } from './tenants';
 
 /** Value of the `managedBy` tag on every resource. */
 export const MANAGED_BY = 'cdktf:genai-landing-zone';
@@ -67,6 +68,8 @@ export class PlatformStack extends TerraformStack {
   readonly contentSafety: ContentSafety | undefined;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
+  /** The tenants of this environment, by slug order. */
+  readonly tenants: readonly BuiltTenant[];
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -165,11 +168,12 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
     });
 
+    const tenantId = env.azure.tenantId ?? new DataAzurermClientConfig(this, 'ClientConfig', {}).tenantId;
     this.keyVault = new KeyVault(this, 'KeyVault', {
       name: names.keyVault.vault,
       location: primary,
       resourceGroupName: primaryGroup.name,
-      tenantId: env.azure.tenantId ?? new DataAzurermClientConfig(this, 'ClientConfig', {}).tenantId,
+      tenantId,
       skuName: env.keyVault.skuName,
       softDeleteRetentionInDays: env.keyVault.softDeleteRetentionInDays,
       purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
@@ -336,6 +340,15 @@ export class PlatformStack extends TerraformStack {
       samplingPercentage: gw.logging.samplingPercentage,
       llmMessages: gw.logging.llmMessages,
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),
+    });
+
+    this.tenants = buildTenants(this, env, names, this.resourceGroups, {
+      gateway: this.gateway,
+      platformKeyVaultId: this.keyVault.resourceId,
+      promptLibrary: this.promptLibrary,
+      monitoring: this.monitoring,
+      privateLink,
+      tenantId,
     });
   }
 

@@ -52,7 +52,7 @@ describe('synth command', () => {
   it('synthesizes one environment from a YAML or JSON file', () => {
     const dir = scratch();
     const file = join(dir, 'generated.json');
-    writeFileSync(file, JSON.stringify(exampleInput('staging', { name: 'staging-eu' })));
+    writeFileSync(file, JSON.stringify({ ...exampleInput('staging', { name: 'staging-eu' }), tenants: {} }));
     const outdir = join(dir, 'out');
     expect(run(['--config', file, '--outdir', outdir]).code).toBe(0);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['staging-eu']);
