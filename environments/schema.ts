@@ -10,7 +10,7 @@ import { environmentNames, NAME_INPUT_PATHS } from './names';
 import { type EnvironmentRule, withRules } from './rules';
 import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
-import { MONITORING_FIELDS } from './sections/monitoring';
+import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 
 const EnvironmentObject = z
   .strictObject({
@@ -128,6 +128,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
     },
   },
   ...endpointRules<Environment>((env) => environmentCapacityClaims(env)),
+  ...monitoringRules<Environment>(),
   {
     id: 'names-fit-azure-rules',
     reads: NAME_INPUT_PATHS,

@@ -1,0 +1,209 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnvironment } from '../../../environments';
+import { exampleEnvironment, exampleInput } from '../../helpers/synth';
+
+/** Every problem of a config, as the user sees them; fails when the config is accepted. */
+function problems(name: 'dev' | 'staging' | 'prod', patch: unknown) {
+  try {
+    parseEnvironment(exampleInput(name, patch), 'test');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('monitoring section: defaults and examples', () => {
+  it('fills every alert with a threshold, severity and window', () => {
+    const env = exampleEnvironment('dev', { monitoring: { alerts: undefined } });
+    expect(env.monitoring.alerts.ptuUtilization).toEqual({
+      abovePercent: 90,
+      severity: 'warning',
+      windowMinutes: 15,
+    });
+    expect(env.monitoring.alerts.gatewayServerErrors).toMatchObject({ abovePercent: 5, minimumRequests: 20 });
+    expect(env.monitoring.workbook.enabled).toBe(true);
+  });
+
+  it('keeps dev loose and e-mail only, and prod tight with paging and a budget', () => {
+    const dev = exampleEnvironment('dev');
+    const prod = exampleEnvironment('prod');
+    expect(
+      Object.values(dev.monitoring.actionGroups).every(
+        (g) => !g.paging && Object.keys(g.webhook).length === 0,
+      ),
+    ).toBe(true);
+    expect(dev.monitoring.budget).toBeUndefined();
+    expect(prod.monitoring.actionGroups['oncall']).toMatchObject({
+      paging: true,
+      severities: ['critical', 'error'],
+    });
+    expect(prod.monitoring.alerts.gatewayServerErrors.abovePercent).toBeLessThan(
+      dev.monitoring.alerts.gatewayServerErrors.abovePercent,
+    );
+    expect(prod.monitoring.budget?.notifications.length).toBeGreaterThan(0);
+  });
+
+  it('lets a dev environment run without action groups (alerts show in the portal only)', () => {
+    expect(() => exampleEnvironment('dev', { monitoring: { actionGroups: undefined } })).not.toThrow();
+  });
+});
+
+describe('monitoring section: bad input, each with its own message and path', () => {
+  it.each([
+    [29, 'expected at least 30'],
+    [731, 'expected at most 730'],
+  ])('rejects a retention of %s days', (days, message) => {
+    const [problem] = problems('dev', { monitoring: { logRetentionInDays: days } });
+    expect(problem?.path).toBe('monitoring.logRetentionInDays');
+    expect(problem?.message).toContain(message);
+  });
+
+  it('rejects a percentage above 100', () => {
+    expect(problems('prod', { monitoring: { alerts: { ptuUtilization: { abovePercent: 120 } } } })).toEqual([
+      {
+        path: 'monitoring.alerts.ptuUtilization.abovePercent',
+        message: 'expected a percentage between 0 and 100',
+        received: '120',
+      },
+    ]);
+  });
+
+  it('rejects a negative latency', () => {
+    expect(problems('prod', { monitoring: { alerts: { modelLatency: { aboveMs: -1 } } } })).toEqual([
+      {
+        path: 'monitoring.alerts.modelLatency.aboveMs',
+        message: 'expected a latency in milliseconds, 0 or more',
+        received: '-1',
+      },
+    ]);
+  });
+
+  it('rejects a negative or fractional count', () => {
+    const [negative] = problems('dev', { monitoring: { alerts: { gatewayThrottling: { aboveCount: -5 } } } });
+    expect(negative).toMatchObject({
+      path: 'monitoring.alerts.gatewayThrottling.aboveCount',
+      message: 'expected a count of 0 or more',
+    });
+    const [fraction] = problems('dev', {
+      monitoring: { alerts: { gatewayThrottling: { aboveCount: 2.5 } } },
+    });
+    expect(fraction?.message).toBe('expected a whole number');
+  });
+
+  it('rejects an unknown severity and a window alerts cannot use', () => {
+    const found = problems('dev', {
+      monitoring: { alerts: { modelLatency: { severity: 'sev1', windowMinutes: 10 } } },
+    });
+    expect(found.map((p) => p.path)).toEqual([
+      'monitoring.alerts.modelLatency.severity',
+      'monitoring.alerts.modelLatency.windowMinutes',
+    ]);
+    expect(found[0]?.message).toMatch(/expected a severity: "critical", "error"/);
+    expect(found[1]?.message).toBe('expected a window of 5, 15, 30, 60 minutes');
+  });
+
+  it('rejects an action group with no receivers in prod', () => {
+    expect(
+      problems('prod', {
+        monitoring: { actionGroups: { platform: { email: { 'ai-platform': undefined } } } },
+      }),
+    ).toEqual([
+      {
+        path: 'monitoring.actionGroups.platform',
+        message:
+          'prod: an action group with no receivers tells no one; expected at least one email or webhook receiver',
+        received: expect.any(String),
+        rule: 'prod-action-groups-have-receivers',
+      },
+    ]);
+  });
+
+  it('requires prod to page on-call, and its error and critical alerts to reach the pager', () => {
+    const noPager = problems('prod', { monitoring: { actionGroups: { oncall: { paging: false } } } });
+    expect(noPager.map((p) => p.rule)).toEqual(['prod-pages-on-call']);
+    const notPaged = problems('prod', {
+      monitoring: { actionGroups: { oncall: { severities: ['critical'] } } },
+    });
+    expect(notPaged.every((p) => p.rule === 'prod-urgent-alerts-page')).toBe(true);
+    expect(notPaged).toContainEqual(
+      expect.objectContaining({
+        path: 'monitoring.alerts.gatewayServerErrors.severity',
+        message: expect.stringContaining('prod: "error" alerts must page on-call'),
+      }),
+    );
+  });
+
+  it('rejects an alert severity that no action group receives', () => {
+    const found = problems('dev', {
+      monitoring: { actionGroups: { platform: { severities: ['critical', 'error'] } } },
+    });
+    expect(found.length).toBeGreaterThan(0);
+    expect(found.every((p) => p.rule === 'alert-severities-routed')).toBe(true);
+    expect(found.map((p) => p.path)).toContain('monitoring.alerts.modelLatency.severity');
+  });
+
+  it('rejects a budget without notification thresholds', () => {
+    expect(problems('prod', { monitoring: { budget: { notifications: [] } } })).toEqual([
+      {
+        path: 'monitoring.budget.notifications',
+        message:
+          'a budget needs at least one notification threshold; expected e.g. [{ thresholdPercent: 80, type: "Actual" }]',
+        received: '[]',
+      },
+    ]);
+    expect(problems('prod', { monitoring: { budget: { notifications: undefined } } })[0]).toMatchObject({
+      path: 'monitoring.budget.notifications',
+      message: expect.stringMatching(/^is required/),
+    });
+  });
+
+  it('rejects a budget that starts mid-month, has no recipient, or names an unknown action group', () => {
+    expect(problems('prod', { monitoring: { budget: { startDate: '2026-12-15' } } })[0]).toMatchObject({
+      path: 'monitoring.budget.startDate',
+      message: 'expected the first day of a month, as YYYY-MM-01',
+    });
+    expect(
+      problems('prod', { monitoring: { budget: { contactEmails: [], actionGroups: [] } } }).map(
+        (p) => p.rule,
+      ),
+    ).toEqual(['budget-has-recipients']);
+    expect(problems('prod', { monitoring: { budget: { actionGroups: ['finance'] } } })[0]).toMatchObject({
+      path: 'monitoring.budget.actionGroups[0]',
+      rule: 'budget-has-recipients',
+    });
+  });
+
+  it('requires a budget in prod', () => {
+    expect(problems('prod', { monitoring: { budget: undefined } })).toEqual([
+      expect.objectContaining({ path: 'monitoring.budget', rule: 'prod-has-budget' }),
+    ]);
+  });
+
+  it('keeps webhook secrets out of git outside dev, and wants exactly one URL source', () => {
+    const literal = problems('prod', {
+      monitoring: {
+        actionGroups: { oncall: { webhook: { pager: { uri: 'https://events.example.com/int/KEY' } } } },
+      },
+    });
+    expect(literal.map((p) => [p.path, p.rule])).toEqual([
+      ['monitoring.actionGroups.oncall.webhook.pager', 'webhook-uri-given-once'],
+      ['monitoring.actionGroups.oncall.webhook.pager.uri', 'webhook-secret-not-in-config'],
+    ]);
+    const secure = {
+      uri: 'https://oncall.contoso.com/alerts',
+      uriFromVariable: undefined,
+      aadAuth: { objectId: '33333333-3333-3333-3333-333333333333' },
+    };
+    expect(() =>
+      exampleEnvironment('prod', {
+        monitoring: { actionGroups: { oncall: { webhook: { pager: secure } } } },
+      }),
+    ).not.toThrow();
+    expect(
+      problems('dev', {
+        monitoring: { actionGroups: { platform: { webhook: { chat: { uri: 'http://x' } } } } },
+      }).map((p) => p.message),
+    ).toContain('expected an https:// URL');
+  });
+});
