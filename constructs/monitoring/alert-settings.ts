@@ -86,3 +86,30 @@ export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
 };
 
 export const ALERT_KEYS = Object.keys(DEFAULT_ALERT_SETTINGS) as AlertKey[];
+
+/** Alerts created once per model account; their names carry the account's region. */
+export const MODEL_ALERT_SIGNALS = [
+  'model-throttling',
+  'model-availability',
+  'model-latency',
+  'ptu-utilization',
+  'model-content-filter',
+] as const;
+
+/** Alerts on the gateway, Key Vault and tenants; their names carry the primary region. */
+export const PLATFORM_ALERT_SIGNALS = [
+  'gateway-5xx',
+  'gateway-backend-duration',
+  'gateway-capacity',
+  'gateway-memory',
+  'gateway-throttling',
+  'gateway-pool-exhausted',
+  'gateway-content-safety',
+  'tenant-token-quota',
+  'keyvault-availability',
+  'keyvault-access-denied',
+] as const;
+
+export type ModelAlertSignal = (typeof MODEL_ALERT_SIGNALS)[number];
+export type PlatformAlertSignal = (typeof PLATFORM_ALERT_SIGNALS)[number];
+export type AlertSignal = ModelAlertSignal | PlatformAlertSignal;

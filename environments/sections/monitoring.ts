@@ -200,7 +200,7 @@ const ActionGroup = z
       .string()
       .optional()
       .describe(
-        'Short name shown in SMS and e-mail (at most 12 characters). Default: <environment code>-<key>.',
+        'Short name shown in SMS and e-mail (at most 12 characters). Default: <environment code>-<key>, or the key cut to 12 characters when that is longer.',
       ),
     paging: z
       .boolean()

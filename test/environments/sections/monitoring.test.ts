@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { deterministicGuid } from '../../../constructs/shared/guid';
 import { ConfigError, parseEnvironment } from '../../../environments';
+import { defaultShortName } from '../../../environments/monitoring-names';
+import { environmentNames } from '../../../environments/names';
 import { exampleEnvironment, exampleInput } from '../../helpers/synth';
 
 /** Every problem of a config, as the user sees them; fails when the config is accepted. */
@@ -205,5 +208,51 @@ describe('monitoring section: bad input, each with its own message and path', ()
         monitoring: { actionGroups: { platform: { webhook: { chat: { uri: 'http://x' } } } } },
       }).map((p) => p.message),
     ).toContain('expected an https:// URL');
+  });
+});
+
+describe('monitoring names', () => {
+  it('plans action group names, short names that fit 12 characters, and every alert name', () => {
+    const names = environmentNames(exampleEnvironment('prod'));
+    expect(names.monitoring.actionGroups).toEqual({
+      oncall: { name: 'ag-cx-genai-prd-sdc-oncall', shortName: 'prd-oncall' },
+      platform: { name: 'ag-cx-genai-prd-sdc-platform', shortName: 'prd-platform' },
+    });
+    expect(names.monitoring.alert('model-throttling', 'francecentral')).toBe(
+      'alert-cx-genai-prd-frc-model-throttling',
+    );
+    expect(names.monitoring.alert('gateway-5xx', 'swedencentral')).toBe('alert-cx-genai-prd-sdc-gateway-5xx');
+    expect(() => names.monitoring.alert('gateway-5xx', 'francecentral')).toThrow(/no alert name planned/);
+    expect(names.monitoring.budget).toBe('budget-cx-genai-prd-sdc');
+  });
+
+  it('defaults the short name to <environment code>-<key>, or the key when that is too long', () => {
+    expect(defaultShortName('prd', 'oncall')).toBe('prd-oncall');
+    expect(defaultShortName('staging-eu', 'platform')).toBe('platform');
+    expect(defaultShortName('prd', 'platform-team-europe')).toBe('platform-tea');
+  });
+
+  it('rejects an explicit short name longer than 12 characters at parse time', () => {
+    expect(
+      problems('prod', { monitoring: { actionGroups: { oncall: { shortName: 'prod-on-call-team' } } } }),
+    ).toEqual([
+      {
+        path: 'monitoring.actionGroups.oncall.shortName',
+        message: 'actionGroupShortName name "prod-on-call-team" is 17 characters long; allowed are 1–12',
+        received: '"prod-on-call-team"',
+        rule: 'names-fit-azure-rules',
+      },
+    ]);
+  });
+
+  it('derives the workbook GUID from environment and workload: stable, distinct, RFC 4122 version 5', () => {
+    const prod = environmentNames(exampleEnvironment('prod')).monitoring.workbook;
+    expect(prod).toBe(environmentNames(exampleEnvironment('prod')).monitoring.workbook);
+    expect(prod).not.toBe(environmentNames(exampleEnvironment('staging')).monitoring.workbook);
+    expect(prod).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // RFC 4122 appendix test vector: uuid5(DNS namespace, "python.org").
+    expect(deterministicGuid('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
+      '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    );
   });
 });
