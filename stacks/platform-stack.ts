@@ -5,13 +5,14 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { AiEndpoint } from '../constructs/ai-endpoint';
 import { ContentSafety } from '../constructs/content-safety';
-import { Monitoring } from '../constructs/monitoring';
+import { DiagnosticsCoverageAspect, Monitoring } from '../constructs/monitoring';
 import { AzapiProvider } from '../constructs/shared/azapi';
 import { TagsAspect } from '../constructs/shared/tags';
 import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import type { Environment } from '../environments/schema';
+import { addObservability, type Observability } from './observability';
 
 /** Value of the `managedBy` tag on every resource. */
 export const MANAGED_BY = 'cdktf:genai-landing-zone';
@@ -47,6 +48,8 @@ export class PlatformStack extends TerraformStack {
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
   readonly contentSafety: ContentSafety | undefined;
+  /** Action groups, alerts, the operations workbook and budgets. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -184,5 +187,20 @@ export class PlatformStack extends TerraformStack {
             : {}),
         })
       : undefined;
+
+    // Last: alerts watch what is built above. The gateway, the Key Vault and the tenants join through these inputs.
+    this.observability = addObservability(
+      this,
+      env,
+      names,
+      {
+        resourceGroups: this.resourceGroups,
+        monitoring: this.monitoring,
+        aiEndpoints: this.aiEndpoints,
+        contentSafety: this.contentSafety,
+      },
+      { gateway: undefined, keyVault: undefined, tenants: [], dedicatedBudgets: [] },
+    );
+    Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));
   }
 }
