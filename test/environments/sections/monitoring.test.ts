@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { deterministicGuid } from '../../../constructs/shared/guid';
 import { ConfigError, parseEnvironment } from '../../../environments';
@@ -253,6 +254,41 @@ describe('monitoring names', () => {
     // RFC 4122 appendix test vector: uuid5(DNS namespace, "python.org").
     expect(deterministicGuid('python.org', '6ba7b810-9dad-11d1-80b4-00c04fd430c8')).toBe(
       '886313e1-3b8a-5372-9b90-0c9aee199e5d',
+    );
+  });
+});
+
+describe('the README table "what pages on-call"', () => {
+  it('matches the prod config: every listed alert pages, with the threshold the README shows', () => {
+    const readme = readFileSync('README.md', 'utf8');
+    const section = readme.slice(
+      readme.indexOf('### Monitoring: what pages on-call'),
+      readme.indexOf('### Deploying'),
+    );
+    const rows = Object.fromEntries(
+      [...section.matchAll(/^\| `([a-z0-9-]+)`\s*\|(.*)$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    const { alerts } = exampleEnvironment('prod').monitoring;
+    const listed: Record<string, [keyof typeof alerts, number]> = {
+      'gateway-5xx': ['gatewayServerErrors', alerts.gatewayServerErrors.abovePercent],
+      'gateway-pool-exhausted': ['gatewayPoolExhausted', alerts.gatewayPoolExhausted.aboveCount],
+      'gateway-throttling': ['gatewayThrottling', alerts.gatewayThrottling.aboveCount],
+      'model-availability': ['modelAvailability', alerts.modelAvailability.belowPercent],
+      'keyvault-availability': ['keyVaultAvailability', alerts.keyVaultAvailability.belowPercent],
+    };
+    expect(Object.keys(rows).sort()).toEqual(Object.keys(listed).sort());
+    for (const [name, [key, threshold]] of Object.entries(listed)) {
+      expect(rows[name], name).toContain(` ${threshold} `);
+      expect(rows[name], name).toContain(`${alerts[key].severity} (`);
+    }
+    // and nothing else pages in prod
+    const paged = Object.entries(alerts).filter(
+      ([, a]) => a.severity === 'critical' || a.severity === 'error',
+    );
+    expect(paged.map(([key]) => key).sort()).toEqual(
+      Object.values(listed)
+        .map(([key]) => key)
+        .sort(),
     );
   });
 });
