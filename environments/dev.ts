@@ -100,4 +100,20 @@ export const dev = {
     },
   },
   tenants: TENANTS,
+  monitoring: {
+    // dev tells the team by e-mail only, and only when something is clearly broken: loose thresholds, no paging.
+    actionGroups: {
+      platform: { email: { 'ai-platform': 'ai-platform@contoso.com' } },
+    },
+    alerts: {
+      modelThrottling: { aboveCount: 500, windowMinutes: 30, severity: 'informational' },
+      modelAvailability: { belowPercent: 90, severity: 'warning' },
+      modelLatency: { aboveMs: 60_000, severity: 'informational' },
+      gatewayServerErrors: { abovePercent: 25, minimumRequests: 50, severity: 'warning', windowMinutes: 15 },
+      gatewayThrottling: { aboveCount: 500, severity: 'informational' },
+      gatewayPoolExhausted: { aboveCount: 50, severity: 'informational', windowMinutes: 15 },
+      keyVaultAvailability: { belowPercent: 95, severity: 'warning' },
+      keyVaultAccessDenied: { aboveCount: 50, severity: 'informational' },
+    },
+  },
 } satisfies EnvironmentInput;

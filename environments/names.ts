@@ -1,5 +1,6 @@
 import { checkName, composeName, type NameInputs, type ResourceKind } from '../constructs/shared/naming';
 import type { AzureRegion } from '../constructs/shared/regions';
+import { monitoringNames } from './monitoring-names';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
 import { SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
@@ -16,6 +17,7 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['endpoints', 'accounts'],
   ['endpoints', 'contentSafety'],
   ['gateway'],
+  ['monitoring', 'actionGroups'],
 ];
 
 /** One name the stack will use, the config path that decides it, and every Azure rule it breaks. */
@@ -81,13 +83,15 @@ export function environmentRegions(env: Environment): AzureRegion[] {
 
 /** The names of everything the platform stack creates for an environment. */
 export function environmentNames(env: Environment) {
-  const book = new NameBook(namingInputs(env));
+  const inputs = namingInputs(env);
+  const book = new NameBook(inputs);
   const resourceGroups = Object.fromEntries(
     environmentRegions(env).map((region) => [region, book.name('resourceGroup', ['regions'], { region })]),
   ) as Record<AzureRegion, string>;
   const monitoring = {
     workspace: book.name('logAnalyticsWorkspace', ['regions', 'primary']),
     applicationInsights: book.name('applicationInsights', ['regions', 'primary']),
+    ...monitoringNames(book, env, inputs.environment),
   };
 
   const aiAccounts = Object.fromEntries(

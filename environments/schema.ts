@@ -13,7 +13,8 @@ import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { TENANT_FIELDS, tenantRules } from './sections/tenants';
-import { MONITORING_FIELDS } from './sections/monitoring';
+import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
+
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
 import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
@@ -174,6 +175,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
+  ...monitoringRules<Environment>(),
   {
     id: 'names-fit-azure-rules',
     reads: NAME_INPUT_PATHS,

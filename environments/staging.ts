@@ -143,4 +143,25 @@ export const staging = {
     logging: { samplingPercentage: 50 },
   },
   tenants: TENANTS,
+  monitoring: {
+    // staging mirrors prod's alerts at prod-like thresholds, but tells the team by e-mail: nobody is paged for staging.
+    actionGroups: {
+      platform: { email: { 'ai-platform': 'ai-platform@contoso.com' } },
+    },
+    alerts: {
+      modelThrottling: { aboveCount: 100 },
+      gatewayServerErrors: { abovePercent: 5, minimumRequests: 20 },
+      gatewayThrottling: { aboveCount: 100 },
+    },
+    budget: {
+      amount: 4000,
+      startDate: '2026-12-01',
+      notifications: [
+        { thresholdPercent: 80, type: 'Actual' },
+        { thresholdPercent: 100, type: 'Forecasted' },
+      ],
+      contactEmails: ['finops@contoso.com'],
+      actionGroups: ['platform'],
+    },
+  },
 } satisfies EnvironmentInput;

@@ -58,7 +58,11 @@ export const TENANTS = {
               },
             },
           },
-          budget: { monthlyAmount: 2000, contactEmails: ['research-platform@contoso.com'] },
+          budget: {
+            monthlyAmount: 2000,
+            startDate: '2026-12-01',
+            contactEmails: ['research-platform@contoso.com'],
+          },
         },
       },
       prod: {
@@ -80,6 +84,7 @@ export const TENANTS = {
           },
           budget: {
             monthlyAmount: 25000,
+            startDate: '2026-12-01',
             contactEmails: ['research-platform@contoso.com', 'finops@contoso.com'],
           },
         },

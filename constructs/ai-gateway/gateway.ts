@@ -7,7 +7,12 @@ import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AzapiResource, AzapiUpdateResource } from '../shared/azapi';
-import { addRoleAssignment, addStandardFeatures, type StandardFeatures } from '../shared/features';
+import {
+  addDiagnosticSetting,
+  addRoleAssignment,
+  addStandardFeatures,
+  type StandardFeatures,
+} from '../shared/features';
 import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
 import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
 import type { AzureRegion } from '../shared/regions';
@@ -152,8 +157,15 @@ export class AiGateway extends Construct {
             allocationMethod: 'Static',
             zones: [...zones],
             domainNameLabel: props.name,
+            ...(props.tags ? { tags: { ...props.tags } } : {}),
           })
         : undefined;
+    if (publicIp && props.diagnosticSettings) {
+      // DDoS notifications and mitigation reports of the one public address the gateway has.
+      addDiagnosticSetting(this, 'ManagementPublicIpDiagnostics', publicIp.id, {
+        workspaceId: props.diagnosticSettings.workspaceId,
+      });
+    }
 
     this.service = new ApiManagement(this, 'Service', {
       name: props.name,

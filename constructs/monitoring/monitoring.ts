@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import type { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { AzapiUpdateResource } from '../shared/azapi';
+import { addDiagnosticSetting } from '../shared/features';
 import type { DiagnosticSettingsOptions } from '../shared/interfaces';
 
 export interface MonitoringProps {
@@ -27,6 +29,11 @@ export interface MonitoringProps {
 export class Monitoring extends Construct {
   readonly workspace: LogAnalyticsWorkspace;
   readonly applicationInsights: ApplicationInsights;
+  /** The workspace's own diagnostics (its query audit) and Application Insights' metrics, into the workspace. */
+  readonly diagnosticSettings: {
+    readonly workspace: MonitorDiagnosticSetting;
+    readonly applicationInsights: MonitorDiagnosticSetting;
+  };
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -52,6 +59,26 @@ export class Monitoring extends Construct {
       localAuthenticationDisabled: true,
       disableIpMasking: false,
     });
+
+    this.diagnosticSettings = {
+      // Audit (LAQueryLogs): who queried what. An auditor asks for it; it is free to export. SummaryLogs cost extra and
+      // stay off until summary rules exist.
+      workspace: addDiagnosticSetting(this, 'WorkspaceDiagnostics', this.workspace.id, {
+        workspaceId: this.workspace.id,
+        logCategories: ['Audit'],
+      }),
+      // Metrics only: the telemetry of a workspace-based component is already in the workspace (App* tables);
+      // exporting its log categories too would ingest and bill everything twice.
+      applicationInsights: addDiagnosticSetting(
+        this,
+        'ApplicationInsightsDiagnostics',
+        this.applicationInsights.id,
+        {
+          workspaceId: this.workspace.id,
+          logCategoryGroups: [],
+        },
+      ),
+    };
 
     // azurerm has no setting for it: without dimensions, llm-emit-token-metric samples arrive without their
     // tenant/model/region dimensions and chargeback cannot split them.

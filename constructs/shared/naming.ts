@@ -227,6 +227,19 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: false,
   },
+  /**
+   * The short name of an action group, shown in SMS and e-mail notifications: at most 12 characters
+   * (https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups). Built from config, not composed.
+   */
+  actionGroupShortName: {
+    abbreviation: '',
+    minLength: 1,
+    maxLength: 12,
+    pattern: /^[^*#&+:<>?@%{}\\/]+$/,
+    allowed: 'any characters except * # & + : < > ? @ % { } \\ /',
+    style: 'hyphen',
+    globallyUnique: false,
+  },
   alert: {
     abbreviation: 'alert',
     minLength: 1,

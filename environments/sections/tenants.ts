@@ -40,6 +40,10 @@ const Allocation = z.union(
           budget: z
             .strictObject({
               monthlyAmount: z.number().positive({ message: 'expected a positive monthly amount' }),
+              startDate: z
+                .string()
+                .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, { message: 'expected the first of a month, YYYY-MM-01' })
+                .describe('First month the budget tracks; changing it replaces the budget.'),
               contactEmails: z.array(Email).min(1, { message: 'expected at least one contact e-mail' }),
             })
             .optional()
