@@ -19,6 +19,7 @@ import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import type { Environment } from '../environments/schema';
+import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
 
 /** Value of the `managedBy` tag on every resource. */
@@ -73,6 +74,7 @@ export class PlatformStack extends TerraformStack {
     const env = props.environment;
     this.environment = env;
     const names = environmentNames(env);
+    const protection = dataProtection(env);
 
     const useOidc = env.backend.type === 'azurerm' ? env.backend.useOidc : undefined;
     new AzurermProvider(this, 'azurerm', {
@@ -143,6 +145,7 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
       retentionInDays: env.monitoring.logRetentionInDays,
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
+      ...protection,
     });
 
     const { network, privateLink, subnets } = buildNetwork(
@@ -175,6 +178,7 @@ export class PlatformStack extends TerraformStack {
       purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
+      ...protection,
       roleAssignments: {
         gatewaySecretsUser: {
           roleDefinitionName: 'Key Vault Secrets User',
@@ -206,6 +210,7 @@ export class PlatformStack extends TerraformStack {
         : { changeFeedRetentionInDays: env.promptLibrary.changeFeedRetentionInDays }),
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics(),
+      ...protection,
       ...(privateLink
         ? {
             privateEndpoint: privateEndpointFor(
@@ -241,6 +246,7 @@ export class PlatformStack extends TerraformStack {
           Object.entries(env.endpoints.blocklists).filter(([name]) => usedBlocklists.has(name)),
         ),
         diagnosticSettings: this.monitoring.diagnostics(),
+        ...protection,
         ...(this.privateLink
           ? {
               privateEndpoint: privateEndpointFor(
@@ -337,6 +343,8 @@ export class PlatformStack extends TerraformStack {
       llmMessages: gw.logging.llmMessages,
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),
     });
+
+    applyGovernance(this);
   }
 
   /** The gateway's network path, from the environment's network. */
