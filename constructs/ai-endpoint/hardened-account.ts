@@ -42,7 +42,9 @@ export function addHardenedAccount(
     publicNetworkAccessEnabled: publicAccess,
     networkAcls: { defaultAction: publicAccess ? 'Allow' : 'Deny', bypass: 'None' },
     outboundNetworkAccessRestricted: restrictOutbound,
-    ...(restrictOutbound && props.allowedFqdns && props.allowedFqdns.length > 0 ? { fqdns: [...props.allowedFqdns] } : {}),
+    ...(restrictOutbound && props.allowedFqdns && props.allowedFqdns.length > 0
+      ? { fqdns: [...props.allowedFqdns] }
+      : {}),
     identity: identityBlock({ systemAssigned: true })!,
     ...(props.tags ? { tags: { ...props.tags } } : {}),
     ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),

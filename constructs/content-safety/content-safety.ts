@@ -31,7 +31,11 @@ export class ContentSafety extends Construct {
 
   constructor(scope: Construct, id: string, props: ContentSafetyProps) {
     super(scope, id);
-    const { account, features } = addHardenedAccount(this, { ...props, kind: 'ContentSafety', sku: props.sku ?? 'S0' });
+    const { account, features } = addHardenedAccount(this, {
+      ...props,
+      kind: 'ContentSafety',
+      sku: props.sku ?? 'S0',
+    });
     this.account = account;
     this.features = features;
     this.resourceId = this.account.id;
