@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { TENANTS } from './tenants';
 
 /**
  * dev: one region, no private network, public endpoints (with the reason written down), local state, and teardown
@@ -86,6 +87,14 @@ export const dev = {
       },
     },
     contentFilters: {
+      strict: {
+        categories: {
+          hate: { prompt: 'Low', completion: 'Low' },
+          sexual: { prompt: 'Low', completion: 'Low' },
+          violence: { prompt: 'Low', completion: 'Low' },
+          selfHarm: { prompt: 'Low', completion: 'Low' },
+        },
+      },
       standard: {
         categories: {
           hate: { prompt: 'Medium', completion: 'Medium' },
@@ -114,6 +123,23 @@ export const dev = {
         enabled: true,
         reason: 'Developers debug prompts against synthetic data; dev never holds customer data.',
       },
+    },
+  },
+  tenants: TENANTS,
+  monitoring: {
+    // dev tells the team by e-mail only, and only when something is clearly broken: loose thresholds, no paging.
+    actionGroups: {
+      platform: { email: { 'ai-platform': 'ai-platform@contoso.com' } },
+    },
+    alerts: {
+      modelThrottling: { aboveCount: 500, windowMinutes: 30, severity: 'informational' },
+      modelAvailability: { belowPercent: 90, severity: 'warning' },
+      modelLatency: { aboveMs: 60_000, severity: 'informational' },
+      gatewayServerErrors: { abovePercent: 25, minimumRequests: 50, severity: 'warning', windowMinutes: 15 },
+      gatewayThrottling: { aboveCount: 500, severity: 'informational' },
+      gatewayPoolExhausted: { aboveCount: 50, severity: 'informational', windowMinutes: 15 },
+      keyVaultAvailability: { belowPercent: 95, severity: 'warning' },
+      keyVaultAccessDenied: { aboveCount: 50, severity: 'informational' },
     },
   },
 } satisfies EnvironmentInput;

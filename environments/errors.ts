@@ -7,7 +7,7 @@ export interface ConfigProblem {
   readonly path: string;
   /** What is wrong and what was expected. */
   readonly message: string;
-  /** The value found at the path, rendered for humans (`"x"`, `42`, `nothing`). */
+  /** The value found at the path, rendered for humans (`"x"`, `42`, `nothing`); empty when no value applies. */
   readonly received: string;
   /** The cross-field rule that found it, if any. */
   readonly rule?: string;
@@ -30,7 +30,8 @@ export class ConfigError extends Error {
 export function renderProblems(source: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const lines = problems.map(
-    (p) => `  - ${p.path}: ${p.message} (received ${p.received})${p.rule ? ` [rule ${p.rule}]` : ''}`,
+    (p) =>
+      `  - ${p.path}: ${p.message}${p.received ? ` (received ${p.received})` : ''}${p.rule ? ` [rule ${p.rule}]` : ''}`,
   );
   return [`${source}: ${count}:`, ...lines].join('\n');
 }
@@ -214,6 +215,16 @@ export function problemsFromIssues(
       case 'invalid_value':
         message = `expected ${(issue as z.core.$ZodIssueInvalidValue).values.map((v) => JSON.stringify(v)).join(' | ')}`;
         break;
+      case 'invalid_key': {
+        // A record key that breaks its own schema: report the key's problems, and the key as what was received.
+        const nested = (issue as z.core.$ZodIssueInvalidKey).issues.map((i) => i.message);
+        problems.push({
+          path: formatPath(path),
+          message: `invalid key: ${[...new Set(nested)].join('; ')}`,
+          received: JSON.stringify(path[path.length - 1]),
+        });
+        continue;
+      }
       case 'invalid_union':
         message = unionMessage(issue as z.core.$ZodIssueInvalidUnion);
         break;

@@ -1,9 +1,11 @@
 import { checkName, composeName, type NameInputs, type ResourceKind } from '../constructs/shared/naming';
 import type { AzureRegion } from '../constructs/shared/regions';
+import { monitoringNames } from './monitoring-names';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
 import { SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
 import type { Environment } from './schema';
+import { tenantsIn } from './sections/tenants';
 
 /** The config paths that names are built from: the name rule runs once these parsed cleanly. */
 export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
@@ -15,6 +17,7 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['endpoints', 'accounts'],
   ['endpoints', 'contentSafety'],
   ['gateway'],
+  ['monitoring', 'actionGroups'],
 ];
 
 /** One name the stack will use, the config path that decides it, and every Azure rule it breaks. */
@@ -80,13 +83,15 @@ export function environmentRegions(env: Environment): AzureRegion[] {
 
 /** The names of everything the platform stack creates for an environment. */
 export function environmentNames(env: Environment) {
-  const book = new NameBook(namingInputs(env));
+  const inputs = namingInputs(env);
+  const book = new NameBook(inputs);
   const resourceGroups = Object.fromEntries(
     environmentRegions(env).map((region) => [region, book.name('resourceGroup', ['regions'], { region })]),
   ) as Record<AzureRegion, string>;
   const monitoring = {
     workspace: book.name('logAnalyticsWorkspace', ['regions', 'primary']),
     applicationInsights: book.name('applicationInsights', ['regions', 'primary']),
+    ...monitoringNames(book, env, inputs.environment),
   };
 
   const aiAccounts = Object.fromEntries(
@@ -148,7 +153,66 @@ export function environmentNames(env: Environment) {
     aiAccounts,
     contentSafety,
     gateway,
+    tenants: tenantNames(env, book),
   };
+}
+
+/** Names of one tenant's resources in this environment. */
+export interface TenantNames {
+  readonly identity: string;
+  readonly product: string;
+  readonly container: string;
+  readonly secret: string;
+  /** Dedicated tier only. */
+  readonly dedicated?: {
+    readonly resourceGroup: string;
+    readonly keyVault: string;
+    readonly keyVaultPrivateEndpoint: string;
+    readonly budget: string;
+    readonly accounts: Readonly<
+      Partial<Record<AzureRegion, { readonly name: string; readonly privateEndpoint: string }>>
+    >;
+  };
+}
+
+function tenantNames(env: Environment, book: NameBook): Record<string, TenantNames> {
+  return Object.fromEntries(
+    tenantsIn(env).map(({ slug, tenant, allocation }) => {
+      const path = ['tenants', slug];
+      const names: TenantNames = {
+        identity: book.name('userAssignedIdentity', path, { qualifier: slug }),
+        product: book.check('apimEntity', slug, path),
+        container: book.check('storageContainer', `tenant-${slug}`, path),
+        secret: book.check('keyVaultSecret', `apim-key-${slug}`, path),
+        ...(tenant.tier === 'dedicated'
+          ? {
+              dedicated: {
+                resourceGroup: book.name('resourceGroup', path, { qualifier: slug }),
+                keyVault: book.name('keyVault', path, { qualifier: slug }),
+                keyVaultPrivateEndpoint: book.name('privateEndpoint', path, { qualifier: `${slug}-kv` }),
+                budget: book.name('budget', path, { qualifier: slug }),
+                accounts: Object.fromEntries(
+                  (Object.keys(allocation.dedicated?.accounts ?? {}) as AzureRegion[]).map((region) => {
+                    const name = book.name('aiServicesAccount', path, { region, qualifier: slug });
+                    return [
+                      region,
+                      {
+                        name: book.check('customSubdomain', name, path),
+                        privateEndpoint: book.name('privateEndpoint', path, {
+                          region,
+                          qualifier: `${slug}-ais`,
+                        }),
+                      },
+                    ];
+                  }),
+                ),
+              },
+            }
+          : {}),
+      };
+      return [slug, names];
+    }),
+  );
 }
 
 /** Names of one region's VNet, its subnets and NSGs, and its DNS zone link. */

@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { TENANTS } from './tenants';
 
 /** prod: three regions for PTU-first spillover and failover, private only, remote state, nothing purged on destroy. */
 export const prod = {
@@ -207,5 +208,53 @@ export const prod = {
     tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },
     contentSafety: { shieldPrompt: true, thresholds: { hate: 2, sexual: 2, selfHarm: 2, violence: 2 } },
     logging: { samplingPercentage: 10 },
+  },
+  tenants: TENANTS,
+  monitoring: {
+    logRetentionInDays: 90,
+    actionGroups: {
+      // Critical and error alerts page the on-call engineer; the pager URL carries its integration key, so it comes
+      // from a sensitive Terraform variable (TF_VAR_oncall_webhook_url), never from this file.
+      oncall: {
+        paging: true,
+        shortName: 'prd-oncall',
+        severities: ['critical', 'error'],
+        email: { 'ai-oncall': 'ai-oncall@contoso.com' },
+        webhook: { pager: { uriFromVariable: 'oncall_webhook_url' } },
+      },
+      platform: {
+        shortName: 'prd-platform',
+        severities: ['critical', 'error', 'warning', 'informational'],
+        email: { 'ai-platform': 'ai-platform@contoso.com' },
+      },
+    },
+    alerts: {
+      modelThrottling: { aboveCount: 20, windowMinutes: 15, severity: 'warning' },
+      modelAvailability: { belowPercent: 99.5, severity: 'error', windowMinutes: 5 },
+      modelLatency: { aboveMs: 10_000, severity: 'warning' },
+      ptuUtilization: { abovePercent: 85, severity: 'warning' },
+      modelContentFilterBlocks: { aboveCount: 50, severity: 'informational' },
+      gatewayServerErrors: { abovePercent: 2, minimumRequests: 20, severity: 'error', windowMinutes: 5 },
+      gatewayBackendDuration: { aboveMs: 15_000, severity: 'warning' },
+      gatewayCapacity: { abovePercent: 70, severity: 'warning' },
+      gatewayThrottling: { aboveCount: 25, severity: 'error', windowMinutes: 15 },
+      gatewayPoolExhausted: { aboveCount: 1, severity: 'error', windowMinutes: 5 },
+      gatewayContentSafetyBlocks: { aboveCount: 50, severity: 'informational' },
+      tenantTokenQuota: { abovePercent: 80, severity: 'warning' },
+      keyVaultAvailability: { belowPercent: 99.9, severity: 'error', windowMinutes: 5 },
+      keyVaultAccessDenied: { aboveCount: 3, severity: 'warning' },
+    },
+    budget: {
+      amount: 25_000,
+      startDate: '2026-12-01',
+      notifications: [
+        { thresholdPercent: 50, type: 'Actual' },
+        { thresholdPercent: 80, type: 'Actual' },
+        { thresholdPercent: 100, type: 'Actual' },
+        { thresholdPercent: 100, type: 'Forecasted' },
+      ],
+      contactEmails: ['finops@contoso.com'],
+      actionGroups: ['platform'],
+    },
   },
 } satisfies EnvironmentInput;

@@ -13,7 +13,9 @@ import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
-import { MONITORING_FIELDS } from './sections/monitoring';
+import { TENANT_FIELDS, tenantRules } from './sections/tenants';
+import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
+
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
 import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
@@ -23,6 +25,7 @@ const EnvironmentObject = z
     ...FOUNDATION_FIELDS,
     ...ENDPOINT_FIELDS,
     ...GATEWAY_FIELDS,
+    ...TENANT_FIELDS,
     ...MONITORING_FIELDS,
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
@@ -138,8 +141,12 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
-  ...endpointRules<Environment>((env) => environmentCapacityClaims(env)),
+  ...endpointRules<Environment>(
+    (env) => environmentCapacityClaims(env),
+    [['endpoints'], ['name'], ['tenants']],
+  ),
   ...gatewayRules<Environment>(),
+  ...tenantRules<Environment>(),
   {
     id: 'gateway-network-matches-environment',
     reads: [['network'], ['regions', 'primary'], ['gateway', 'network']],
@@ -170,6 +177,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
+  ...monitoringRules<Environment>(),
   {
     id: 'names-fit-azure-rules',
     reads: NAME_INPUT_PATHS,

@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { TENANTS } from './tenants';
 
 /** staging: the shape of prod (two regions, private network, remote state) at smaller sizes. */
 export const staging = {
@@ -142,5 +143,27 @@ export const staging = {
     tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },
     contentSafety: { shieldPrompt: true, thresholds: { hate: 4, sexual: 4, selfHarm: 4, violence: 4 } },
     logging: { samplingPercentage: 50 },
+  },
+  tenants: TENANTS,
+  monitoring: {
+    // staging mirrors prod's alerts at prod-like thresholds, but tells the team by e-mail: nobody is paged for staging.
+    actionGroups: {
+      platform: { email: { 'ai-platform': 'ai-platform@contoso.com' } },
+    },
+    alerts: {
+      modelThrottling: { aboveCount: 100 },
+      gatewayServerErrors: { abovePercent: 5, minimumRequests: 20 },
+      gatewayThrottling: { aboveCount: 100 },
+    },
+    budget: {
+      amount: 4000,
+      startDate: '2026-12-01',
+      notifications: [
+        { thresholdPercent: 80, type: 'Actual' },
+        { thresholdPercent: 100, type: 'Forecasted' },
+      ],
+      contactEmails: ['finops@contoso.com'],
+      actionGroups: ['platform'],
+    },
   },
 } satisfies EnvironmentInput;

@@ -35,17 +35,27 @@ export function applyGovernance(stack: PlatformStack): void {
     origin: `governance.suppressions[${i}]`,
   }));
   const suppress = (
-    resource: TerraformResource,
+    resources: TerraformResource | readonly TerraformResource[],
     rules: readonly PolicyRuleId[],
     reason: string,
     origin: string,
   ) => {
-    const path = resource.node.path.slice(stack.node.path.length + 1);
-    for (const rule of rules) suppressions.push({ rule, path, reason, origin });
+    for (const resource of Array.isArray(resources) ? resources : [resources]) {
+      const path = resource.node.path.slice(stack.node.path.length + 1);
+      for (const rule of rules) suppressions.push({ rule, path, reason, origin });
+    }
   };
 
+  const tenantAccounts = stack.tenants.flatMap((t) =>
+    Object.values(t.accounts).map((endpoint) => endpoint!.account),
+  );
+  const vaults = [
+    stack.keyVault.vault,
+    ...stack.tenants.flatMap((t) => (t.keyVault ? [t.keyVault.vault] : [])),
+  ];
   const accounts = [
     ...Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
+    ...tenantAccounts,
     ...(stack.contentSafety ? [stack.contentSafety.account] : []),
   ];
   const publicAccess = env.network.publicNetworkAccess;
@@ -89,7 +99,7 @@ export function applyGovernance(stack: PlatformStack): void {
   }
   if (env.keyVault.disablePurgeProtection.enabled) {
     suppress(
-      stack.keyVault.vault,
+      vaults,
       ['LZ.KeyVault.PurgeProtection'],
       env.keyVault.disablePurgeProtection.reason,
       'keyVault.disablePurgeProtection',
@@ -104,10 +114,11 @@ export function applyGovernance(stack: PlatformStack): void {
     );
   }
   const stateful = [
-    stack.keyVault.vault,
+    ...vaults,
     stack.promptLibrary.account,
     stack.monitoring.workspace,
     ...Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
+    ...tenantAccounts,
   ];
   for (const key of ['deleteLocks', 'preventDestroy'] as const) {
     const setting = env.protection[key];

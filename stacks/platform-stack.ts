@@ -7,20 +7,28 @@ import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
-import { AiGateway, type GatewayNetwork, gatewaySubnetDelegation } from '../constructs/ai-gateway';
+import {
+  AiGateway,
+  GATEWAY_TIERS,
+  type GatewayNetwork,
+  gatewaySubnetDelegation,
+} from '../constructs/ai-gateway';
 import type { SubnetKey } from '../constructs/network';
 import { ContentSafety } from '../constructs/content-safety';
-import { Monitoring } from '../constructs/monitoring';
 import { PromptLibrary } from '../constructs/prompt-library';
+import { DiagnosticsCoverageAspect, Monitoring } from '../constructs/monitoring';
 import { AzapiProvider } from '../constructs/shared/azapi';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import { TagsAspect } from '../constructs/shared/tags';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
+import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
 import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
+import { type BuiltTenant, buildTenants } from './tenants';
+import { addObservability, type Observability } from './observability';
 
 /** Value of the `managedBy` tag on every resource. */
 export const MANAGED_BY = 'cdktf:genai-landing-zone';
@@ -68,6 +76,10 @@ export class PlatformStack extends TerraformStack {
   readonly contentSafety: ContentSafety | undefined;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
+  /** The tenants of this environment, by slug order. */
+  readonly tenants: readonly BuiltTenant[];
+  /** Action groups, alerts, the operations workbook and budgets. */
+  readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -168,11 +180,12 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
     });
 
+    const tenantId = env.azure.tenantId ?? new DataAzurermClientConfig(this, 'ClientConfig', {}).tenantId;
     this.keyVault = new KeyVault(this, 'KeyVault', {
       name: names.keyVault.vault,
       location: primary,
       resourceGroupName: primaryGroup.name,
-      tenantId: env.azure.tenantId ?? new DataAzurermClientConfig(this, 'ClientConfig', {}).tenantId,
+      tenantId,
       skuName: env.keyVault.skuName,
       softDeleteRetentionInDays: env.keyVault.softDeleteRetentionInDays,
       purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
@@ -343,6 +356,60 @@ export class PlatformStack extends TerraformStack {
       llmMessages: gw.logging.llmMessages,
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),
     });
+
+    this.tenants = buildTenants(this, env, names, this.resourceGroups, {
+      gateway: this.gateway,
+      platformKeyVaultId: this.keyVault.resourceId,
+      promptLibrary: this.promptLibrary,
+      monitoring: this.monitoring,
+      privateLink,
+      tenantId,
+    });
+
+    // Last: alerts watch what is built above. The gateway, the Key Vault and the tenants join through these inputs.
+    this.observability = addObservability(
+      this,
+      env,
+      names,
+      {
+        resourceGroups: this.resourceGroups,
+        monitoring: this.monitoring,
+        aiEndpoints: this.aiEndpoints,
+        contentSafety: this.contentSafety,
+      },
+      {
+        gateway: {
+          resourceId: this.gateway.resourceId,
+          tier: GATEWAY_TIERS[gw.sku.tier].v2 ? 'v2' : 'classic',
+        },
+        keyVault: { resourceId: this.keyVault.resourceId },
+        tenants: tenantsIn(env)
+          .filter((t) => t.hasAccess)
+          .map((t) => ({ slug: t.slug, monthlyTokenQuota: t.allocation.monthlyTokenQuota })),
+        dedicatedBudgets: tenantsIn(env).flatMap((t) => {
+          const budget = t.allocation.dedicated?.budget;
+          const group = this.tenants.find((built) => built.slug === t.slug)?.resourceGroup;
+          const name = names.tenants[t.slug]?.dedicated?.budget;
+          return budget && group && name
+            ? [
+                {
+                  key: t.slug,
+                  name,
+                  resourceGroupId: group.id,
+                  amount: budget.monthlyAmount,
+                  startDate: budget.startDate,
+                  notifications: [
+                    { thresholdPercent: 80, type: 'Actual' as const },
+                    { thresholdPercent: 100, type: 'Forecasted' as const },
+                  ],
+                  contactEmails: budget.contactEmails,
+                },
+              ]
+            : [];
+        }),
+      },
+    );
+    Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));
 
     applyGovernance(this);
   }

@@ -43,10 +43,12 @@ export function isPayAsYouGo(type: DeploymentType): boolean {
   return DEPLOYMENT_TYPES[type].billing === 'payAsYouGo';
 }
 
-/** Minimum size and scale increment of a provisioned deployment, in PTU. */
+/** Minimum size and scale increment of a provisioned deployment, in PTU, and its throughput per PTU. */
 export interface PtuRule {
   readonly minimum: number;
   readonly increment: number;
+  /** Input tokens per minute one PTU serves (capacity planning). @default - unknown: counts as 0 */
+  readonly inputTpmPerPtu?: number;
 }
 
 /**
@@ -59,11 +61,12 @@ const GLOBAL_AND_DATA_ZONE: PtuRule = { minimum: 15, increment: 5 };
 const REGIONAL_LARGE: PtuRule = { minimum: 50, increment: 50 };
 const REGIONAL_MINI: PtuRule = { minimum: 25, increment: 25 };
 
-function ptuRules(regional: PtuRule): Record<ProvisionedType, PtuRule> {
+function ptuRules(regional: PtuRule, inputTpmPerPtu?: number): Record<ProvisionedType, PtuRule> {
+  const tpm = inputTpmPerPtu === undefined ? {} : { inputTpmPerPtu };
   return {
-    ProvisionedManaged: regional,
-    GlobalProvisionedManaged: GLOBAL_AND_DATA_ZONE,
-    DataZoneProvisionedManaged: GLOBAL_AND_DATA_ZONE,
+    ProvisionedManaged: { ...regional, ...tpm },
+    GlobalProvisionedManaged: { ...GLOBAL_AND_DATA_ZONE, ...tpm },
+    DataZoneProvisionedManaged: { ...GLOBAL_AND_DATA_ZONE, ...tpm },
   };
 }
 

@@ -60,6 +60,8 @@ export interface ModelBackendsProps {
   readonly accounts: Readonly<Partial<Record<AzureRegion, BackendAccount>>>;
   readonly identityClientId: string;
   readonly circuitBreaker: CircuitBreakerOptions;
+  /** A dedicated tenant's slug: its backends and pools carry it in their names. @default - shared pools */
+  readonly tenant?: string;
 }
 
 /**
@@ -91,7 +93,7 @@ export class ModelBackends extends Construct {
         const account = props.accounts[member.region];
         if (!account)
           throw new Error(`${this.node.path}: no model account in ${member.region} for "${route.model}"`);
-        const name = backendId(member, regionCode(member.region));
+        const name = backendId(member, regionCode(member.region), props.tenant);
         // Construct ids are region / deployment: config keys, so that adding or removing a region moves nothing else.
         const backend = (backends[name] ??= new AzapiResource(regionScope(member.region), member.deployment, {
           type: BACKENDS_API,
@@ -100,6 +102,8 @@ export class ModelBackends extends Construct {
           schemaValidationEnabled: false,
           body: {
             properties: {
+              // The deployment name, read back by `npm run routes`.
+              title: member.deployment,
               description: `${member.deployment} on ${account.name} (${member.region}, ${member.type}, capacity ${member.capacity})`,
               url: `${account.openAiEndpoint}openai`,
               protocol: 'http',
@@ -111,7 +115,7 @@ export class ModelBackends extends Construct {
         }));
         return { id: backend.id, priority: member.priority, weight: member.weight };
       });
-      const name = poolId(route.model);
+      const name = poolId(route.model, props.tenant);
       pools[route.model] = new AzapiResource(poolScope, route.model, {
         type: BACKENDS_API,
         name,
@@ -119,12 +123,16 @@ export class ModelBackends extends Construct {
         schemaValidationEnabled: false,
         body: {
           properties: {
-            description: `Pool of ${route.model}: provisioned first, pay-as-you-go next`,
+            // The model, read back by `npm run routes`.
+            title: route.model,
+            description: `Pool of ${route.model}${props.tenant === undefined ? '' : ` for tenant ${props.tenant}`}: provisioned first, pay-as-you-go next`,
             type: 'Pool',
             pool: { services: members },
           },
         },
-        dependsOn: route.members.map((member) => backends[backendId(member, regionCode(member.region))]!),
+        dependsOn: route.members.map(
+          (member) => backends[backendId(member, regionCode(member.region), props.tenant)]!,
+        ),
       });
     }
     this.backends = backends;

@@ -7,7 +7,12 @@ import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AzapiResource, AzapiUpdateResource } from '../shared/azapi';
-import { addRoleAssignment, addStandardFeatures, type StandardFeatures } from '../shared/features';
+import {
+  addDiagnosticSetting,
+  addRoleAssignment,
+  addStandardFeatures,
+  type StandardFeatures,
+} from '../shared/features';
 import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
 import { suppressRule } from '../shared/policy/suppressions';
 import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
@@ -99,7 +104,8 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
 }
 
 const APIM_SERVICE_API = 'Microsoft.ApiManagement/service@2024-06-01-preview';
-const CONTENT_SAFETY_BACKEND = 'content-safety';
+/** APIM entity id of the Content Safety backend. */
+export const CONTENT_SAFETY_BACKEND = 'content-safety';
 const IDENTITY_NAMED_VALUE = 'gateway-identity-client-id';
 
 /**
@@ -120,6 +126,10 @@ export class AiGateway extends Construct {
   readonly name: string;
   /** The policy document of the inference API. */
   readonly policyXml: string;
+  /** True when the Content Safety backend exists, so product policies may call it too. */
+  readonly hasContentSafety: boolean;
+  private readonly identity: GatewayIdentity;
+  private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
     super(scope, id);
@@ -148,6 +158,7 @@ export class AiGateway extends Construct {
             allocationMethod: 'Static',
             zones: [...zones],
             domainNameLabel: props.name,
+            ...(props.tags ? { tags: { ...props.tags } } : {}),
           })
         : undefined;
     if (publicIp) {
@@ -156,6 +167,12 @@ export class AiGateway extends Construct {
         'LZ.PublicIP.Justified',
         'Zonal VNet injection of API Management needs a Standard public IP of its own; it serves the management endpoint (port 3443, reachable only from the ApiManagement service tag), while clients reach the gateway on its internal address.',
       );
+    }
+    if (publicIp && props.diagnosticSettings) {
+      // DDoS notifications and mitigation reports of the one public address the gateway has.
+      addDiagnosticSetting(this, 'ManagementPublicIpDiagnostics', publicIp.id, {
+        workspaceId: props.diagnosticSettings.workspaceId,
+      });
     }
 
     this.service = new ApiManagement(this, 'Service', {
@@ -216,6 +233,9 @@ export class AiGateway extends Construct {
         'The gateway runs in the primary region only: model traffic fails over across regions behind it, and a regional gateway outage is recovered by redeploying the stack elsewhere. A multi-region gateway is an open point.',
       );
     }
+    this.identity = props.identity;
+    this.circuitBreaker = props.circuitBreaker;
+    this.hasContentSafety = props.contentSafety !== undefined;
 
     this.features = addStandardFeatures(
       this,
@@ -374,6 +394,43 @@ export class AiGateway extends Construct {
       samplingPercentage: props.samplingPercentage ?? 100,
       llmMessages: props.llmMessages ?? { enabled: false },
     });
+  }
+
+  /**
+   * Backends and pools of a dedicated tenant's own deployments, created under the tenant's scope so that their
+   * addresses belong to the tenant, and the gateway identity's role on each of the tenant's accounts. Only the
+   * tenant's product policy routes to these pools.
+   *
+   * @returns the pool id of each of the tenant's models
+   */
+  addDedicatedPools(
+    scope: Construct,
+    props: {
+      readonly tenant: string;
+      readonly routes: readonly ModelRoute[];
+      readonly accounts: Readonly<Partial<Record<AzureRegion, GatewayModelAccount>>>;
+    },
+  ): Record<string, string> {
+    const access = new Construct(scope, 'GatewayAccess');
+    for (const region of [...new Set(props.routes.flatMap((r) => r.members.map((m) => m.region)))].sort()) {
+      const account = props.accounts[region];
+      if (!account)
+        throw new Error(`${scope.node.path}: the routes use ${region}, which has no model account`);
+      addRoleAssignment(access, region, account.resourceId, {
+        roleDefinitionName: 'Cognitive Services OpenAI User',
+        principalId: this.identity.principalId,
+        description: `AI gateway ${this.name} calls the dedicated deployments of tenant ${props.tenant} on ${account.name}`,
+      });
+    }
+    const backends = new ModelBackends(scope, 'GatewayBackends', {
+      apiManagementId: this.service.id,
+      routes: props.routes,
+      accounts: props.accounts,
+      identityClientId: this.identity.clientId,
+      circuitBreaker: this.circuitBreaker,
+      tenant: props.tenant,
+    });
+    return Object.fromEntries(Object.entries(backends.pools).map(([model, pool]) => [model, pool.name]));
   }
 }
 

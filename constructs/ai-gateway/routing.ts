@@ -84,13 +84,19 @@ export const GATEWAY_TIERS = {
 export type GatewayTier = keyof typeof GATEWAY_TIERS;
 
 /** APIM entity id of the backend of one deployment in one region. */
-export function backendId(member: Pick<RouteMember, 'deployment' | 'region'>, regionCode: string): string {
-  return `${member.deployment}-${regionCode}`;
+export function backendId(
+  member: Pick<RouteMember, 'deployment' | 'region'>,
+  regionCode: string,
+  tenant?: string,
+): string {
+  return tenant === undefined
+    ? `${member.deployment}-${regionCode}`
+    : `${tenant}-${member.deployment}-${regionCode}`;
 }
 
 /** APIM entity id of the pool of one model. */
-export function poolId(model: string): string {
-  return `pool-${model}`;
+export function poolId(model: string, tenant?: string): string {
+  return tenant === undefined ? `pool-${model}` : `pool-${tenant}-${model}`;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-insights';
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
+import type { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { AzapiUpdateResource } from '../shared/azapi';
-import { addLock } from '../shared/features';
+import { addDiagnosticSetting, addLock } from '../shared/features';
 import type { DiagnosticSettingsOptions, LockOptions } from '../shared/interfaces';
 
 export interface MonitoringProps {
@@ -32,6 +33,11 @@ export interface MonitoringProps {
 export class Monitoring extends Construct {
   readonly workspace: LogAnalyticsWorkspace;
   readonly applicationInsights: ApplicationInsights;
+  /** The workspace's own diagnostics (its query audit) and Application Insights' metrics, into the workspace. */
+  readonly diagnosticSettings: {
+    readonly workspace: MonitorDiagnosticSetting;
+    readonly applicationInsights: MonitorDiagnosticSetting;
+  };
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -59,6 +65,26 @@ export class Monitoring extends Construct {
       localAuthenticationDisabled: true,
       disableIpMasking: false,
     });
+
+    this.diagnosticSettings = {
+      // Audit (LAQueryLogs): who queried what. An auditor asks for it; it is free to export. SummaryLogs cost extra and
+      // stay off until summary rules exist.
+      workspace: addDiagnosticSetting(this, 'WorkspaceDiagnostics', this.workspace.id, {
+        workspaceId: this.workspace.id,
+        logCategories: ['Audit'],
+      }),
+      // Metrics only: the telemetry of a workspace-based component is already in the workspace (App* tables);
+      // exporting its log categories too would ingest and bill everything twice.
+      applicationInsights: addDiagnosticSetting(
+        this,
+        'ApplicationInsightsDiagnostics',
+        this.applicationInsights.id,
+        {
+          workspaceId: this.workspace.id,
+          logCategoryGroups: [],
+        },
+      ),
+    };
 
     // azurerm has no setting for it: without dimensions, llm-emit-token-metric samples arrive without their
     // tenant/model/region dimensions and chargeback cannot split them.

@@ -35,6 +35,8 @@ export interface PromptLibraryContainerOptions {
   readonly name: string;
   /** @default - none */
   readonly metadata?: Readonly<Record<string, string>>;
+  /** Terraform refuses to destroy the container (an offboarded tenant's data in prod). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 const CONTAINER_NAME = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
@@ -167,6 +169,7 @@ export class PromptLibrary extends Construct {
       storageAccountId: this.account.id,
       containerAccessType: 'private',
       ...(options.metadata ? { metadata: { ...options.metadata } } : {}),
+      ...(options.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
     this.containerMap.set(key, container);
     return container;

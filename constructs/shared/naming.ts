@@ -189,10 +189,52 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: false,
   },
+  /** A blob container (a tenant's, in the prompt library). */
+  storageContainer: {
+    abbreviation: '',
+    minLength: 3,
+    maxLength: 63,
+    pattern: /^(?!.*--)[a-z0-9][a-z0-9-]*[a-z0-9]$/,
+    allowed: 'lowercase letters, digits and single hyphens; start and end with a letter or digit',
+    style: 'hyphen',
+    globallyUnique: false,
+  },
+  keyVaultSecret: {
+    abbreviation: '',
+    minLength: 1,
+    maxLength: 127,
+    pattern: /^[a-zA-Z0-9-]+$/,
+    allowed: 'letters, digits and hyphens',
+    style: 'hyphen',
+    globallyUnique: false,
+  },
+  /** An API Management entity id: product, backend, pool, named value. */
+  apimEntity: {
+    abbreviation: '',
+    minLength: 1,
+    maxLength: 80,
+    pattern: /^[a-zA-Z0-9][a-zA-Z0-9._-]*$/,
+    allowed: 'letters, digits, periods, underscores and hyphens; start with a letter or digit',
+    style: 'hyphen',
+    globallyUnique: false,
+  },
   actionGroup: {
     abbreviation: 'ag',
     minLength: 1,
     maxLength: 260,
+    pattern: /^[^*#&+:<>?@%{}\\/]+$/,
+    allowed: 'any characters except * # & + : < > ? @ % { } \\ /',
+    style: 'hyphen',
+    globallyUnique: false,
+  },
+  /**
+   * The short name of an action group, shown in SMS and e-mail notifications: at most 12 characters
+   * (https://learn.microsoft.com/azure/azure-monitor/alerts/action-groups). Built from config, not composed.
+   */
+  actionGroupShortName: {
+    abbreviation: '',
+    minLength: 1,
+    maxLength: 12,
     pattern: /^[^*#&+:<>?@%{}\\/]+$/,
     allowed: 'any characters except * # & + : < > ? @ % { } \\ /',
     style: 'hyphen',

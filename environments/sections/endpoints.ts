@@ -121,6 +121,8 @@ const Deployment = z
   })
   .describe('One model deployment.');
 export type Deployment = z.output<typeof Deployment>;
+/** The deployment schema, for sections that declare deployments of their own (dedicated tenants). */
+export const DeploymentSchema = Deployment;
 
 const Account = z
   .strictObject({
@@ -149,6 +151,7 @@ export type Account = z.output<typeof Account>;
 const PtuRuleSchema = z.strictObject({
   minimum: z.number().int().positive(),
   increment: z.number().int().positive(),
+  inputTpmPerPtu: z.number().int().positive().optional().describe('Input tokens per minute one PTU serves.'),
 });
 
 const QuotaByType = z.partialRecord(
@@ -203,6 +206,35 @@ export const ENDPOINT_FIELDS = { endpoints: EndpointsSection };
 /** The PTU rule for a model and type, config first, then the built-in table. */
 export function ptuRule(endpoints: Endpoints, model: string, type: ProvisionedType): PtuRule | undefined {
   return endpoints.provisionedThroughputRules[model]?.[type] ?? DEFAULT_PTU_RULES[model]?.[type];
+}
+
+/** What is wrong with a deployment's capacity for its type, if anything (PTU minimum and increment). */
+export function capacityProblem(
+  endpoints: Endpoints,
+  deployment: Pick<Deployment, 'model' | 'type' | 'capacity'>,
+): { field: 'type' | 'capacity'; message: string } | undefined {
+  if (!isProvisioned(deployment.type)) return undefined;
+  const rule = ptuRule(endpoints, deployment.model.name, deployment.type);
+  if (!rule) {
+    return {
+      field: 'type',
+      message: `no PTU minimum is known for ${deployment.model.name} as ${deployment.type}; expected an entry in endpoints.provisionedThroughputRules["${deployment.model.name}"].${deployment.type}`,
+    };
+  }
+  if (deployment.capacity < rule.minimum) {
+    return {
+      field: 'capacity',
+      message: `${deployment.type} ${deployment.model.name} needs at least ${rule.minimum} PTU; expected ${rule.minimum} or more in steps of ${rule.increment}`,
+    };
+  }
+  if ((deployment.capacity - rule.minimum) % rule.increment !== 0) {
+    const lower = deployment.capacity - ((deployment.capacity - rule.minimum) % rule.increment);
+    return {
+      field: 'capacity',
+      message: `${deployment.type} ${deployment.model.name} scales in steps of ${rule.increment} PTU from ${rule.minimum}; expected ${lower} or ${lower + rule.increment}`,
+    };
+  }
+  return undefined;
 }
 
 /** One request for capacity against the subscription quota, with the config path that makes it. */
@@ -334,25 +366,8 @@ export function endpointRules<E extends Env>(
       ],
       check: (env, report) => {
         for (const { deployment, path } of deployments(env.endpoints)) {
-          if (!isProvisioned(deployment.type)) continue;
-          const rule = ptuRule(env.endpoints, deployment.model.name, deployment.type);
-          if (!rule) {
-            report({
-              path: [...path, 'type'],
-              message: `no PTU minimum is known for ${deployment.model.name} as ${deployment.type}; expected an entry in endpoints.provisionedThroughputRules["${deployment.model.name}"].${deployment.type}`,
-            });
-          } else if (deployment.capacity < rule.minimum) {
-            report({
-              path: [...path, 'capacity'],
-              message: `${deployment.type} ${deployment.model.name} needs at least ${rule.minimum} PTU; expected ${rule.minimum} or more in steps of ${rule.increment}`,
-            });
-          } else if ((deployment.capacity - rule.minimum) % rule.increment !== 0) {
-            const lower = deployment.capacity - ((deployment.capacity - rule.minimum) % rule.increment);
-            report({
-              path: [...path, 'capacity'],
-              message: `${deployment.type} ${deployment.model.name} scales in steps of ${rule.increment} PTU from ${rule.minimum}; expected ${lower} or ${lower + rule.increment}`,
-            });
-          }
+          const problem = capacityProblem(env.endpoints, deployment);
+          if (problem) report({ path: [...path, problem.field], message: problem.message });
         }
       },
     },

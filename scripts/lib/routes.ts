@@ -7,6 +7,7 @@ import type { PlanResource, StackPlan } from './plan';
 interface Body {
   properties?: {
     type?: string;
+    title?: string;
     url?: string;
     pool?: { services?: Array<{ id: string; priority?: number; weight?: number }> };
     circuitBreaker?: {
@@ -45,7 +46,7 @@ export function routingRows(plan: StackPlan): (string | number)[][] {
   const rows: (string | number)[][] = [];
   for (const pool of pools.sort((a, b) => String(a.config['name']).localeCompare(String(b.config['name'])))) {
     const poolName = String(pool.config['name']);
-    const model = poolName.replace(/^pool-/, '');
+    const model = body(pool).properties?.title ?? poolName.replace(/^pool-/, '');
     const services = [...(body(pool).properties?.pool?.services ?? [])].sort(
       (a, b) => (a.priority ?? 0) - (b.priority ?? 0),
     );
@@ -53,9 +54,10 @@ export function routingRows(plan: StackPlan): (string | number)[][] {
       const backend = plan.resolve(service.id);
       const host = /^https:\/\/([^.]+)\./.exec(body(backend).properties?.url ?? '')?.[1];
       const account = accounts.find((a) => a.config['name'] === host);
+      const deploymentName = body(backend).properties?.title ?? model;
       const deployment = deployments.find(
         (d) =>
-          d.config['name'] === model &&
+          d.config['name'] === deploymentName &&
           account &&
           d.config['cognitive_account_id'] === `\${${account.address}.id}`,
       );

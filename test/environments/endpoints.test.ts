@@ -97,7 +97,7 @@ describe('deployment input', () => {
     expect(problemsOf(devWith({ type: 'Standard', capacity: 10, contentFilter: 'lenient' }))).toEqual([
       {
         path: 'endpoints.accounts.swedencentral.deployments.probe.contentFilter',
-        message: 'no content filter "lenient" in endpoints.contentFilters; expected one of: standard',
+        message: 'no content filter "lenient" in endpoints.contentFilters; expected one of: strict, standard',
         received: '"lenient"',
         rule: 'deployment-content-filter-exists',
       },
@@ -149,7 +149,7 @@ describe('deployment input', () => {
         quota: { swedencentral: undefined, japaneast: { 'gpt-4o': { DataZoneStandard: 100 } } },
       },
     });
-    expect(problemsOf(input).map((p) => p.rule)).toEqual(['data-zone-region']);
+    expect(problemsOf({ ...input, tenants: {} }).map((p) => p.rule)).toEqual(['data-zone-region']);
   });
 
   it('rejects an account in a region the environment does not declare', () => {

@@ -37,6 +37,10 @@ export interface Synthesized {
   resources(type?: string): SynthResource[];
   /** The single resource of a type; fails when there is not exactly one. */
   only(type: string): SynthResource;
+  /** Resources of a type that belong to the platform, not to a tenant (no `tenant` tag). */
+  platform(type: string): SynthResource[];
+  /** The single platform resource of a type. */
+  onlyPlatform(type: string): SynthResource;
 }
 
 /**
@@ -89,6 +93,18 @@ export function querySynthesized(stack: PlatformStack, text: string): Synthesize
     only(type) {
       const found = resources(type);
       if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+      return found[0]!;
+    },
+    platform(type) {
+      return resources(type).filter(
+        (r) => !(r.config['tags'] as Record<string, string> | undefined)?.['tenant'],
+      );
+    },
+    onlyPlatform(type) {
+      const found = resources(type).filter(
+        (r) => !(r.config['tags'] as Record<string, string> | undefined)?.['tenant'],
+      );
+      if (found.length !== 1) throw new Error(`expected exactly one platform ${type}, found ${found.length}`);
       return found[0]!;
     },
   };

@@ -7,7 +7,7 @@ import { renderXml } from '../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
 import { loadEnvironments } from '../../environments';
 import { auditFiles } from '../../scripts/lib/audit';
-import { tenantRows } from '../../scripts/lib/audit/model';
+import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
 import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
 import { RawResource } from '../helpers/policy';
@@ -57,8 +57,39 @@ describe('npm run audit', () => {
     expect(files.get('staging.md')).toContain('Nothing is reachable from the internet.');
   });
 
-  it('says there are no tenants yet, and the differences between staging and prod', () => {
-    expect(files.get('prod.md')).toContain('No tenants: the plan defines no API Management product yet.');
+  it('shows each tenant with its token limit, its keys scoped to it, and what its identity can reach', () => {
+    const prod = files.get('prod.md')!;
+    for (const tenant of ['legal', 'marketing', 'research']) {
+      expect(prod).toMatch(
+        new RegExp(
+          `\\| ${tenant} \\| azure-openai \\| 1 \\(active\\) \\| \\d+ tokens/min, \\d+ per Monthly, by .* \\| off \\| Key Vault Secrets User on apim-key-${tenant} .*Storage Blob Data Contributor on tenant-${tenant} `,
+        ),
+      );
+    }
+  });
+
+  it('says "no tenants" for a plan without products', () => {
+    const audit = auditEnvironment({
+      name: 'empty',
+      plan: new PolicyPlan({ resource: {} }),
+      policy: {
+        version: 1,
+        stack: 'empty',
+        facts: {},
+        downgraded: {},
+        rules: [],
+        notAdopted: [],
+        results: [],
+        unusedSuppressions: [],
+        problems: [],
+      },
+    });
+    expect(audit.sections.find((s) => s.id === 'tenants')?.intro).toMatch(
+      /^No tenants: the plan defines no API Management product yet\./,
+    );
+  });
+
+  it('lists the differences between staging and prod', () => {
     expect(files.get('prod.md')).toMatch(/\| gateway SKU \| StandardV2_1 \| Premium_3 \| differs \|/);
   });
 
@@ -116,6 +147,7 @@ describe('tenant isolation matrix', () => {
         '1 (active)',
         '5000 tokens/min, 1000000 per Monthly, by @(context.Subscription.Id)',
         'off',
+        'none',
         'none',
       ],
     ]);

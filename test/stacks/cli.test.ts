@@ -52,7 +52,7 @@ describe('synth command', () => {
   it('synthesizes one environment from a YAML or JSON file', () => {
     const dir = scratch();
     const file = join(dir, 'generated.json');
-    writeFileSync(file, JSON.stringify(exampleInput('staging', { name: 'staging-eu' })));
+    writeFileSync(file, JSON.stringify({ ...exampleInput('staging', { name: 'staging-eu' }), tenants: {} }));
     const outdir = join(dir, 'out');
     expect(run(['--config', file, '--outdir', outdir]).code).toBe(0);
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['staging-eu']);
@@ -82,7 +82,8 @@ describe('synth command', () => {
     );
     const result = run(['--config', file, '--outdir', outdir]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('broken.yaml: 7 problems:');
+    expect(result.stderr).toContain('broken.yaml: 9 problems:');
+    expect(result.stderr).toContain('monitoring.budget: prod: spend must be watched');
     expect(result.stderr).toContain('gateway: is required: expected object (received nothing)');
     expect(result.stderr).toContain(
       'network.vnets.swedencentral: create mode: region swedencentral needs a VNet',
@@ -94,6 +95,8 @@ describe('synth command', () => {
       'network.publicNetworkAccess.enabled: prod: public network access must be disabled',
     );
     expect(result.stderr).toContain('backend.type: prod: state must be remote');
+    expect(result.stderr).toContain('monitoring.actionGroups: prod: alerts must reach on-call');
+    expect(result.stderr).toContain('monitoring.budget: prod: spend must be watched');
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(readFileSync(join(outdir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8')).toBe(before);
     expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);

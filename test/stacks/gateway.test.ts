@@ -53,7 +53,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
   });
 
   it('gives the gateway identity "Cognitive Services OpenAI User" on every account a pool routes to', () => {
-    const identity = synth.only('azurerm_user_assigned_identity');
+    const identity = synth.onlyPlatform('azurerm_user_assigned_identity');
     const grants = synth
       .resources('azurerm_role_assignment')
       .filter(

@@ -241,7 +241,8 @@ describe('data protection', () => {
     const stateful = synth
       .resources()
       .filter((r) => STATEFUL.includes(r.type) && r.config['kind'] !== 'ContentSafety');
-    expect(stateful.length).toBe(6);
+    // The platform's vault, prompt library, workspace and three model accounts, and the research tenant's dedicated vault and account.
+    expect(stateful.length).toBe(8);
     for (const resource of stateful) {
       expect(resource.config['lifecycle'], resource.address).toMatchObject({ prevent_destroy: true });
       expect(

@@ -34,11 +34,13 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s stack', (name) => {
     expect(taggable.length).toBeGreaterThan(0);
     for (const { address, tags } of taggable) {
       expect(Object.keys(tags ?? {}), address).toEqual(expect.arrayContaining(MANDATORY_TAGS));
+      // A tenant's resources carry the tenant's owner and cost center (chargeback); the rest the environment's.
+      const tenant = tags?.['tenant'] ? env.tenants[tags['tenant']] : undefined;
       expect(tags, address).toMatchObject({
         environment: name,
         workload: 'genai',
-        owner: env.tags.owner,
-        costCenter: env.tags.costCenter,
+        owner: tenant?.owner ?? env.tags.owner,
+        costCenter: tenant?.costCenter ?? env.tags.costCenter,
         managedBy: MANAGED_BY,
         ...env.tags.additional,
       });
@@ -69,7 +71,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s stack', (name) => {
 
   it('creates one resource group per region, named by the naming function', () => {
     const groups = Object.fromEntries(
-      synth.resources('azurerm_resource_group').map((r) => [r.config['location'], r.config['name']]),
+      synth.platform('azurerm_resource_group').map((r) => [r.config['location'], r.config['name']]),
     );
     const code = { dev: 'dev', staging: 'stg', prod: 'prd' }[name];
     expect(groups).toEqual(

@@ -172,14 +172,17 @@ describe.each(STAGES)('%s', (_, build) => {
     expect(inboundViolations(rules)).toEqual([]);
   });
 
-  it('hardens the Key Vault', () => {
-    expect(synth.only('azurerm_key_vault').config).toMatchObject({
-      rbac_authorization_enabled: true,
-      purge_protection_enabled: true,
-      soft_delete_retention_days: 90,
-      public_network_access_enabled: false,
-      network_acls: { default_action: 'Deny', bypass: 'AzureServices' },
-    });
+  it("hardens every Key Vault, the platform's and each dedicated tenant's", () => {
+    const vaults = synth.resources('azurerm_key_vault');
+    expect(vaults.length).toBeGreaterThanOrEqual(1);
+    for (const vault of vaults)
+      expect(vault.config, vault.address).toMatchObject({
+        rbac_authorization_enabled: true,
+        purge_protection_enabled: true,
+        soft_delete_retention_days: 90,
+        public_network_access_enabled: false,
+        network_acls: { default_action: 'Deny', bypass: 'AzureServices' },
+      });
   });
 
   it('hardens the prompt library', () => {

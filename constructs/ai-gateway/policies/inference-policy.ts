@@ -67,7 +67,11 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       managedIdentityAuth(options.identityClientId),
       captureDeployment(),
       routeToPools(options.routes),
-      tokenLimit({ ...options.tokenLimit, counterKey: expr('context.Subscription.Id') }),
+      // Its own counter key: a tenant's product limit counts the same subscription separately.
+      tokenLimit({
+        ...options.tokenLimit,
+        counterKey: expr('string.Concat("gateway-", context.Subscription.Id)'),
+      }),
       options.contentSafety &&
         contentSafety(
           options.contentSafety.backendId,

@@ -37,6 +37,12 @@ export function captureDeployment(): XmlElement {
   });
 }
 
+/**
+ * Variable a dedicated tenant's product policy sets to the pool of its own deployment; the API routing honours it
+ * before the shared pools. Only product policies the platform generates set it, each to its own tenant's pools.
+ */
+export const TENANT_BACKEND_VARIABLE = 'tenant-backend';
+
 /** Routes each known deployment to its pool; anything else gets 404 without reaching a backend. */
 export function routeToPools(
   routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>,
@@ -44,6 +50,13 @@ export function routeToPools(
   return el(
     'choose',
     {},
+    el(
+      'when',
+      { condition: expr(`context.Variables.ContainsKey(${csString(TENANT_BACKEND_VARIABLE)})`) },
+      el('set-backend-service', {
+        'backend-id': expr(`(string)context.Variables[${csString(TENANT_BACKEND_VARIABLE)}]`),
+      }),
+    ),
     routes.map((route) =>
       el(
         'when',
@@ -80,7 +93,7 @@ export function jsonError(status: number, code: string, message: string): XmlEle
 
 /** Settings of `llm-token-limit`. */
 export interface TokenLimitOptions {
-  /** Policy expression or literal that keys the counter. */
+  /** Policy expression or literal that keys the counter; distinct per scope, since one key shares one counter. */
   readonly counterKey: string;
   readonly tokensPerMinute?: number;
   readonly quota?: {
@@ -89,22 +102,35 @@ export interface TokenLimitOptions {
   };
   /** @default true */
   readonly estimatePromptTokens?: boolean;
+  /**
+   * `api`: remaining tokens go back to the client in headers. `product`: into variables only, with prompt
+   * estimation off, which is what the product scope accepts. @default 'api'
+   */
+  readonly scope?: 'api' | 'product';
 }
 
-/** `llm-token-limit`: 429 above the rate, 403 above the quota; remaining tokens are returned in headers. */
+/** `llm-token-limit`: 429 above the rate, 403 above the quota. */
 export function tokenLimit(options: TokenLimitOptions): XmlElement {
   if (options.tokensPerMinute === undefined && options.quota === undefined) {
     throw new Error('llm-token-limit needs tokensPerMinute, a quota, or both');
   }
+  const product = options.scope === 'product';
   return el('llm-token-limit', {
     'counter-key': options.counterKey,
     'tokens-per-minute': options.tokensPerMinute,
     'token-quota': options.quota?.tokens,
     'token-quota-period': options.quota?.period,
-    'estimate-prompt-tokens': options.estimatePromptTokens ?? true,
-    'remaining-tokens-header-name': 'x-ratelimit-remaining-tokens',
-    'remaining-quota-tokens-header-name': options.quota ? 'x-quota-remaining-tokens' : undefined,
-    'tokens-consumed-header-name': 'x-tokens-consumed',
+    'estimate-prompt-tokens': product ? false : (options.estimatePromptTokens ?? true),
+    ...(product
+      ? {
+          'remaining-tokens-variable-name': 'tenantRemainingTokens',
+          'remaining-quota-tokens-variable-name': options.quota ? 'tenantRemainingQuotaTokens' : undefined,
+        }
+      : {
+          'remaining-tokens-header-name': 'x-ratelimit-remaining-tokens',
+          'remaining-quota-tokens-header-name': options.quota ? 'x-quota-remaining-tokens' : undefined,
+          'tokens-consumed-header-name': 'x-tokens-consumed',
+        }),
   });
 }
 

@@ -84,6 +84,11 @@ export interface AzapiResourceConfig extends AzapiCommonConfig {
   /** @default - none (child resources have no location) */
   readonly location?: string;
   /**
+   * Write-only parts of the body (secrets), merged into the request but kept out of the plan's diff output
+   * (`sensitive_body`, azapi 2.x). @default - none
+   */
+  readonly sensitiveBody?: ArmBody;
+  /**
    * Validate `body` against azapi's embedded schema. Preview API versions are often missing from it.
    * @default true
    */
@@ -147,6 +152,7 @@ export class AzapiResource extends TerraformResource {
       parent_id: this.config.parentId,
       location: this.config.location,
       body: this.config.body,
+      sensitive_body: this.config.sensitiveBody,
       tags: this.tagsValue,
       response_export_values: this.config.responseExportValues
         ? [...this.config.responseExportValues]

@@ -7,6 +7,7 @@ import { body, field, type PlanResource, type PolicyPlan } from '../../../constr
 import { nsgRules } from '../../../constructs/shared/policy/rules/network';
 import { policyXml, productPolicies, tokenLimits } from '../../../constructs/shared/policy/rules/apim';
 import { parseXml } from '../../../constructs/shared/policy/xml';
+import { usersOf } from '../../../constructs/shared/policy/rules/common';
 import type { RuleResult } from '../../../constructs/shared/policy';
 import type { AuditedStack } from './read';
 
@@ -158,7 +159,7 @@ export function exposureRows(stack: AuditedStack): string[][] {
     }
   }
   for (const ip of plan.byType('azurerm_public_ip')) {
-    const users = plan.referrers(ip).map(nameOf).join(', ') || 'nothing';
+    const users = usersOf(plan, ip).map(nameOf).join(', ') || 'nothing';
     rows.push([nameOf(ip), 'public IP', `${String(ip.config['sku'])} address attached to ${users}`, reasonFor(policy.results, 'LZ.PublicIP.Justified', ip.path) ?? 'no reason recorded']);
   }
   for (const nsg of plan.byType('azurerm_network_security_group')) {
@@ -236,13 +237,19 @@ export function tenantRows(plan: PolicyPlan): string[][] {
         .join('; ');
       const tagged = plan.resources.filter((r) => (r.config['tags'] as Record<string, unknown> | undefined)?.['tenant'] === id);
       const tracing = subscriptions.some((s) => s.config['allow_tracing'] !== false) ? 'allowed on some' : 'off';
+      const roles = plan
+        .byType('azurerm_role_assignment')
+        .filter((a) => tagged.some((t) => plan.refersTo(a.config['principal_id'], t, 'principal_id')))
+        .map((a) => `${String(a.config['role_definition_name'])} on ${target(plan, a.config['scope'])}`)
+        .sort();
       return [
         id,
         apis.join(', ') || 'none',
         `${subscriptions.length} (${subscriptions.map((s) => String(s.config['state'] ?? 'submitted')).join(', ') || '-'})`,
         limit || 'NONE',
         tracing,
-        tagged.length > 0 ? tagged.map(nameOf).join(', ') : 'none',
+        roles.join('; ') || 'none',
+        tagged.length > 0 ? tagged.map(nameOf).sort().join(', ') : 'none',
       ];
     }),
   );
@@ -255,11 +262,19 @@ function tenants(rows: string[][]): Section {
     intro:
       rows.length === 0
         ? 'No tenants: the plan defines no API Management product yet. Once tenants exist, this matrix shows each product with its APIs, subscriptions, token limits and the resources tagged with its id.'
-        : 'Each tenant is an API Management product: its subscriptions are scoped to it, its policy limits its tokens, and the resources tagged with its id are its own.',
+        : 'Each tenant is an API Management product: its subscriptions are scoped to it, its policy limits its tokens, its identities hold roles on its own resources only, and the resources tagged with its id are its own.',
     tables: [
       {
         table: {
-          header: ['tenant (product)', 'APIs', 'subscriptions (state)', 'token limit', 'tracing', 'resources tagged with the tenant'],
+          header: [
+            'tenant (product)',
+            'APIs',
+            'subscriptions (state)',
+            'token limit',
+            'tracing',
+            'roles of its identities',
+            'resources tagged with the tenant',
+          ],
           rows,
           empty: 'No tenants.',
         },

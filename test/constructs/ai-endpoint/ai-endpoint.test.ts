@@ -8,8 +8,9 @@ const ref = (r: SynthResource, attribute = 'id') => `\${${r.address}.${attribute
 describe.each(['dev', 'staging', 'prod'] as const)('%s model accounts', (name) => {
   const env = exampleEnvironment(name);
   const synth = synthEnvironment(env);
+  // The platform's accounts; dedicated tenants' accounts are checked in test/stacks/tenants.test.ts.
   const accounts = synth
-    .resources('azurerm_cognitive_account')
+    .platform('azurerm_cognitive_account')
     .filter((a) => a.config['kind'] !== 'ContentSafety');
 
   it('has one hardened account per configured region', () => {
@@ -47,7 +48,9 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s model accounts', (name) =
 
   it('gives every deployment an explicit content filter of its own account, and the configured SKU and capacity', () => {
     const policies = synth.resources('azurerm_cognitive_account_rai_policy');
-    const deployments = synth.resources('azurerm_cognitive_deployment');
+    const deployments = synth
+      .resources('azurerm_cognitive_deployment')
+      .filter((d) => accounts.some((a) => ref(a) === d.config['cognitive_account_id']));
     const configured = Object.values(env.endpoints.accounts).flatMap((a) => Object.entries(a!.deployments));
     expect(deployments).toHaveLength(configured.length);
     for (const deployment of deployments) {

@@ -51,7 +51,7 @@ describe('the inference API policy', () => {
     expect(names.indexOf('set-header')).toBeLessThan(names.indexOf('authentication-managed-identity'));
   });
 
-  it('routes each model to its pool and answers 404 for anything else', () => {
+  it("routes a dedicated tenant's own model to its pool first, each other model to its pool, and anything else to 404", () => {
     const whens = findAll(findOne(inbound, 'choose'), 'when');
     expect(
       whens.map((w) => [
@@ -59,6 +59,10 @@ describe('the inference API policy', () => {
         findOne(w, 'set-backend-service').attributes['backend-id'],
       ]),
     ).toEqual([
+      [
+        '@(context.Variables.ContainsKey("tenant-backend"))',
+        '@((string)context.Variables["tenant-backend"])',
+      ],
       ['@((string)context.Variables["deployment-id"] == "gpt-4o")', 'pool-gpt-4o'],
       [
         '@((string)context.Variables["deployment-id"] == "text-embedding-3-large")',
@@ -85,7 +89,7 @@ describe('the inference API policy', () => {
 
   it('limits tokens per subscription with rate and quota', () => {
     expect(findOne(inbound, 'llm-token-limit').attributes).toMatchObject({
-      'counter-key': '@(context.Subscription.Id)',
+      'counter-key': '@(string.Concat("gateway-", context.Subscription.Id))',
       'tokens-per-minute': '1000',
       'token-quota': '50000',
       'token-quota-period': 'Monthly',

@@ -10,7 +10,7 @@ const ref = (address: string, attribute = 'id') => `\${${address}.${attribute}}`
 
 describe.each(['staging', 'prod'] as const)('%s Key Vault', (name) => {
   const synth = synthEnvironment(exampleEnvironment(name));
-  const vault = synth.only('azurerm_key_vault');
+  const vault = synth.onlyPlatform('azurerm_key_vault');
 
   it('is RBAC-only, purge-protected, soft-deleted for 90 days, private and deny-by-default', () => {
     expect(vault.config).toMatchObject({
@@ -72,7 +72,7 @@ describe.each(['staging', 'prod'] as const)('%s Key Vault', (name) => {
   });
 
   it('lets the gateway identity read secrets, and nothing more', () => {
-    const identity = synth.only('azurerm_user_assigned_identity');
+    const identity = synth.onlyPlatform('azurerm_user_assigned_identity');
     expect(identity.config).toMatchObject({
       name: `id-cx-genai-${name === 'prod' ? 'prd' : 'stg'}-sdc-apim`,
     });
@@ -93,7 +93,7 @@ describe.each(['staging', 'prod'] as const)('%s Key Vault', (name) => {
 describe('Key Vault from config', () => {
   it('dev: purge protection off with the written reason, public endpoint, no private endpoint', () => {
     const synth = synthEnvironment(exampleEnvironment('dev'));
-    expect(synth.only('azurerm_key_vault').config).toMatchObject({
+    expect(synth.onlyPlatform('azurerm_key_vault').config).toMatchObject({
       purge_protection_enabled: false,
       soft_delete_retention_days: 7,
       public_network_access_enabled: true,
@@ -105,7 +105,7 @@ describe('Key Vault from config', () => {
   it('takes the tenant from config when it is set, without a data source', () => {
     const tenantId = '22222222-2222-2222-2222-222222222222';
     const synth = synthEnvironment(exampleEnvironment('prod', { azure: { tenantId } }));
-    expect(synth.only('azurerm_key_vault').config['tenant_id']).toBe(tenantId);
+    expect(synth.onlyPlatform('azurerm_key_vault').config['tenant_id']).toBe(tenantId);
     expect(synth.json.data?.['azurerm_client_config']).toBeUndefined();
   });
 
@@ -130,7 +130,7 @@ describe('KeyVault construct', () => {
   }
 
   it('is secure with only the required props', () => {
-    expect(synthVault().only('azurerm_key_vault').config).toMatchObject({
+    expect(synthVault().onlyPlatform('azurerm_key_vault').config).toMatchObject({
       rbac_authorization_enabled: true,
       purge_protection_enabled: true,
       soft_delete_retention_days: 90,

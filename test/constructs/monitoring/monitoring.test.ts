@@ -31,6 +31,27 @@ describe('monitoring', () => {
     expect(update?.config['body']).toEqual({ properties: { CustomMetricsOptedInType: 'WithDimensions' } });
   });
 
+  it('sends the workspace query audit and the Application Insights metrics (not its logs) to the workspace', () => {
+    const synth = synthEnvironment(exampleEnvironment('prod'));
+    const workspace = `\${${synth.only('azurerm_log_analytics_workspace').address}.id}`;
+    const insights = `\${${synth.only('azurerm_application_insights').address}.id}`;
+    const settingOf = (target: string) =>
+      synth
+        .resources('azurerm_monitor_diagnostic_setting')
+        .find((r) => r.config['target_resource_id'] === target)?.config;
+    expect(settingOf(workspace)).toMatchObject({
+      log_analytics_workspace_id: workspace,
+      enabled_log: [{ category: 'Audit' }],
+      enabled_metric: [{ category: 'AllMetrics' }],
+    });
+    const appInsights = settingOf(insights);
+    expect(appInsights).toMatchObject({
+      log_analytics_workspace_id: workspace,
+      enabled_metric: [{ category: 'AllMetrics' }],
+    });
+    expect((appInsights?.['enabled_log'] as unknown[] | undefined) ?? []).toEqual([]);
+  });
+
   it.each([
     [29, 'expected at least 30'],
     [731, 'expected at most 730'],

@@ -74,11 +74,10 @@ describe('keyVault section', () => {
 describe('names of the vault and the prompt library', () => {
   it('are a parse-time error, with the path, when they cannot fit 24 characters', () => {
     // A 5-character prefix, a 10-character workload and an environment code of 7 ("preprod" has no short code).
-    const input = exampleInput('dev', {
-      name: 'preprod',
-      naming: { prefix: 'contx' },
-      workload: 'assistants',
-    });
+    const input = {
+      ...exampleInput('dev', { name: 'preprod', naming: { prefix: 'contx' }, workload: 'assistants' }),
+      tenants: {},
+    };
     expect(problemsOf(input)).toEqual([
       {
         path: 'naming',
@@ -97,11 +96,14 @@ describe('names of the vault and the prompt library', () => {
   });
 
   it('fit with a short environment code', () => {
-    const input = exampleInput('dev', {
-      name: 'preprod',
-      naming: { prefix: 'contx', environmentCode: 'pp' },
-      workload: 'assistant',
-    });
+    const input = {
+      ...exampleInput('dev', {
+        name: 'preprod',
+        naming: { prefix: 'contx', environmentCode: 'pp' },
+        workload: 'assistant',
+      }),
+      tenants: {},
+    };
     expect(parseEnvironment(input, 'preprod').name).toBe('preprod');
   });
 });

@@ -72,25 +72,44 @@ function withPolicy(resource: PlanResource, test: (doc: XmlElement) => Verdict):
   return typeof doc === 'string' ? fail(doc) : test(doc);
 }
 
+const PRODUCT_POLICY_INDEX = new WeakMap<PolicyPlan, Map<string, PlanResource[]>>();
+
+/** Product policies by the product they name (`product_id` literal or reference, or the azapi parent), built once per plan. */
+function productPolicyIndex(plan: PolicyPlan): Map<string, PlanResource[]> {
+  let index = PRODUCT_POLICY_INDEX.get(plan);
+  if (!index) {
+    index = new Map();
+    for (const policy of plan.byType(...POLICIES)) {
+      const keys =
+        policy.type === 'azurerm_api_management_product_policy'
+          ? [`id:${String(policy.config['product_id'])}`, `ref:${String(policy.config['product_id'])}`]
+          : policy.armType === 'Microsoft.ApiManagement/service/products/policies'
+            ? [`parent:${String(policy.config['parent_id'])}`]
+            : [];
+      for (const key of keys) index.set(key, [...(index.get(key) ?? []), policy]);
+    }
+    PRODUCT_POLICY_INDEX.set(plan, index);
+  }
+  return index;
+}
+
 /** The policies attached to a product (azurerm product policy by product id, or an azapi child of the product). */
 export function productPolicies(plan: PolicyPlan, product: PlanResource): PlanResource[] {
+  const index = productPolicyIndex(plan);
   const productId = product.type.startsWith('azurerm_')
     ? product.config['product_id']
     : product.config['name'];
-  return plan.byType(...POLICIES).filter((policy) => {
-    if (policy.type === 'azurerm_api_management_product_policy') {
-      const id = policy.config['product_id'];
-      return (
-        (id === productId || plan.refersTo(id, product, 'product_id')) &&
-        (policy.config['api_management_name'] === product.config['api_management_name'] ||
-          plan.refersTo(policy.config['api_management_name'], product, 'api_management_name'))
-      );
-    }
-    return (
-      policy.armType === 'Microsoft.ApiManagement/service/products/policies' &&
-      plan.refersTo(policy.config['parent_id'], product)
-    );
-  });
+  const candidates = [
+    ...(index.get(`id:${String(productId)}`) ?? []),
+    ...(index.get(`ref:${plan.ref(product, 'product_id')}`) ?? []),
+    ...(index.get(`parent:${plan.ref(product)}`) ?? []),
+  ];
+  return [...new Set(candidates)].filter(
+    (policy) =>
+      policy.type !== 'azurerm_api_management_product_policy' ||
+      policy.config['api_management_name'] === product.config['api_management_name'] ||
+      plan.refersTo(policy.config['api_management_name'], product, 'api_management_name'),
+  );
 }
 
 /** The token limits of a policy document: `llm-token-limit` / `azure-openai-token-limit` elements. */

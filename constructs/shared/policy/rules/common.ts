@@ -49,3 +49,15 @@ export function locksOn(plan: PolicyPlan, resource: PlanResource): PlanResource[
 export function describe(value: unknown): string {
   return typeof value === 'string' ? value.replace(/^\$\{(.*)\}$/, '$1') : JSON.stringify(value);
 }
+
+/** Types that refer to a resource without using it: monitoring, locks and role assignments. */
+const BOOKKEEPING = new Set([
+  'azurerm_monitor_diagnostic_setting',
+  'azurerm_management_lock',
+  'azurerm_role_assignment',
+]);
+
+/** Resources that use this one (a gateway that takes a public IP), leaving out diagnostics, locks and roles. */
+export function usersOf(plan: PolicyPlan, resource: PlanResource): PlanResource[] {
+  return plan.referrers(resource).filter((r) => !BOOKKEEPING.has(r.type));
+}

@@ -50,7 +50,8 @@ export const MONITORING_RULES = [
   }),
   rule({
     id: 'LZ.Monitor.ResourceDiagnostics',
-    title: 'Services, NSGs and VNets send their logs and metrics to the workspace',
+    title:
+      'Services, network resources and the monitoring itself send their logs and metrics to the workspace',
     severity: 'medium',
     appliesTo: [
       'azurerm_cognitive_account',
@@ -58,6 +59,9 @@ export const MONITORING_RULES = [
       'azurerm_storage_account',
       'azurerm_network_security_group',
       'azurerm_virtual_network',
+      'azurerm_public_ip',
+      'azurerm_log_analytics_workspace',
+      'azurerm_application_insights',
     ],
     sources: ['own: MCSB LT-3 and LT-4 (enable logging for Azure resources and network)'],
     fix: 'Pass diagnosticSettings (monitoring.diagnostics()) to the construct.',

@@ -4,6 +4,7 @@
  */
 import { blocks, field, type PlanResource, type PolicyPlan } from '../plan';
 import { check, fail, notApplicable, pass, rule } from '../rule';
+import { usersOf } from './common';
 
 const NSG_TYPES = ['azurerm_network_security_group', 'azurerm_network_security_rule'];
 /** Sources that mean "anyone" (checkov's INTERNET_ADDRESSES). */
@@ -355,6 +356,6 @@ export const NETWORK_RULES = [
     appliesTo: ['azurerm_public_ip'],
     sources: ['Azure.PublicIP.IsAttached'],
     fix: 'Attach the address or remove it.',
-    check: (r, plan) => check(plan.referrers(r).length > 0, 'nothing in the plan uses it'),
+    check: (r, plan) => check(usersOf(plan, r).length > 0, 'nothing in the plan uses it'),
   }),
 ] as const;

@@ -1,0 +1,424 @@
+import { z } from 'zod';
+import { isBatch, isProvisioned } from '../../constructs/ai-endpoint/deployment-types';
+import { GATEWAY_TIERS, type GatewayTier } from '../../constructs/ai-gateway/routing';
+import type { AzureRegion } from '../../constructs/shared/regions';
+import type { EnvironmentRule } from '../rules';
+import {
+  type CapacityClaim,
+  capacityProblem,
+  DeploymentName,
+  DeploymentSchema,
+  type Endpoints,
+  ptuRule,
+} from './endpoints';
+import { type Gateway, gatewayRoutes } from './gateway';
+import { Email, Reason, Region, slug } from './primitives';
+
+/**
+ * A tenant slug: the stable key of every id and name a tenant owns. Lowercase letters, digits and single hyphens;
+ * short, because it goes into 24-character Key Vault and storage names.
+ */
+export const TenantSlug = slug('tenant slug', 12).min(2, {
+  message: 'tenant slug must be at least 2 characters',
+});
+
+/** What a tenant may use in one environment, or `none` when it is not in that environment. */
+const Allocation = z.union(
+  [
+    z.literal('none'),
+    z.strictObject({
+      tokensPerMinute: z.number().int().positive({ message: 'expected a positive token rate' }),
+      monthlyTokenQuota: z.number().int().positive({ message: 'expected a positive monthly token quota' }),
+      dedicated: z
+        .strictObject({
+          accounts: z
+            .partialRecord(
+              Region,
+              z.strictObject({ deployments: z.record(DeploymentName, DeploymentSchema) }),
+            )
+            .describe("The tenant's own model accounts, one per region, and their deployments."),
+          budget: z
+            .strictObject({
+              monthlyAmount: z.number().positive({ message: 'expected a positive monthly amount' }),
+              startDate: z
+                .string()
+                .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, { message: 'expected the first of a month, YYYY-MM-01' })
+                .describe('First month the budget tracks; changing it replaces the budget.'),
+              contactEmails: z.array(Email).min(1, { message: 'expected at least one contact e-mail' }),
+            })
+            .optional()
+            .describe("Cost budget on the tenant's resource group."),
+        })
+        .optional()
+        .describe('Dedicated tier only: capacity of its own in this environment.'),
+    }),
+  ],
+  { error: () => 'expected "none" or { tokensPerMinute, monthlyTokenQuota }' },
+);
+export type Allocation = z.output<typeof Allocation>;
+
+const Tenant = z
+  .strictObject({
+    displayName: z.string().min(1).max(100),
+    owner: Email.describe('Who answers for the tenant: an e-mail address.'),
+    costCenter: z
+      .string()
+      .min(1)
+      .max(256)
+      .describe('Charged for the tenant; it tags every resource the tenant owns.'),
+    tier: z
+      .enum(['shared', 'dedicated'])
+      .describe(
+        'shared: a product on the shared pools. dedicated: also its own resource group, model accounts and Key Vault.',
+      ),
+    allowedModels: z
+      .array(DeploymentName)
+      .min(1, { message: 'expected at least one model' })
+      .describe('Deployment names the tenant may call; others get 403.'),
+    contentFilter: slug('content filter key', 40).describe(
+      "Key of endpoints.contentFilters: the tenant's content-filter level, applied by the gateway and to its own deployments.",
+    ),
+    lifecycle: z
+      .enum(['active', 'suspended', 'offboarded'])
+      .default('active')
+      .describe(
+        'suspended: the subscription stops, data stays. offboarded: access is removed, data is kept (protected in prod).',
+      ),
+    deleteData: Reason.optional().describe("Offboarded only: delete the tenant's data, and why."),
+    allocations: z
+      .record(z.string(), Allocation)
+      .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),
+  })
+  .describe('One tenant of the platform.');
+export type Tenant = z.output<typeof Tenant>;
+
+export const TenantsSection = z
+  .record(TenantSlug, Tenant)
+  .default({})
+  .describe('The tenant registry, declared once for every environment; keyed by slug.');
+
+export const TenancySection = z
+  .strictObject({
+    protectOffboardedData: z
+      .boolean()
+      .default(true)
+      .describe('Keep the data of offboarded tenants under prevent_destroy until deleteData says otherwise.'),
+  })
+  .prefault({});
+
+export const TENANT_FIELDS = { tenants: TenantsSection, tenancy: TenancySection };
+
+/** API Management limits per tier (2026 update): products and subscriptions per service instance. */
+export const APIM_LIMITS: Readonly<Record<GatewayTier, { products: number; subscriptions: number }>> = {
+  Developer: { products: 100, subscriptions: 10000 },
+  Basic: { products: 200, subscriptions: 15000 },
+  BasicV2: { products: 200, subscriptions: 15000 },
+  Standard: { products: 500, subscriptions: 25000 },
+  StandardV2: { products: 500, subscriptions: 25000 },
+  Premium: { products: 2000, subscriptions: 75000 },
+  PremiumV2: { products: 2000, subscriptions: 75000 },
+};
+export const APIM_LIMITS_SOURCE =
+  'https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#api-management-limits';
+
+/** A tenant as it is in one environment. */
+export interface TenantInEnvironment {
+  readonly slug: string;
+  readonly tenant: Tenant;
+  readonly allocation: Exclude<Allocation, 'none'>;
+  /** Access is on: a product and a subscription exist (active or suspended). */
+  readonly hasAccess: boolean;
+  /** The tenant's data still exists (everything but offboarded tenants whose data is deleted). */
+  readonly hasData: boolean;
+}
+
+type TenantEnv = {
+  name: string;
+  stage: 'dev' | 'staging' | 'prod';
+  regions: { primary: AzureRegion; additional: AzureRegion[] };
+  endpoints: Endpoints;
+  gateway: Gateway;
+  tenants: Record<string, Tenant>;
+  tenancy: { protectOffboardedData: boolean };
+};
+
+/** The tenants that take part in this environment, by slug order. */
+export function tenantsIn(env: Pick<TenantEnv, 'name' | 'tenants'>): TenantInEnvironment[] {
+  return Object.entries(env.tenants)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([slugKey, tenant]) => {
+      const allocation = tenant.allocations[env.name];
+      if (allocation === undefined || allocation === 'none') return [];
+      return [
+        {
+          slug: slugKey,
+          tenant,
+          allocation,
+          hasAccess: tenant.lifecycle !== 'offboarded',
+          hasData: !(tenant.lifecycle === 'offboarded' && tenant.deleteData),
+        },
+      ];
+    });
+}
+
+/** The dedicated deployments of every tenant, as capacity claims against the subscription quota. */
+export function tenantCapacityClaims(env: Pick<TenantEnv, 'name' | 'tenants'>): CapacityClaim[] {
+  return tenantsIn(env).flatMap(({ slug: key, allocation, hasData }) =>
+    !hasData
+      ? []
+      : Object.entries(allocation.dedicated?.accounts ?? {}).flatMap(([region, account]) =>
+          Object.entries(account!.deployments).map(([name, deployment]) => ({
+            region: region as AzureRegion,
+            model: deployment.model.name,
+            type: deployment.type,
+            capacity: deployment.capacity,
+            path: [
+              'tenants',
+              key,
+              'allocations',
+              env.name,
+              'dedicated',
+              'accounts',
+              region,
+              'deployments',
+              name,
+              'capacity',
+            ],
+          })),
+        ),
+  );
+}
+
+/**
+ * Tokens per minute that a deployment serves: thousands of TPM for pay-as-you-go, PTU × the model's input TPM per
+ * PTU for provisioned deployments (0 when the table does not know the model), nothing for batch.
+ */
+function deploymentTpm(
+  endpoints: Endpoints,
+  deployment: { model: { name: string }; type: Parameters<typeof isBatch>[0]; capacity: number },
+): number {
+  if (isBatch(deployment.type)) return 0;
+  if (!isProvisioned(deployment.type)) return deployment.capacity * 1000;
+  return (
+    deployment.capacity * (ptuRule(endpoints, deployment.model.name, deployment.type)?.inputTpmPerPtu ?? 0)
+  );
+}
+
+/** The environment's real-time capacity in TPM: what the shared pools route to plus the tenants' dedicated deployments. */
+export function environmentTpm(env: TenantEnv): number {
+  const shared = gatewayRoutes(env)
+    .flatMap((route) => route.members)
+    .reduce(
+      (sum, m) =>
+        sum +
+        deploymentTpm(env.endpoints, {
+          model: { name: modelOf(env, m.region, m.deployment) },
+          type: m.type,
+          capacity: m.capacity,
+        }),
+      0,
+    );
+  const dedicated = tenantsIn(env)
+    .filter((t) => t.hasAccess)
+    .flatMap((t) =>
+      Object.values(t.allocation.dedicated?.accounts ?? {}).flatMap((a) => Object.values(a!.deployments)),
+    )
+    .reduce((sum, d) => sum + deploymentTpm(env.endpoints, d), 0);
+  return shared + dedicated;
+}
+
+function modelOf(env: TenantEnv, region: AzureRegion, deployment: string): string {
+  return env.endpoints.accounts[region]?.deployments[deployment]?.model.name ?? deployment;
+}
+
+/** The models a tenant may call: those the shared gateway routes, and its own dedicated real-time deployments. */
+function callableModels(env: TenantEnv, t: TenantInEnvironment): Set<string> {
+  const dedicated = Object.values(t.allocation.dedicated?.accounts ?? {}).flatMap((a) =>
+    Object.entries(a!.deployments)
+      .filter(([, d]) => !isBatch(d.type))
+      .map(([name]) => name),
+  );
+  return new Set([...gatewayRoutes(env).map((r) => r.model), ...dedicated]);
+}
+
+export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
+  return [
+    {
+      id: 'tenant-allocation-per-environment',
+      reads: [['name'], ['tenants']],
+      check: (env, report) => {
+        for (const [key, tenant] of Object.entries(env.tenants)) {
+          if (tenant.allocations[env.name] === undefined) {
+            report({
+              path: ['tenants', key, 'allocations', env.name],
+              message: `tenant "${key}" says nothing about environment ${env.name}; expected { tokensPerMinute, monthlyTokenQuota } or "none"`,
+            });
+          }
+        }
+      },
+    },
+    {
+      id: 'tenant-slugs-distinct-in-names',
+      reads: [['tenants']],
+      check: (env, report) => {
+        // Key Vault and storage names drop hyphens: "acme-eu" and "acmeeu" would share them.
+        const seen = new Map<string, string>();
+        for (const key of Object.keys(env.tenants).sort()) {
+          const compact = key.replace(/-/g, '');
+          const other = seen.get(compact);
+          if (other) {
+            report({
+              path: ['tenants', key],
+              message: `slug "${key}" becomes "${compact}" in compact names, like "${other}"; expected slugs that differ in letters or digits`,
+            });
+          }
+          seen.set(compact, key);
+        }
+      },
+    },
+    {
+      id: 'tenant-models-deployed',
+      reads: [['name'], ['tenants'], ['endpoints'], ['gateway', 'pools']],
+      check: (env, report) => {
+        for (const t of tenantsIn(env)) {
+          const callable = callableModels(env, t);
+          t.tenant.allowedModels.forEach((model, i) => {
+            if (!callable.has(model)) {
+              report({
+                path: ['tenants', t.slug, 'allowedModels', i],
+                message: `"${model}" is not a real-time model the gateway routes in ${env.name}; expected one of ${[...callable].sort().join(', ') || '(none)'}`,
+              });
+            }
+          });
+        }
+      },
+    },
+    {
+      id: 'tenant-content-filter-exists',
+      reads: [['tenants'], ['endpoints', 'contentFilters']],
+      check: (env, report) => {
+        for (const [key, tenant] of Object.entries(env.tenants)) {
+          if (!(tenant.contentFilter in env.endpoints.contentFilters)) {
+            report({
+              path: ['tenants', key, 'contentFilter'],
+              message: `no content filter "${tenant.contentFilter}" in endpoints.contentFilters; expected one of: ${Object.keys(env.endpoints.contentFilters).join(', ') || '(none defined)'}`,
+            });
+          }
+        }
+      },
+    },
+    {
+      id: 'tenant-dedicated-capacity',
+      reads: [['name'], ['regions'], ['tenants']],
+      check: (env, report) => {
+        const regions = new Set([env.regions.primary, ...env.regions.additional]);
+        for (const t of tenantsIn(env)) {
+          const path = ['tenants', t.slug, 'allocations', env.name];
+          const accounts = t.allocation.dedicated?.accounts ?? {};
+          const deployments = Object.values(accounts).flatMap((a) => Object.keys(a!.deployments));
+          if (t.tenant.tier === 'dedicated' && deployments.length === 0) {
+            report({
+              path: [...path, 'dedicated'],
+              message: `dedicated tenant "${t.slug}" has no capacity of its own in ${env.name}; expected dedicated.accounts with at least one deployment in one of ${[...regions].join(', ')}`,
+            });
+          }
+          if (t.tenant.tier === 'shared' && t.allocation.dedicated) {
+            report({
+              path: [...path, 'dedicated'],
+              message: `shared tenant "${t.slug}" cannot have dedicated capacity; expected tier "dedicated"`,
+            });
+          }
+          for (const region of Object.keys(accounts)) {
+            if (!regions.has(region as AzureRegion)) {
+              report({
+                path: [...path, 'dedicated', 'accounts', region],
+                message: `${region} is not one of the environment's regions; expected one of ${[...regions].join(', ')}`,
+              });
+            }
+          }
+          for (const [region, account] of Object.entries(accounts)) {
+            for (const [name, deployment] of Object.entries(account!.deployments)) {
+              const at = [...path, 'dedicated', 'accounts', region, 'deployments', name];
+              if (!(deployment.contentFilter in env.endpoints.contentFilters)) {
+                report({
+                  path: [...at, 'contentFilter'],
+                  message: `no content filter "${deployment.contentFilter}" in endpoints.contentFilters`,
+                });
+              }
+              const capacity = capacityProblem(env.endpoints, deployment);
+              if (capacity) report({ path: [...at, capacity.field], message: capacity.message });
+            }
+          }
+        }
+      },
+    },
+    {
+      id: 'tenant-allocations-fit-capacity',
+      reads: [['name'], ['endpoints'], ['gateway', 'pools'], ['tenants']],
+      check: (env, report) => {
+        const tenants = tenantsIn(env).filter((t) => t.hasAccess);
+        const requested = tenants.reduce((sum, t) => sum + t.allocation.tokensPerMinute, 0);
+        const capacity = environmentTpm(env);
+        if (tenants.length > 0 && requested > capacity) {
+          report({
+            path: ['tenants'],
+            message: `tenants are allocated ${requested} tokens per minute in ${env.name}, the deployments serve ${capacity}; over by ${requested - capacity} (lower allocations or add capacity)`,
+          });
+        }
+      },
+    },
+    {
+      id: 'tenants-fit-gateway-limits',
+      reads: [['name'], ['gateway', 'sku'], ['tenants']],
+      check: (env, report) => {
+        const tier = env.gateway.sku.tier;
+        const limits = APIM_LIMITS[tier];
+        const withAccess = tenantsIn(env).filter((t) => t.hasAccess).length;
+        if (withAccess > limits.products) {
+          report({
+            path: ['tenants'],
+            message: `${withAccess} tenants need ${withAccess} products; API Management ${tier} allows ${limits.products} products per service (${APIM_LIMITS_SOURCE}); expected a larger tier (${
+              Object.entries(APIM_LIMITS)
+                .filter(([t, l]) => l.products >= withAccess && GATEWAY_TIERS[t as GatewayTier].sla)
+                .map(([t]) => t)
+                .join(', ') || 'none fits: shard the tenants'
+            }) or fewer tenants`,
+          });
+        }
+        if (withAccess > limits.subscriptions) {
+          report({
+            path: ['tenants'],
+            message: `${withAccess} tenants need ${withAccess} subscriptions; API Management ${tier} allows ${limits.subscriptions} (${APIM_LIMITS_SOURCE})`,
+          });
+        }
+      },
+    },
+    {
+      id: 'tenant-delete-data-only-offboarded',
+      reads: [['tenants']],
+      check: (env, report) => {
+        for (const [key, tenant] of Object.entries(env.tenants)) {
+          if (tenant.deleteData && tenant.lifecycle !== 'offboarded') {
+            report({
+              path: ['tenants', key, 'deleteData'],
+              message: `only an offboarded tenant's data can be deleted; "${key}" is ${tenant.lifecycle} (set lifecycle "offboarded" first)`,
+            });
+          }
+        }
+      },
+    },
+    {
+      id: 'prod-protects-offboarded-data',
+      reads: [['stage'], ['tenancy']],
+      check: (env, report) => {
+        if (env.stage === 'prod' && !env.tenancy.protectOffboardedData) {
+          report({
+            path: ['tenancy', 'protectOffboardedData'],
+            message:
+              'prod: an offboarded tenant’s data stays protected until deleteData says otherwise; expected true',
+          });
+        }
+      },
+    },
+  ];
+}

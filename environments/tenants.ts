@@ -1,0 +1,108 @@
+import type { EnvironmentInput } from './schema';
+
+/**
+ * The tenant registry: declared once, used by every environment. Each tenant says per environment what it may use
+ * there (`allocations.<env>`), or `none`. Keys are slugs: they form every id and name the tenant owns, so never
+ * rename one (offboard it and add a new one).
+ */
+export const TENANTS = {
+  legal: {
+    displayName: 'Legal assistant',
+    owner: 'legal-it@contoso.com',
+    costCenter: 'CC-2210-LEGAL',
+    tier: 'shared',
+    allowedModels: ['gpt-4o-mini'],
+    contentFilter: 'strict',
+    allocations: {
+      dev: { tokensPerMinute: 5000, monthlyTokenQuota: 1000000 },
+      staging: { tokensPerMinute: 20000, monthlyTokenQuota: 10000000 },
+      prod: { tokensPerMinute: 60000, monthlyTokenQuota: 150000000 },
+    },
+  },
+  marketing: {
+    displayName: 'Marketing content studio',
+    owner: 'marketing-tech@contoso.com',
+    costCenter: 'CC-3105-MKT',
+    tier: 'shared',
+    allowedModels: ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-large'],
+    contentFilter: 'standard',
+    allocations: {
+      dev: 'none',
+      staging: { tokensPerMinute: 40000, monthlyTokenQuota: 20000000 },
+      prod: { tokensPerMinute: 150000, monthlyTokenQuota: 400000000 },
+    },
+  },
+  research: {
+    displayName: 'Research copilot',
+    owner: 'research-platform@contoso.com',
+    costCenter: 'CC-4400-RND',
+    tier: 'dedicated',
+    allowedModels: ['gpt-4o', 'text-embedding-3-large'],
+    contentFilter: 'standard',
+    allocations: {
+      dev: 'none',
+      staging: {
+        tokensPerMinute: 30000,
+        monthlyTokenQuota: 20000000,
+        dedicated: {
+          accounts: {
+            swedencentral: {
+              deployments: {
+                'gpt-4o': {
+                  model: { name: 'gpt-4o', version: '2024-11-20' },
+                  type: 'DataZoneStandard',
+                  capacity: 30,
+                  contentFilter: 'standard',
+                  versionUpgrade: 'NoAutoUpgrade',
+                },
+              },
+            },
+          },
+          budget: {
+            monthlyAmount: 2000,
+            startDate: '2026-12-01',
+            contactEmails: ['research-platform@contoso.com'],
+          },
+        },
+      },
+      prod: {
+        tokensPerMinute: 40000,
+        monthlyTokenQuota: 300000000,
+        dedicated: {
+          accounts: {
+            swedencentral: {
+              deployments: {
+                'gpt-4o': {
+                  model: { name: 'gpt-4o', version: '2024-11-20' },
+                  type: 'GlobalProvisionedManaged',
+                  capacity: 15,
+                  contentFilter: 'standard',
+                  versionUpgrade: 'NoAutoUpgrade',
+                },
+              },
+            },
+          },
+          budget: {
+            monthlyAmount: 25000,
+            startDate: '2026-12-01',
+            contactEmails: ['research-platform@contoso.com', 'finops@contoso.com'],
+          },
+        },
+      },
+    },
+  },
+  pilot: {
+    displayName: 'Field-service pilot (ended)',
+    owner: 'field-service@contoso.com',
+    costCenter: 'CC-5120-FS',
+    tier: 'shared',
+    allowedModels: ['gpt-4o-mini'],
+    contentFilter: 'standard',
+    lifecycle: 'offboarded',
+    allocations: {
+      dev: 'none',
+      staging: { tokensPerMinute: 10000, monthlyTokenQuota: 5000000 },
+      prod: { tokensPerMinute: 10000, monthlyTokenQuota: 5000000 },
+    },
+  },
+} satisfies NonNullable<EnvironmentInput['tenants']>;

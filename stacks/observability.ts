@@ -1,0 +1,190 @@
+import { TerraformVariable } from 'cdktf';
+import type { Construct } from 'constructs';
+import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
+import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
+import { isProvisioned } from '../constructs/ai-endpoint/deployment-types';
+import type { AiEndpoint } from '../constructs/ai-endpoint';
+import type { ContentSafety } from '../constructs/content-safety';
+import {
+  ActionGroups,
+  Alerts,
+  Budgets,
+  type Monitoring,
+  OperationsWorkbook,
+  type ResourceGroupBudgetProps,
+  type TenantTokenQuota,
+  type WatchedGateway,
+  type WebhookReceiverProps,
+} from '../constructs/monitoring';
+import { type AzureRegion, regionCode } from '../constructs/shared/regions';
+import type { EnvironmentNames } from '../environments/names';
+import type { Environment } from '../environments/schema';
+
+/**
+ * What other capabilities hand to monitoring. Each is optional so that this branch stands alone: the gateway (AI
+ * gateway issue), the Key Vault (network/Key Vault issue) and the tenants with their quotas and dedicated budgets
+ * (tenant issue) join by filling these in where the stack builds them.
+ */
+export interface ObservabilityInputs {
+  /** The API Management instance of the gateway. @default - no gateway alerts */
+  readonly gateway?: WatchedGateway;
+  /** The Key Vault. @default - no Key Vault alerts */
+  readonly keyVault?: { readonly resourceId: string };
+  /** Tenants with monthly token quotas. @default - no tenant alert */
+  readonly tenants?: readonly TenantTokenQuota[];
+  /** Budgets of dedicated tenants on their resource groups. @default - none */
+  readonly dedicatedBudgets?: readonly ResourceGroupBudgetProps[];
+  /**
+   * PTU deployments (names clients call) and their gateway backend ids, for the workbook's spillover share.
+   * @default - every provisioned deployment, backend id `<deployment>-<region code>` (the gateway's backend naming)
+   */
+  readonly provisioned?: { readonly deployments: readonly string[]; readonly backendIds: readonly string[] };
+}
+
+/** The stack parts monitoring watches. */
+export interface ObservedParts {
+  readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
+  readonly monitoring: Monitoring;
+  readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
+  readonly contentSafety: ContentSafety | undefined;
+}
+
+export interface Observability {
+  readonly actionGroups: ActionGroups;
+  readonly alerts: Alerts;
+  readonly workbook: OperationsWorkbook | undefined;
+  readonly budgets: Budgets | undefined;
+}
+
+/**
+ * Action groups, alerts, the operations workbook and budgets of an environment, from its config. Call it after the
+ * resources it watches exist. Webhook URLs that carry secrets come in as sensitive Terraform variables
+ * (`uriFromVariable`), so neither git nor the synthesized plan contains them.
+ */
+export function addObservability(
+  stack: Construct,
+  env: Environment,
+  names: EnvironmentNames,
+  parts: ObservedParts,
+  inputs: ObservabilityInputs = {},
+): Observability {
+  const primary = env.regions.primary;
+  const resourceGroupName = parts.resourceGroups[primary].name;
+  const monitoring = env.monitoring;
+
+  const variables = new Map<string, TerraformVariable>();
+  const secretUri = (name: string): string => {
+    if (!variables.has(name)) {
+      variables.set(
+        name,
+        new TerraformVariable(stack, name, {
+          type: 'string',
+          sensitive: true,
+          nullable: false,
+          description: `Webhook URL of an action group receiver; set TF_VAR_${name} in the pipeline.`,
+        }),
+      );
+    }
+    return variables.get(name)!.stringValue;
+  };
+
+  const actionGroups = new ActionGroups(stack, 'ActionGroups', {
+    resourceGroupName,
+    groups: Object.fromEntries(
+      Object.entries(monitoring.actionGroups).map(([key, group]) => [
+        key,
+        {
+          ...names.monitoring.actionGroups[key]!,
+          paging: group.paging,
+          severities: group.severities,
+          emailReceivers: group.email,
+          webhookReceivers: Object.fromEntries(
+            Object.entries(group.webhook).map(([name, webhook]): [string, WebhookReceiverProps] => [
+              name,
+              {
+                serviceUri: webhook.uriFromVariable ? secretUri(webhook.uriFromVariable) : webhook.uri!,
+                ...(webhook.aadAuth ? { aadAuth: webhook.aadAuth } : {}),
+              },
+            ]),
+          ),
+        },
+      ]),
+    ),
+  });
+
+  const accounts = Object.entries(env.endpoints.accounts).map(([key, account]) => ({
+    region: key as AzureRegion,
+    deployments: account!.deployments,
+  }));
+
+  const alerts = new Alerts(stack, 'Alerts', {
+    resourceGroupName,
+    location: primary,
+    routing: actionGroups,
+    settings: monitoring.alerts,
+    alertName: (signal, region) => names.monitoring.alert(signal, region as AzureRegion),
+    modelAccounts: Object.fromEntries(
+      accounts.map(({ region, deployments }) => [
+        region,
+        {
+          resourceId: parts.aiEndpoints[region]!.resourceId,
+          region,
+          deployments: Object.fromEntries(Object.entries(deployments).map(([name, d]) => [name, d.type])),
+        },
+      ]),
+    ),
+    applicationInsights: { resourceId: parts.monitoring.applicationInsights.id },
+    ...(parts.contentSafety ? { contentSafety: { resourceId: parts.contentSafety.resourceId } } : {}),
+    ...(inputs.gateway ? { gateway: inputs.gateway } : {}),
+    ...(inputs.keyVault ? { keyVault: inputs.keyVault } : {}),
+    ...(inputs.tenants ? { tenants: inputs.tenants } : {}),
+  });
+
+  const ptu = accounts.flatMap(({ region, deployments }) =>
+    Object.entries(deployments)
+      .filter(([, d]) => isProvisioned(d.type))
+      .map(([name]) => ({ name, backendId: `${name}-${regionCode(region)}` })),
+  );
+  const provisioned = inputs.provisioned ?? {
+    deployments: [...new Set(ptu.map((p) => p.name))].sort(),
+    backendIds: ptu.map((p) => p.backendId).sort(),
+  };
+  const workbook = monitoring.workbook.enabled
+    ? new OperationsWorkbook(stack, 'OperationsWorkbook', {
+        name: names.monitoring.workbook,
+        displayName: `GenAI platform operations (${env.name})`,
+        location: primary,
+        resourceGroupName,
+        workspaceId: parts.monitoring.workspace.id,
+        applicationInsightsId: parts.monitoring.applicationInsights.id,
+        provisioned,
+      })
+    : undefined;
+
+  const budget = monitoring.budget;
+  const dedicated = inputs.dedicatedBudgets ?? [];
+  const budgets =
+    budget || dedicated.length > 0
+      ? new Budgets(stack, 'Budgets', {
+          ...(budget
+            ? {
+                environment: {
+                  name: names.monitoring.budget,
+                  subscriptionResourceId: env.azure.subscriptionId
+                    ? `/subscriptions/${env.azure.subscriptionId}`
+                    : new DataAzurermSubscription(stack, 'CurrentSubscription').id,
+                  resourceGroupNames: Object.values(names.resourceGroups),
+                  amount: budget.amount,
+                  startDate: budget.startDate,
+                  notifications: budget.notifications,
+                  contactEmails: budget.contactEmails,
+                  actionGroupIds: actionGroups.idsOf(budget.actionGroups),
+                },
+              }
+            : {}),
+          dedicated,
+        })
+      : undefined;
+
+  return { actionGroups, alerts, workbook, budgets };
+}
