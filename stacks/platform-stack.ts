@@ -25,6 +25,7 @@ import { environmentNames, environmentRegions } from '../environments/names';
 import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
+import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
 import { type BuiltTenant, buildTenants } from './tenants';
 import { addObservability, type Observability } from './observability';
@@ -85,6 +86,7 @@ export class PlatformStack extends TerraformStack {
     const env = props.environment;
     this.environment = env;
     const names = environmentNames(env);
+    const protection = dataProtection(env);
 
     const useOidc = env.backend.type === 'azurerm' ? env.backend.useOidc : undefined;
     new AzurermProvider(this, 'azurerm', {
@@ -155,6 +157,7 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
       retentionInDays: env.monitoring.logRetentionInDays,
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
+      ...protection,
     });
 
     const { network, privateLink, subnets } = buildNetwork(
@@ -188,6 +191,7 @@ export class PlatformStack extends TerraformStack {
       purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
+      ...protection,
       roleAssignments: {
         gatewaySecretsUser: {
           roleDefinitionName: 'Key Vault Secrets User',
@@ -219,6 +223,7 @@ export class PlatformStack extends TerraformStack {
         : { changeFeedRetentionInDays: env.promptLibrary.changeFeedRetentionInDays }),
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics(),
+      ...protection,
       ...(privateLink
         ? {
             privateEndpoint: privateEndpointFor(
@@ -254,6 +259,7 @@ export class PlatformStack extends TerraformStack {
           Object.entries(env.endpoints.blocklists).filter(([name]) => usedBlocklists.has(name)),
         ),
         diagnosticSettings: this.monitoring.diagnostics(),
+        ...protection,
         ...(this.privateLink
           ? {
               privateEndpoint: privateEndpointFor(
@@ -404,6 +410,8 @@ export class PlatformStack extends TerraformStack {
       },
     );
     Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));
+
+    applyGovernance(this);
   }
 
   /** The gateway's network path, from the environment's network. */
