@@ -62,6 +62,13 @@ const CASES: Array<[string, string, string[], RegExp]> = [
     /--runs must be a whole number of 1–50, got "many"\./,
   ],
   ['schema', 'dist/scripts/schema.js', ['--bogus'], /Unknown option '--bogus'|usage: schema/],
+  [
+    'audit',
+    'dist/scripts/audit.js',
+    ['--outdir', noOutput, '--out', join(dir, 'audit-1')],
+    /does not exist: run `npm run synth` first\./,
+  ],
+  ['audit', 'dist/scripts/audit.js', ['--bogus'], /Unknown option '--bogus'/],
 ];
 
 describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {
@@ -71,8 +78,10 @@ describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(4);
-    const outdir = args[args.indexOf('--outdir') + 1];
-    if (args.includes('--outdir') && outdir) expect(existsSync(outdir)).toBe(false);
+    for (const flag of ['--outdir', '--out']) {
+      const target = args[args.indexOf(flag) + 1];
+      if (args.includes(flag) && target) expect(existsSync(target), `${flag} ${target}`).toBe(false);
+    }
   });
 });
 
