@@ -42,6 +42,32 @@ export const dev = {
       reason: 'dev is torn down and rebuilt daily; a purge-protected vault would block its name for 7 days.',
     },
   },
+  protection: {
+    deleteLocks: {
+      enabled: false,
+      reason: 'dev is torn down and rebuilt daily from the pipeline; a lock would block every teardown.',
+    },
+    preventDestroy: {
+      enabled: false,
+      reason: 'dev is torn down and rebuilt daily from the pipeline; it holds synthetic data only.',
+    },
+  },
+  governance: {
+    suppressions: [
+      {
+        rule: 'LZ.Storage.GeoReplication',
+        resource: 'PromptLibrary/Account',
+        reason:
+          'dev holds synthetic prompts only and is rebuilt daily; a second region would add cost and protect nothing.',
+      },
+      {
+        rule: 'LZ.AI.RestrictOutbound',
+        resource: 'AiEndpoints/swedencentral/Account',
+        reason:
+          'Developers try features that fetch external data (On Your Data, web sources) in dev, which holds synthetic data only.',
+      },
+    ],
+  },
   promptLibrary: {
     replication: 'LRS',
     blobSoftDeleteRetentionInDays: 7,

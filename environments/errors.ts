@@ -7,7 +7,7 @@ export interface ConfigProblem {
   readonly path: string;
   /** What is wrong and what was expected. */
   readonly message: string;
-  /** The value found at the path, rendered for humans (`"x"`, `42`, `nothing`). */
+  /** The value found at the path, rendered for humans (`"x"`, `42`, `nothing`); empty when no value applies. */
   readonly received: string;
   /** The cross-field rule that found it, if any. */
   readonly rule?: string;
@@ -30,7 +30,8 @@ export class ConfigError extends Error {
 export function renderProblems(source: string, problems: readonly ConfigProblem[]): string {
   const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
   const lines = problems.map(
-    (p) => `  - ${p.path}: ${p.message} (received ${p.received})${p.rule ? ` [rule ${p.rule}]` : ''}`,
+    (p) =>
+      `  - ${p.path}: ${p.message}${p.received ? ` (received ${p.received})` : ''}${p.rule ? ` [rule ${p.rule}]` : ''}`,
   );
   return [`${source}: ${count}:`, ...lines].join('\n');
 }

@@ -55,23 +55,25 @@ export function readConfigFile(file: string): unknown {
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
     throw new ConfigError(file, [
-      { path: '(file)', message: `cannot read the file: ${reason}`, received: 'nothing' },
+      { path: '(file)', message: `cannot read the file: ${reason}`, received: '' },
     ]);
   }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
+    // Every duplicate key is its own problem; after the first syntax error the rest are usually its echoes.
+    const duplicates = document.errors.filter((error) => error.code === 'DUPLICATE_KEY');
+    const syntax = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
     throw new ConfigError(
       file,
-      document.errors.map((error) => {
+      [...(syntax ? [syntax] : []), ...duplicates].map((error) => {
         const at = lineCounter.linePos(error.pos[0]);
-        const where = at ? `line ${at.line}, column ${at.col}` : '(file)';
         const message =
           error.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once' : error.message;
         return {
-          path: where,
+          path: `line ${at.line}, column ${at.col}`,
           message: `${extension === '.json' ? 'invalid JSON' : 'invalid YAML'}: ${message}`,
-          received: 'text',
+          received: '',
         };
       }),
     );

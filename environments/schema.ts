@@ -12,6 +12,7 @@ import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
+import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
 import { TENANT_FIELDS, tenantRules } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
@@ -31,6 +32,7 @@ const EnvironmentObject = z
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
     ...PROMPT_LIBRARY_FIELDS,
+    ...GOVERNANCE_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -193,6 +195,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...NETWORK_RULES,
   ...KEY_VAULT_RULES,
   ...PROMPT_LIBRARY_RULES,
+  ...GOVERNANCE_RULES,
 ];
 
 /** The environment schema with every cross-field rule. */

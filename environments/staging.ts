@@ -32,6 +32,8 @@ export const staging = {
       francecentral: { addressSpace: '10.20.4.0/22' },
     },
   },
+  // Geo-redundant like prod: staging rehearses prod's restore path (LZ.Storage.GeoReplication).
+  promptLibrary: { replication: 'GZRS' },
   endpoints: {
     accounts: {
       swedencentral: {

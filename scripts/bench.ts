@@ -1,66 +1,218 @@
 /**
- * `npm run bench`: times synth of the example environments as a whole process, next to a floor (a node process that
- * only loads cdktf), and prints wall time and peak memory. Numbers, not pass/fail: compare them with the goals in
- * the README.
+ * `npm run bench [-- --runs 5] [-- --check]`: synth as a whole process, timed against a floor (a node process that
+ * only loads cdktf), for the example environments and for generated environments with 1, 10, 100 and 1,000 tenants
+ * (shared and dedicated mixed, three regions). Prints a table and writes the same figures to bench/results.json.
+ *
+ * Numbers, not a test: `--check` exits 1 when a goal of the README is missed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { environmentWithTenants } from './lib/generate';
+import { markdownTable, parseOptions, runScript, ScriptError } from './lib/cli';
 
-const RUNS = Number(process.argv[2] ?? 7);
-const work = mkdtempSync(join(tmpdir(), 'lz-bench-'));
-const rssFile = join(work, 'rss');
-const reporter = join(work, 'report-rss.cjs');
-// Preloaded into the measured process: writes its peak resident set size (KiB) when it exits.
-writeFileSync(
-  reporter,
-  `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
-);
+const USAGE = 'usage: bench [--runs <n>] [--check] [--no-write]';
 
-interface Sample {
-  readonly seconds: number;
+interface Scenario {
+  readonly name: string;
+  readonly args: readonly string[];
+  readonly tenants?: number;
+  /** Output directory to measure (resource count, bytes). */
+  readonly outdir?: string;
+}
+
+interface Result {
+  readonly name: string;
+  readonly tenants: number | null;
+  readonly medianSeconds: number;
+  readonly minSeconds: number;
+  readonly timesFloor: number;
   readonly peakMiB: number;
+  readonly resources: number | null;
+  readonly outputBytes: number | null;
 }
 
-function measure(args: string[]): Sample {
-  const started = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, ['--require', reporter, ...args], { encoding: 'utf8' });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (result.status !== 0) throw new Error(`${args.join(' ')} failed:\n${result.stderr}`);
-  return { seconds, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
-}
-
-function median(values: number[]): number {
+function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-function series(args: string[]) {
-  measure(args); // warm the file cache
-  const samples = Array.from({ length: RUNS }, () => measure(args));
-  return {
-    seconds: median(samples.map((s) => s.seconds)),
-    min: Math.min(...samples.map((s) => s.seconds)),
-    peakMiB: Math.max(...samples.map((s) => s.peakMiB)),
-  };
+/** Resources and bytes of every cdk.tf.json under `outdir`. */
+function outputSize(outdir: string): { resources: number; bytes: number } {
+  const stacks = join(outdir, 'stacks');
+  let resources = 0;
+  let bytes = 0;
+  for (const stack of readdirSync(stacks)) {
+    const file = join(stacks, stack, 'cdk.tf.json');
+    bytes += statSync(file).size;
+    const json = JSON.parse(readFileSync(file, 'utf8')) as {
+      resource?: Record<string, Record<string, unknown>>;
+    };
+    for (const byId of Object.values(json.resource ?? {})) resources += Object.keys(byId).length;
+  }
+  return { resources, bytes };
 }
 
-const floor = series(['-e', "require('cdktf')"]);
-const rows = [
-  { name: "floor: node + require('cdktf')", ...floor },
-  { name: 'synth dev, staging, prod', ...series(['dist/app.js', '--outdir', join(work, 'out')]) },
-];
-
-const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-process.stdout.write(`${RUNS} runs each, warm; median wall time, peak RSS (max over runs)\n\n`);
-process.stdout.write(
-  `${line(['what', 'median s', 'min s', '× floor', 'peak MiB'])}\n${line(['---', '---:', '---:', '---:', '---:'])}\n`,
-);
-for (const row of rows) {
-  process.stdout.write(
-    `${line([row.name, row.seconds.toFixed(3), row.min.toFixed(3), (row.seconds / floor.seconds).toFixed(1), row.peakMiB.toFixed(0)])}\n`,
+runScript(() => {
+  const args = parseOptions(
+    process.argv.slice(2),
+    {
+      runs: { type: 'string' },
+      check: { type: 'boolean' },
+      'no-write': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    USAGE,
   );
-}
-rmSync(work, { recursive: true, force: true });
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const runs = Number(args.runs ?? 5);
+  if (!Number.isInteger(runs) || runs < 1 || runs > 50)
+    throw new ScriptError(`--runs must be a whole number of 1–50, got ${JSON.stringify(args.runs)}.`);
+  if (!existsSync('dist/app.js'))
+    throw new ScriptError('dist/app.js is missing: run `npm run build` (npm run bench does it).');
+
+  const work = mkdtempSync(join(tmpdir(), 'lz-bench-'));
+  try {
+    const rssFile = join(work, 'rss');
+    const reporter = join(work, 'report-rss.cjs');
+    // Preloaded into the measured process: writes its peak resident set size (KiB) when it exits.
+    writeFileSync(
+      reporter,
+      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
+    );
+    const measure = (commandArgs: readonly string[]) => {
+      const started = process.hrtime.bigint();
+      const result = spawnSync(process.execPath, ['--require', reporter, ...commandArgs], {
+        encoding: 'utf8',
+      });
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (result.status !== 0)
+        throw new ScriptError(`${commandArgs.join(' ')} failed: ${result.stderr.trim()}`);
+      return { seconds, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+    };
+    const series = (scenario: Scenario, count: number) => {
+      measure(scenario.args); // warm the file cache
+      const samples = Array.from({ length: count }, () => measure(scenario.args));
+      return {
+        medianSeconds: median(samples.map((s) => s.seconds)),
+        minSeconds: Math.min(...samples.map((s) => s.seconds)),
+        peakMiB: Math.max(...samples.map((s) => s.peakMiB)),
+      };
+    };
+
+    const scenarios: Scenario[] = [
+      {
+        name: 'examples: dev, staging, prod',
+        args: ['dist/app.js', '--outdir', join(work, 'examples')],
+        outdir: join(work, 'examples'),
+      },
+    ];
+    for (const tenants of [1, 10, 100, 1000]) {
+      const file = join(work, `tenants-${tenants}.json`);
+      writeFileSync(file, JSON.stringify(environmentWithTenants(tenants, { dedicatedEvery: 10 })));
+      const outdir = join(work, `out-${tenants}`);
+      scenarios.push({
+        name: `prod, 3 regions, ${tenants} tenant${tenants === 1 ? '' : 's'}`,
+        tenants,
+        args: ['dist/app.js', '--config', file, '--outdir', outdir],
+        outdir,
+      });
+    }
+
+    const floor = series({ name: 'floor', args: ['-e', "require('cdktf')"] }, runs);
+    const results: Result[] = [
+      {
+        name: "floor: node + require('cdktf')",
+        tenants: null,
+        ...floor,
+        timesFloor: 1,
+        resources: null,
+        outputBytes: null,
+      },
+    ];
+    for (const scenario of scenarios) {
+      const measured = series(scenario, scenario.tenants === 1000 ? Math.min(runs, 3) : runs);
+      const size = scenario.outdir ? outputSize(scenario.outdir) : undefined;
+      results.push({
+        name: scenario.name,
+        tenants: scenario.tenants ?? null,
+        ...measured,
+        timesFloor: measured.medianSeconds / floor.medianSeconds,
+        resources: size?.resources ?? null,
+        outputBytes: size?.bytes ?? null,
+      });
+    }
+
+    const byTenants = (n: number) => results.find((r) => r.tenants === n)!;
+    const examples = results[1]!;
+    const goals = [
+      { goal: 'examples synth in under 1.5 s', met: examples.medianSeconds < 1.5 },
+      { goal: 'examples under 8× the floor', met: examples.timesFloor < 8 },
+      { goal: '1,000 tenants in under 15 s', met: byTenants(1000).medianSeconds < 15 },
+      { goal: '1,000 tenants under 600 MB peak', met: byTenants(1000).peakMiB * 1.048576 < 600 },
+      {
+        goal: `linear: 1,000 tenants take at most 12× 100 (here ${(byTenants(1000).medianSeconds / byTenants(100).medianSeconds).toFixed(1)}×)`,
+        met: byTenants(1000).medianSeconds / byTenants(100).medianSeconds <= 12,
+      },
+    ];
+
+    process.stdout.write(
+      `${runs} runs each (3 for 1,000 tenants), warm; median and min wall time, peak RSS (max over runs)\n\n`,
+    );
+    process.stdout.write(
+      `${markdownTable(
+        ['what', 'median s', 'min s', '× floor', 'peak MiB', 'resources', 'output KiB'],
+        results.map((r) => [
+          r.name,
+          r.medianSeconds.toFixed(3),
+          r.minSeconds.toFixed(3),
+          r.timesFloor.toFixed(1),
+          r.peakMiB.toFixed(0),
+          r.resources ?? '-',
+          r.outputBytes === null ? '-' : (r.outputBytes / 1024).toFixed(0),
+        ]),
+        ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+      )}\n\n`,
+    );
+    process.stdout.write(
+      `${markdownTable(
+        ['goal', 'met'],
+        goals.map((g) => [g.goal, g.met ? 'yes' : 'NO']),
+      )}\n`,
+    );
+
+    const cpu = cpus();
+    const machine = {
+      cpus: cpu.length,
+      model: cpu[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    };
+    process.stdout.write(
+      `\nmachine: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, node ${machine.node}\n`,
+    );
+    if (!args['no-write']) {
+      mkdirSync('bench', { recursive: true });
+      writeFileSync('bench/results.json', `${JSON.stringify({ machine, runs, results, goals }, null, 2)}\n`);
+      process.stdout.write('wrote bench/results.json\n');
+    }
+    return args.check && goals.some((g) => !g.met) ? 1 : 0;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});

@@ -1,8 +1,19 @@
 /**
- * Writes environments/schema.json from the zod schema. `npm run schema`; a test fails when the file is stale.
+ * `npm run schema`: writes environments/schema.json from the zod schema. A test fails when the file is stale.
  */
 import { writeFileSync } from 'node:fs';
 import { environmentJsonSchemaText } from '../environments/json-schema';
+import { parseOptions, runScript } from './lib/cli';
 
-writeFileSync('environments/schema.json', environmentJsonSchemaText());
-process.stdout.write('wrote environments/schema.json\n');
+const USAGE = 'usage: schema';
+
+runScript(() => {
+  const args = parseOptions(process.argv.slice(2), { help: { type: 'boolean', short: 'h' } }, USAGE);
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  writeFileSync('environments/schema.json', environmentJsonSchemaText());
+  process.stdout.write('wrote environments/schema.json\n');
+  return 0;
+});

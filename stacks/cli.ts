@@ -9,6 +9,7 @@
  */
 import { parseArgs } from 'node:util';
 import { ConfigError, loadEnvironments } from '../environments';
+import { skipTokenCreationStacks } from './performance';
 import { SynthError, synthesizeAtomically } from './synthesize';
 
 const USAGE = 'usage: synth [--env <name>]... [--config <file.json|file.yaml>]... [--outdir <dir>]';
@@ -35,6 +36,8 @@ export function main(argv: readonly string[]): number {
     return 0;
   }
   const outdir = args.outdir ?? process.env['CDKTF_OUTDIR'] ?? 'cdktf.out';
+  // Token creation stacks only help to debug cdktf itself: keep them when LZ_DEBUG is set.
+  if (!process.env['LZ_DEBUG']) skipTokenCreationStacks();
   try {
     const environments = loadEnvironments({ configFiles: args.config ?? [], names: args.env ?? [] });
     const notes = synthesizeAtomically(environments, outdir);

@@ -22,6 +22,7 @@ import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gatew
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
 import { addStackFoundation } from './foundation';
+import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
 import { type BuiltTenant, buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
 import { addObservability, type Observability } from './observability';
@@ -74,6 +75,7 @@ export class PlatformStack extends TerraformStack {
     const env = props.environment;
     this.environment = env;
     const names = environmentNames(env);
+    const protection = dataProtection(env);
 
     addStackFoundation(this, env);
 
@@ -95,6 +97,7 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
       retentionInDays: env.monitoring.logRetentionInDays,
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
+      ...protection,
     });
 
     const { network, privateLink, subnets } = buildNetwork(
@@ -128,6 +131,7 @@ export class PlatformStack extends TerraformStack {
       purgeProtectionEnabled: !env.keyVault.disablePurgeProtection.enabled,
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
+      ...protection,
       roleAssignments: {
         gatewaySecretsUser: {
           roleDefinitionName: 'Key Vault Secrets User',
@@ -159,6 +163,7 @@ export class PlatformStack extends TerraformStack {
         : { changeFeedRetentionInDays: env.promptLibrary.changeFeedRetentionInDays }),
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics(),
+      ...protection,
       ...(privateLink
         ? {
             privateEndpoint: privateEndpointFor(
@@ -194,6 +199,7 @@ export class PlatformStack extends TerraformStack {
           Object.entries(env.endpoints.blocklists).filter(([name]) => usedBlocklists.has(name)),
         ),
         diagnosticSettings: this.monitoring.diagnostics(),
+        ...protection,
         ...(this.privateLink
           ? {
               privateEndpoint: privateEndpointFor(
@@ -328,6 +334,8 @@ export class PlatformStack extends TerraformStack {
       },
     );
     Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));
+
+    applyGovernance(this);
   }
 
   /** The gateway's network path, from the environment's network. */

@@ -1,6 +1,16 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { App } from 'cdktf';
+import { App, TerraformStack } from 'cdktf';
+import { policyReportOf, policyReportText } from '../constructs/shared/policy';
 import type { Environment } from '../environments';
 import { PlatformStack } from './platform-stack';
 import { addTenantShards } from './tenant-shard-stack';
@@ -100,6 +110,7 @@ export function synthesizeAtomically(
     const annotations = readAnnotations(staging);
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
+    writePolicyReports(app, staging);
 
     if (existsSync(target)) {
       carryOverWorkingFiles(target, staging);
@@ -113,6 +124,22 @@ export function synthesizeAtomically(
     throw error;
   } finally {
     if (retired) rmSync(retired, { recursive: true, force: true });
+  }
+}
+
+/** The file next to each stack's cdk.tf.json that holds its policy results; `npm run audit` reads it. */
+export const POLICY_REPORT_FILE = 'policy.json';
+
+/** Writes each stack's policy results next to its plan. A PlatformStack whose policy did not run is an error. */
+function writePolicyReports(app: App, outdir: string): void {
+  for (const stack of app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
+    const report = policyReportOf(stack);
+    if (!report) {
+      if (stack instanceof PlatformStack)
+        throw new Error(`${stack.node.path}: the policy rule pack did not run`);
+      continue;
+    }
+    writeFileSync(join(outdir, 'stacks', stack.node.id, POLICY_REPORT_FILE), policyReportText(report));
   }
 }
 

@@ -6,6 +6,7 @@ import type { Environment } from '../environments/schema';
 import { shardStackId } from '../environments/stack-ids';
 import { tenantShardPlan } from '../environments/sections/tenant-shards';
 import { addStackFoundation } from './foundation';
+import { applyGovernance } from './governance';
 import type { PlatformStack } from './platform-stack';
 import { type BuiltTenant, buildTenants, dedicatedBudgets } from './tenants';
 
@@ -22,7 +23,7 @@ export interface TenantShardStackProps {
  * its budget. Everything shared stays in the platform stack; the shard references it (the gateway service and API,
  * the Key Vault, the prompt-library account, the workspace, subnets and DNS zones, the resource groups), which cdktf
  * turns into outputs of the platform stack and one `terraform_remote_state` of its backend here. Its own state has
- * its own key (or workspace).
+ * its own key (or workspace), and the rule pack runs on it as on the platform stack (its own policy.json).
  */
 export class TenantShardStack extends TerraformStack {
   readonly environment: Environment;
@@ -53,6 +54,7 @@ export class TenantShardStack extends TerraformStack {
     const budgets = dedicatedBudgets(env, names, this.tenants);
     if (budgets.length > 0) new Budgets(this, 'Budgets', { dedicated: budgets });
     Aspects.of(this).add(new DiagnosticsCoverageAspect(platform.monitoring.workspace));
+    applyGovernance(this);
   }
 }
 

@@ -18,6 +18,7 @@ import { type PrivateLinkContext, privateEndpointFor } from '../constructs/share
 import type { AzureRegion } from '../constructs/shared/regions';
 import { TenantAccess } from '../constructs/tenant';
 import type { EnvironmentNames } from '../environments/names';
+import { dataProtection } from './governance';
 import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
 import { tenantsIn } from '../environments/sections/tenants';
@@ -78,6 +79,8 @@ export function buildTenants(
   const root = new Construct(scope, 'Tenants');
   const primary = env.regions.primary;
   const publicNetworkAccessEnabled = env.network.publicNetworkAccess.enabled;
+  // Dedicated vaults and model accounts hold tenant data: protected like the platform's (protection in config).
+  const { lock, preventDestroy } = dataProtection(env);
 
   return tenants.map(({ slug, tenant, allocation, hasAccess, hasData }) => {
     const tenantScope = new Construct(root, slug);
@@ -107,7 +110,8 @@ export function buildTenants(
         publicNetworkAccessEnabled,
         diagnosticSettings: deps.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
         tags,
-        preventDestroy: protect,
+        preventDestroy: protect || preventDestroy === true,
+        ...(lock ? { lock } : {}),
         ...(deps.privateLink
           ? {
               privateEndpoint: privateEndpointFor(
@@ -139,7 +143,8 @@ export function buildTenants(
           ),
           diagnosticSettings: deps.monitoring.diagnostics(),
           tags,
-          preventDestroy: protect,
+          preventDestroy: protect || preventDestroy === true,
+          ...(lock ? { lock } : {}),
           ...(deps.privateLink
             ? {
                 privateEndpoint: privateEndpointFor(

@@ -1,13 +1,13 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
-import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
+import type { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
 import { CognitiveDeployment } from '@cdktf/provider-azurerm/lib/cognitive-deployment';
 import { AzapiUpdateResource, resourceAddress } from '../shared/azapi';
-import { addStandardFeatures, identityBlock, type StandardFeatures } from '../shared/features';
+import type { StandardFeatures } from '../shared/features';
 import type { OptIn, StandardResourceProps } from '../shared/interfaces';
-import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
 import { Blocklist, type BlocklistProps, ContentFilter, type ContentFilterProps } from './content-filter';
 import type { DeploymentType } from './deployment-types';
+import { addHardenedAccount } from './hardened-account';
 
 /** One model deployment on the account. */
 export interface ModelDeploymentProps {
@@ -73,42 +73,17 @@ export class AiEndpoint extends Construct {
 
   constructor(scope: Construct, id: string, props: AiEndpointProps) {
     super(scope, id);
-    const publicAccess = props.publicNetworkAccess?.enabled ?? false;
-    const restrictOutbound = props.restrictOutboundNetworkAccess ?? true;
-
-    this.account = new CognitiveAccount(this, 'Account', {
-      name: props.name,
-      location: props.location,
-      resourceGroupName: props.resourceGroupName,
+    const { account, features } = addHardenedAccount(this, {
+      ...props,
       kind: props.kind ?? 'AIServices',
-      skuName: 'S0',
-      customSubdomainName: props.name,
-      localAuthEnabled: false,
-      publicNetworkAccessEnabled: publicAccess,
-      networkAcls: { defaultAction: publicAccess ? 'Allow' : 'Deny', bypass: 'None' },
-      outboundNetworkAccessRestricted: restrictOutbound,
-      ...(restrictOutbound && props.allowedFqdns && props.allowedFqdns.length > 0
-        ? { fqdns: [...props.allowedFqdns] }
-        : {}),
-      identity: identityBlock({ systemAssigned: true })!,
-      ...(props.tags ? { tags: { ...props.tags } } : {}),
-      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+      sku: 'S0',
     });
+    this.account = account;
+    this.features = features;
     this.resourceId = this.account.id;
     this.name = props.name;
     this.principalId = this.account.identity.principalId;
     this.openAiEndpoint = `https://${props.name}.openai.azure.com/`;
-
-    this.features = addStandardFeatures(
-      this,
-      {
-        resourceId: this.account.id,
-        location: props.location,
-        resourceGroupName: props.resourceGroupName,
-        privateLinkSubresource: PRIVATE_LINK_SERVICES.cognitiveAccount.subresource,
-      },
-      props,
-    );
 
     // One chain for every write under the account, in a stable order.
     let previous: ITerraformDependable[] = [];

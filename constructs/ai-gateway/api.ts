@@ -3,6 +3,7 @@ import { ApiManagementApi } from '@cdktf/provider-azurerm/lib/api-management-api
 import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-management-api-operation';
 import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
 import type { ITerraformDependable } from 'cdktf';
+import { suppressRule } from '../shared/policy/suppressions';
 
 /** The operations of the Azure OpenAI-compatible inference API. */
 export const INFERENCE_OPERATIONS = [
@@ -97,5 +98,10 @@ export class InferenceApi extends Construct {
       xmlContent: props.policyXml,
       dependsOn: [...props.policyDependsOn],
     });
+    suppressRule(
+      this.policy,
+      'LZ.APIM.PolicyBase',
+      'The backend section replaces the global forward-request with a retry across the pool; a <base /> there would forward every request a second time.',
+    );
   }
 }

@@ -14,6 +14,7 @@ import {
   type StandardFeatures,
 } from '../shared/features';
 import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
+import { suppressRule } from '../shared/policy/suppressions';
 import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
 import type { AzureRegion } from '../shared/regions';
 import { InferenceApi } from './api';
@@ -160,6 +161,13 @@ export class AiGateway extends Construct {
             ...(props.tags ? { tags: { ...props.tags } } : {}),
           })
         : undefined;
+    if (publicIp) {
+      suppressRule(
+        publicIp,
+        'LZ.PublicIP.Justified',
+        'Zonal VNet injection of API Management needs a Standard public IP of its own; it serves the management endpoint (port 3443, reachable only from the ApiManagement service tag), while clients reach the gateway on its internal address.',
+      );
+    }
     if (publicIp && props.diagnosticSettings) {
       // DDoS notifications and mitigation reports of the one public address the gateway has.
       addDiagnosticSetting(this, 'ManagementPublicIpDiagnostics', publicIp.id, {
@@ -194,6 +202,8 @@ export class AiGateway extends Construct {
         backendTls10Enabled: false,
         backendTls11Enabled: false,
         tripleDesCiphersEnabled: false,
+        // Azure.APIM.Ciphers counts it among the weak ciphers (RSA key exchange, no forward secrecy).
+        tlsRsaWithAes128GcmSha256CiphersEnabled: false,
         tlsRsaWithAes128CbcShaCiphersEnabled: false,
         tlsRsaWithAes256CbcShaCiphersEnabled: false,
         tlsRsaWithAes128CbcSha256CiphersEnabled: false,
@@ -216,6 +226,13 @@ export class AiGateway extends Construct {
     });
     this.resourceId = this.service.id;
     this.name = props.name;
+    if (props.sku.tier === 'Premium') {
+      suppressRule(
+        this.service,
+        'LZ.APIM.MultiRegion',
+        'The gateway runs in the primary region only: model traffic fails over across regions behind it, and a regional gateway outage is recovered by redeploying the stack elsewhere. A multi-region gateway is an open point.',
+      );
+    }
     this.identity = props.identity;
     this.circuitBreaker = props.circuitBreaker;
     this.hasContentSafety = props.contentSafety !== undefined;
@@ -253,6 +270,11 @@ export class AiGateway extends Construct {
       value: props.identity.clientId,
       secret: false,
     });
+    suppressRule(
+      identityValue,
+      'LZ.APIM.NamedValuesFromKeyVault',
+      'The value is the client id of the gateway managed identity, which is not a secret (every token it gets carries it); a Key Vault reference would add a dependency without protecting anything.',
+    );
 
     // Roles first: a missing one shows only as 401 after failover to that region.
     const accessScope = new Construct(this, 'ModelAccess');
@@ -287,23 +309,27 @@ export class AiGateway extends Construct {
         principalId: props.identity.principalId,
         description: `AI gateway ${props.name} checks prompts with Content Safety`,
       });
-      policyDependencies.push(
-        new AzapiResource(this, 'ContentSafetyBackend', {
-          type: BACKENDS_API,
-          name: CONTENT_SAFETY_BACKEND,
-          parentId: this.service.id,
-          schemaValidationEnabled: false,
-          body: {
-            properties: {
-              description: 'Azure AI Content Safety, for llm-content-safety',
-              url: props.contentSafety.endpoint.replace(/\/$/, ''),
-              protocol: 'http',
-              tls: { validateCertificateChain: true, validateCertificateName: true },
-              credentials: managedIdentityCredentials(props.identity.clientId),
-            },
+      const contentSafetyBackend = new AzapiResource(this, 'ContentSafetyBackend', {
+        type: BACKENDS_API,
+        name: CONTENT_SAFETY_BACKEND,
+        parentId: this.service.id,
+        schemaValidationEnabled: false,
+        body: {
+          properties: {
+            description: 'Azure AI Content Safety, for llm-content-safety',
+            url: props.contentSafety.endpoint.replace(/\/$/, ''),
+            protocol: 'http',
+            tls: { validateCertificateChain: true, validateCertificateName: true },
+            credentials: managedIdentityCredentials(props.identity.clientId),
           },
-        }),
+        },
+      });
+      suppressRule(
+        contentSafetyBackend,
+        'LZ.APIM.BackendCircuitBreaker',
+        'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
       );
+      policyDependencies.push(contentSafetyBackend);
       contentSafety = {
         backendId: CONTENT_SAFETY_BACKEND,
         shieldPrompt: props.contentSafety.shieldPrompt,

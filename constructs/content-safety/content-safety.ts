@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
-import { addStandardFeatures, identityBlock, type StandardFeatures } from '../shared/features';
+import type { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
+import { addHardenedAccount } from '../ai-endpoint/hardened-account';
+import type { StandardFeatures } from '../shared/features';
 import type { OptIn, StandardResourceProps } from '../shared/interfaces';
-import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
 
 export interface ContentSafetyProps extends StandardResourceProps {
   /** Account name; also its custom subdomain. */
@@ -31,35 +31,16 @@ export class ContentSafety extends Construct {
 
   constructor(scope: Construct, id: string, props: ContentSafetyProps) {
     super(scope, id);
-    const publicAccess = props.publicNetworkAccess?.enabled ?? false;
-    this.account = new CognitiveAccount(this, 'Account', {
-      name: props.name,
-      location: props.location,
-      resourceGroupName: props.resourceGroupName,
+    const { account, features } = addHardenedAccount(this, {
+      ...props,
       kind: 'ContentSafety',
-      skuName: props.sku ?? 'S0',
-      customSubdomainName: props.name,
-      localAuthEnabled: false,
-      publicNetworkAccessEnabled: publicAccess,
-      networkAcls: { defaultAction: publicAccess ? 'Allow' : 'Deny', bypass: 'None' },
-      outboundNetworkAccessRestricted: true,
-      identity: identityBlock({ systemAssigned: true })!,
-      ...(props.tags ? { tags: { ...props.tags } } : {}),
-      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+      sku: props.sku ?? 'S0',
     });
+    this.account = account;
+    this.features = features;
     this.resourceId = this.account.id;
     this.name = props.name;
     this.principalId = this.account.identity.principalId;
     this.endpoint = `https://${props.name}.cognitiveservices.azure.com/`;
-    this.features = addStandardFeatures(
-      this,
-      {
-        resourceId: this.account.id,
-        location: props.location,
-        resourceGroupName: props.resourceGroupName,
-        privateLinkSubresource: PRIVATE_LINK_SERVICES.cognitiveAccount.subresource,
-      },
-      props,
-    );
   }
 }

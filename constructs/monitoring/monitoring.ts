@@ -3,8 +3,8 @@ import { ApplicationInsights } from '@cdktf/provider-azurerm/lib/application-ins
 import { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import type { MonitorDiagnosticSetting } from '@cdktf/provider-azurerm/lib/monitor-diagnostic-setting';
 import { AzapiUpdateResource } from '../shared/azapi';
-import { addDiagnosticSetting } from '../shared/features';
-import type { DiagnosticSettingsOptions } from '../shared/interfaces';
+import { addDiagnosticSetting, addLock } from '../shared/features';
+import type { DiagnosticSettingsOptions, LockOptions } from '../shared/interfaces';
 
 export interface MonitoringProps {
   /** Name of the Log Analytics workspace. */
@@ -17,6 +17,10 @@ export interface MonitoringProps {
   readonly retentionInDays?: number;
   /** Daily ingestion cap of the workspace. @default - no cap */
   readonly dailyQuotaGb?: number;
+  /** A management lock on the workspace. @default - no lock */
+  readonly lock?: LockOptions;
+  /** Terraform refuses to destroy the workspace (`lifecycle.prevent_destroy`). @default false */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -47,7 +51,9 @@ export class Monitoring extends Construct {
       retentionInDays,
       localAuthenticationEnabled: false,
       ...(props.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: props.dailyQuotaGb }),
+      ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
     });
+    if (props.lock) addLock(this, 'WorkspaceLock', this.workspace.id, props.lock);
 
     this.applicationInsights = new ApplicationInsights(this, 'ApplicationInsights', {
       name: props.applicationInsightsName,

@@ -4,6 +4,7 @@ import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
 import { addDiagnosticSetting } from '../shared/features';
+import { suppressRule } from '../shared/policy/suppressions';
 import type { DiagnosticSettingsOptions } from '../shared/interfaces';
 import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey, type PrivateLinkContext } from '../shared/private-link';
 import type { AzureRegion } from '../shared/regions';
@@ -123,6 +124,13 @@ export class Network extends Construct implements PrivateLinkContext {
           description: rule.description,
         })),
       });
+      if (key === 'appIntegration') {
+        suppressRule(
+          groups[key],
+          'LZ.NSG.DenyAllInbound',
+          'App Service VNet integration only sends traffic out through this subnet; nothing, not even a load balancer probe, arrives on it.',
+        );
+      }
       if (diagnostics) {
         addDiagnosticSetting(scope, `Nsg-${key}-Diagnostics`, groups[key].id, {
           workspaceId: diagnostics.workspaceId,

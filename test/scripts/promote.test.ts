@@ -3,41 +3,23 @@
  * unsafe blocks it with a readable finding. Fixtures are example configs with small patches, synthesized into
  * temporary directories.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentInput, parseEnvironment } from '../../environments';
 import {
   allocationGrowth,
+  POLICY_REPORT,
   type PromotionCheck,
   promotionReport,
   readSide,
   renderPromotion,
 } from '../../scripts/lib/promote';
 import { policyDifferences } from '../../scripts/lib/policy-diff';
-import { synthesizeAtomically } from '../../stacks/synthesize';
+import { POLICY_REPORT_FILE, synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
 import { exampleInput } from '../helpers/synth';
-
-/** Until the governance rule pack writes policy.json at synth, a passing report stands in for it. */
-function ensurePolicyReports(outdir: string): void {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-  for (const stack of Object.keys(manifest.stacks)) {
-    const file = join(outdir, 'stacks', stack, 'policy.json');
-    if (!existsSync(file)) {
-      writeFileSync(
-        file,
-        JSON.stringify({
-          version: 1,
-          stack,
-          results: [{ rule: 'LZ.Example.Rule', address: 'azurerm_key_vault.KeyVault', status: 'pass' }],
-          problems: [],
-        }),
-      );
-    }
-  }
-}
 
 interface Fixture {
   readonly dir: string;
@@ -68,7 +50,6 @@ function fixture(prodPatch?: unknown, stagingPatch?: unknown, prodInput?: Enviro
     envs.map((e) => e.env),
     outdir,
   );
-  ensurePolicyReports(outdir);
   const report = () => promotionReport(readSide(envs[0]!, outdir), readSide(envs[1]!, outdir));
   return {
     dir,
@@ -158,6 +139,11 @@ describe('promotion guard', () => {
     expect(text).toContain(
       '  +     <llm-content-safety backend-id="‹per environment›" shield-prompt="false">',
     );
+  });
+
+  it('reads the rule pack results synth writes next to each plan', () => {
+    expect(POLICY_REPORT).toBe(POLICY_REPORT_FILE);
+    expect(clean.check('rule-pack').summary).toMatch(/^\d+ results in 2 stacks, no failure$/);
   });
 
   it('blocks when the rule pack fails or did not run, and names the rule', () => {

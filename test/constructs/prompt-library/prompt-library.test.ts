@@ -28,7 +28,7 @@ const HARDENED = {
 };
 
 describe.each([
-  ['staging', 'ZRS', 30],
+  ['staging', 'GZRS', 30],
   ['prod', 'GZRS', 90],
 ] as const)('%s prompt library', (name, replication, retention) => {
   const synth = synthEnvironment(exampleEnvironment(name));

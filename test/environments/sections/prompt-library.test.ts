@@ -5,7 +5,9 @@ import { exampleInput } from '../../helpers/synth';
 
 describe('promptLibrary section', () => {
   it('defaults to zone-redundant storage and 30 days of soft delete', () => {
-    expect(parseEnvironment(exampleInput('staging'), 'staging').promptLibrary).toEqual({
+    expect(
+      parseEnvironment(exampleInput('staging', { promptLibrary: undefined }), 'staging').promptLibrary,
+    ).toEqual({
       replication: 'ZRS',
       blobSoftDeleteRetentionInDays: 30,
       containerSoftDeleteRetentionInDays: 30,

@@ -1,0 +1,57 @@
+/**
+ * The shape of a policy rule: an id, a title, a severity, the resource types it applies to, a pure check over the
+ * synthesized (snake_case) config of one resource with the whole plan as context, the fix, and the public rules it
+ * follows. Rules never see constructs or TypeScript props: they read what Terraform will be given.
+ */
+import type { PlanResource, PolicyPlan } from './plan';
+
+export type Severity = 'high' | 'medium' | 'low';
+
+/** The outcome of one rule on one resource. */
+export type Verdict =
+  | { readonly status: 'pass' }
+  | { readonly status: 'fail'; readonly detail: string }
+  | { readonly status: 'notApplicable' };
+
+export const pass = (): Verdict => ({ status: 'pass' });
+export const fail = (detail: string): Verdict => ({ status: 'fail', detail });
+export const notApplicable = (): Verdict => ({ status: 'notApplicable' });
+/** Pass when `ok`, else fail with `detail`. */
+export const check = (ok: boolean, detail: string): Verdict => (ok ? pass() : fail(detail));
+
+/** Environment facts a rule may need beyond the plan. */
+export interface PolicyContext {
+  /** Tags every taggable resource must carry. */
+  readonly mandatoryTags: readonly string[];
+}
+
+export interface PolicyRule<Id extends string = string> {
+  /** Stable id, `LZ.<Family>.<Name>`: suppressions and downgrades name it. */
+  readonly id: Id;
+  /** What a compliant resource looks like, in one line. */
+  readonly title: string;
+  readonly severity: Severity;
+  /**
+   * Terraform resource types (`azurerm_key_vault`) or, for azapi resources, ARM types without the API version
+   * (`Microsoft.ApiManagement/service/backends`).
+   */
+  readonly appliesTo: readonly string[];
+  /** Public rules this one follows (`CKV_AZURE_110`, `Azure.KeyVault.PurgeProtect`), or `own: <why>`. */
+  readonly sources: readonly string[];
+  /** How to comply, in one sentence. */
+  readonly fix: string;
+  /** The check: pure, reads only the resource's synthesized config and the plan. */
+  readonly check: (resource: PlanResource, plan: PolicyPlan, context: PolicyContext) => Verdict;
+}
+
+/** Declares a rule and keeps its id's literal type, so that the registry knows every id. */
+export function rule<const Id extends string>(definition: PolicyRule<Id>): PolicyRule<Id> {
+  return definition;
+}
+
+/** A public rule we read and chose not to adopt, with the reason: the audit report lists them. */
+export interface NotAdopted {
+  readonly source: string;
+  readonly title: string;
+  readonly reason: string;
+}

@@ -1,0 +1,94 @@
+/**
+ * A small, strict reader for API Management policy documents: elements, attributes and text, enough for rules that
+ * look for `<base />`, `<llm-token-limit>` or `<cors>`. It rejects what is not well-formed, so a rule can say so
+ * instead of guessing. (The gateway renders its policies with `constructs/ai-gateway/policies/xml.ts`, which
+ * escapes everything.)
+ */
+
+export interface XmlElement {
+  readonly name: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly children: readonly XmlElement[];
+  readonly text: string;
+}
+
+const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function decode(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
+    if (entity.startsWith('#x') || entity.startsWith('#X'))
+      return String.fromCodePoint(parseInt(entity.slice(2), 16));
+    if (entity.startsWith('#')) return String.fromCodePoint(parseInt(entity.slice(1), 10));
+    return ENTITIES[entity] ?? whole;
+  });
+}
+
+/** Parses a document; throws an Error that says where it is not well-formed. */
+export function parseXml(source: string): XmlElement {
+  let at = 0;
+  const stack: { name: string; attributes: Record<string, string>; children: XmlElement[]; text: string }[] =
+    [];
+  let root: XmlElement | undefined;
+  const tag = /^<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/;
+  const attribute = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+  while (at < source.length) {
+    const rest = source.slice(at);
+    if (rest.startsWith('<?')) {
+      const end = source.indexOf('?>', at);
+      if (end < 0) throw new Error(`unterminated processing instruction at offset ${at}`);
+      at = end + 2;
+    } else if (rest.startsWith('<!--')) {
+      const end = source.indexOf('-->', at);
+      if (end < 0) throw new Error(`unterminated comment at offset ${at}`);
+      at = end + 3;
+    } else if (rest.startsWith('<![CDATA[')) {
+      const end = source.indexOf(']]>', at);
+      if (end < 0 || stack.length === 0) throw new Error(`misplaced CDATA at offset ${at}`);
+      stack[stack.length - 1]!.text += source.slice(at + 9, end);
+      at = end + 3;
+    } else if (rest.startsWith('<')) {
+      const match = tag.exec(rest);
+      if (!match) throw new Error(`malformed tag at offset ${at}`);
+      const [whole, closing, name, attributeText, selfClosing] = match;
+      at += whole.length;
+      if (closing) {
+        const open = stack.pop();
+        if (!open || open.name !== name)
+          throw new Error(`unexpected </${name}> at offset ${at - whole.length}`);
+        const element: XmlElement = { ...open, text: open.text.trim() };
+        if (stack.length === 0) root = element;
+        else stack[stack.length - 1]!.children.push(element);
+        continue;
+      }
+      if (root || (stack.length === 0 && root !== undefined)) throw new Error('more than one root element');
+      const attributes: Record<string, string> = {};
+      for (const a of (attributeText ?? '').matchAll(attribute))
+        attributes[a[1]!] = decode(a[2] ?? a[3] ?? '');
+      const element = { name: name!, attributes, children: [] as XmlElement[], text: '' };
+      if (selfClosing) {
+        if (stack.length === 0) root = element;
+        else stack[stack.length - 1]!.children.push(element);
+      } else stack.push(element);
+    } else {
+      const next = source.indexOf('<', at);
+      const text = source.slice(at, next < 0 ? source.length : next);
+      if (stack.length === 0) {
+        if (text.trim() !== '') throw new Error(`text outside the root element at offset ${at}`);
+      } else stack[stack.length - 1]!.text += decode(text);
+      at = next < 0 ? source.length : next;
+    }
+  }
+  if (stack.length > 0) throw new Error(`<${stack[stack.length - 1]!.name}> is never closed`);
+  if (!root) throw new Error('no root element');
+  return root;
+}
+
+/** Every element below `root` (itself included) with this name, in document order. */
+export function findAll(root: XmlElement, name: string): XmlElement[] {
+  return [...(root.name === name ? [root] : []), ...root.children.flatMap((c) => findAll(c, name))];
+}
+
+/** The direct child with this name, if any. */
+export function child(root: XmlElement, name: string): XmlElement | undefined {
+  return root.children.find((c) => c.name === name);
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { POLICY_RULE_IDS } from '../../constructs/shared/policy/registry';
+import type { EnvironmentRule } from '../rules';
+import type { Environment } from '../schema';
+import { Reason } from './primitives';
+
+const RuleId = z.enum(POLICY_RULE_IDS, {
+  error: () =>
+    'unknown policy rule; expected a rule id of the pack such as "LZ.KeyVault.PurgeProtection" (policy.json and the audit report list them)',
+});
+
+/**
+ * A secure default that stays on unless config turns it off, and turning it off needs a reason, which the audit
+ * report shows (the mirror of `optIn`).
+ */
+function optOut(description: string) {
+  return z
+    .discriminatedUnion('enabled', [
+      z.strictObject({ enabled: z.literal(true) }),
+      z.strictObject({ enabled: z.literal(false), reason: Reason }),
+    ])
+    .default({ enabled: true })
+    .describe(description);
+}
+
+export const GovernanceSection = z
+  .strictObject({
+    downgradeToWarning: z
+      .partialRecord(RuleId, Reason)
+      .default({})
+      .describe(
+        'dev only: policy rules whose violations are warnings instead of errors, each with the reason. staging and prod cannot downgrade.',
+      ),
+    suppressions: z
+      .array(
+        z.strictObject({
+          rule: RuleId,
+          resource: z
+            .string()
+            .min(1)
+            .describe(
+              'Construct path of the resource inside the stack, e.g. "PromptLibrary/Account" (policy.json lists every path).',
+            ),
+          reason: Reason,
+        }),
+      )
+      .default([])
+      .describe(
+        'One policy rule switched off for one resource, with the reason an auditor reads in the report.',
+      ),
+  })
+  .prefault({})
+  .describe('The policy rule pack: per-resource suppressions and (dev only) downgrades to warnings.');
+
+export const ProtectionSection = z
+  .strictObject({
+    deleteLocks: optOut(
+      'CanNotDelete locks on the Key Vault, the prompt library, the workspace and the model accounts. Azure applies a lock to child resources too: in a locked environment, deleting a deployment, content filter or blocklist item needs the lock lifted first.',
+    ),
+    preventDestroy: optOut(
+      'lifecycle.prevent_destroy on the same resources: Terraform refuses a plan that destroys or replaces them.',
+    ),
+  })
+  .prefault({})
+  .describe('Data protection of the stateful resources. On by default; prod cannot turn it off.');
+
+export const GOVERNANCE_FIELDS = { governance: GovernanceSection, protection: ProtectionSection };
+
+export const GOVERNANCE_RULES: readonly EnvironmentRule<Environment>[] = [
+  {
+    id: 'governance-downgrade-dev-only',
+    reads: [['stage'], ['governance', 'downgradeToWarning']],
+    check: (env, report) => {
+      if (env.stage === 'dev') return;
+      for (const rule of Object.keys(env.governance.downgradeToWarning)) {
+        report({
+          path: ['governance', 'downgradeToWarning', rule],
+          message: `${env.stage}: a policy violation is an error here; expected no downgrade (fix the resource or suppress the rule on it with a reason)`,
+        });
+      }
+    },
+  },
+  {
+    id: 'prod-data-protection',
+    reads: [['stage'], ['protection']],
+    check: (env, report) => {
+      if (env.stage !== 'prod') return;
+      for (const key of ['deleteLocks', 'preventDestroy'] as const) {
+        if (!env.protection[key].enabled) {
+          report({
+            path: ['protection', key, 'enabled'],
+            message:
+              'prod: the vault, prompt library, workspace and model accounts must be protected from deletion; expected true',
+          });
+        }
+      }
+    },
+  },
+];

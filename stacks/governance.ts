@@ -1,0 +1,199 @@
+/**
+ * Governance of the platform stack and the tenant shards: the policy aspect with the suppressions that config opt-ins imply, the data
+ * protection of the stateful resources, and the facts policy.json carries for the audit. Kept apart from
+ * `platform-stack.ts` so that the stack reads as a list of capabilities.
+ */
+import type { TerraformResource } from 'cdktf';
+import { Aspects } from 'cdktf';
+import type { LockOptions } from '../constructs/shared/interfaces';
+import { PolicyAspect, type PolicyRuleId, type Suppression } from '../constructs/shared/policy';
+import { environmentQuotaPlan } from '../environments/capacity';
+import type { Environment } from '../environments/schema';
+import type { PlatformStack } from './platform-stack';
+import type { TenantShardStack } from './tenant-shard-stack';
+
+/** Tags every taggable resource carries (the tags aspect sets them; the rule pack checks them). */
+export const MANDATORY_TAGS = ['environment', 'workload', 'owner', 'costCenter', 'managedBy'] as const;
+
+const LOCK_NOTES =
+  'Data protection: this resource holds data the platform cannot recreate. Lift the lock only for a reviewed change.';
+
+/** The `lock` and `preventDestroy` props of a stateful resource, from `protection`. */
+export function dataProtection(env: Environment): { lock?: LockOptions; preventDestroy?: boolean } {
+  return {
+    ...(env.protection.deleteLocks.enabled ? { lock: { level: 'CanNotDelete', notes: LOCK_NOTES } } : {}),
+    ...(env.protection.preventDestroy.enabled ? { preventDestroy: true } : {}),
+  };
+}
+
+/** The resources of a stack whose opt-ins the governance suppresses; a tenant shard has only its tenants'. */
+interface GovernedParts {
+  readonly modelAccounts: readonly TerraformResource[];
+  readonly tenantAccounts: readonly TerraformResource[];
+  readonly contentSafety?: TerraformResource;
+  readonly vaults: readonly TerraformResource[];
+  readonly promptLibrary?: TerraformResource;
+  readonly gatewayService?: TerraformResource;
+  readonly llmDiagnostic?: TerraformResource;
+  readonly workspace?: TerraformResource;
+}
+
+function governedParts(stack: PlatformStack | TenantShardStack): GovernedParts {
+  const tenantAccounts = stack.tenants.flatMap((t) =>
+    Object.values(t.accounts).map((endpoint) => endpoint!.account),
+  );
+  const tenantVaults = stack.tenants.flatMap((t) => (t.keyVault ? [t.keyVault.vault] : []));
+  if (!('gateway' in stack)) return { modelAccounts: [], tenantAccounts, vaults: tenantVaults };
+  return {
+    modelAccounts: Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
+    tenantAccounts,
+    ...(stack.contentSafety ? { contentSafety: stack.contentSafety.account } : {}),
+    vaults: [stack.keyVault.vault, ...tenantVaults],
+    promptLibrary: stack.promptLibrary.account,
+    gatewayService: stack.gateway.service,
+    llmDiagnostic: stack.gateway.observability.azureMonitorDiagnostic,
+    workspace: stack.monitoring.workspace,
+  };
+}
+
+/**
+ * Whether a config suppression (a construct path inside a stack) belongs to this stack: with tenant shards,
+ * `Tenants/<slug>/…` belongs to the tenant's shard and everything else to the platform stack.
+ */
+function suppressionBelongs(stack: PlatformStack | TenantShardStack, path: string): boolean {
+  const slug = /^Tenants\/([^/]+)\//.exec(path)?.[1];
+  if (!stack.environment.tenantShards) return true;
+  if ('shard' in stack) return slug !== undefined && stack.tenants.some((t) => t.slug === slug);
+  return slug === undefined;
+}
+
+/**
+ * Registers the policy aspect on a stack (the platform stack or a tenant shard), with the config suppressions that
+ * belong to it and the ones its opt-ins imply.
+ */
+export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
+  const env = stack.environment;
+  const parts = governedParts(stack);
+  const suppressions: Suppression[] = env.governance.suppressions.flatMap((s, i) =>
+    suppressionBelongs(stack, s.resource)
+      ? [{ rule: s.rule, path: s.resource, reason: s.reason, origin: `governance.suppressions[${i}]` }]
+      : [],
+  );
+  const suppress = (
+    resources: TerraformResource | readonly TerraformResource[] | undefined,
+    rules: readonly PolicyRuleId[],
+    reason: string,
+    origin: string,
+  ) => {
+    for (const resource of resources === undefined
+      ? []
+      : Array.isArray(resources)
+        ? resources
+        : [resources]) {
+      const path = resource.node.path.slice(stack.node.path.length + 1);
+      for (const rule of rules) suppressions.push({ rule, path, reason, origin });
+    }
+  };
+
+  const vaults = parts.vaults;
+  const accounts = [
+    ...parts.modelAccounts,
+    ...parts.tenantAccounts,
+    ...(parts.contentSafety ? [parts.contentSafety] : []),
+  ];
+  const publicAccess = env.network.publicNetworkAccess;
+  if (publicAccess.enabled) {
+    const origin = 'network.publicNetworkAccess';
+    const noPrivateEndpoints = env.network.mode === 'none';
+    for (const account of accounts) {
+      suppress(
+        account,
+        ['LZ.AI.PublicNetworkAccess', ...(noPrivateEndpoints ? (['LZ.AI.PrivateEndpoint'] as const) : [])],
+        publicAccess.reason,
+        origin,
+      );
+    }
+    suppress(
+      vaults,
+      [
+        'LZ.KeyVault.PublicNetworkAccess',
+        ...(noPrivateEndpoints ? (['LZ.KeyVault.PrivateEndpoint'] as const) : []),
+      ],
+      publicAccess.reason,
+      origin,
+    );
+    suppress(
+      parts.promptLibrary,
+      [
+        'LZ.Storage.PublicNetworkAccess',
+        ...(noPrivateEndpoints ? (['LZ.Storage.PrivateEndpoint'] as const) : []),
+      ],
+      publicAccess.reason,
+      origin,
+    );
+    if (env.gateway.network === 'public') {
+      suppress(
+        parts.gatewayService,
+        ['LZ.APIM.PublicNetworkAccess', 'LZ.APIM.VirtualNetwork'],
+        publicAccess.reason,
+        origin,
+      );
+    }
+  }
+  if (env.keyVault.disablePurgeProtection.enabled) {
+    suppress(
+      vaults,
+      ['LZ.KeyVault.PurgeProtection'],
+      env.keyVault.disablePurgeProtection.reason,
+      'keyVault.disablePurgeProtection',
+    );
+  }
+  if (env.gateway.logging.llmMessages.enabled) {
+    suppress(
+      parts.llmDiagnostic,
+      ['LZ.APIM.LlmMessageLogging'],
+      env.gateway.logging.llmMessages.reason,
+      'gateway.logging.llmMessages',
+    );
+  }
+  const stateful = [
+    ...vaults,
+    ...(parts.promptLibrary ? [parts.promptLibrary] : []),
+    ...(parts.workspace ? [parts.workspace] : []),
+    ...parts.modelAccounts,
+    ...parts.tenantAccounts,
+  ];
+  for (const key of ['deleteLocks', 'preventDestroy'] as const) {
+    const setting = env.protection[key];
+    if (setting.enabled) continue;
+    const rule = key === 'deleteLocks' ? 'LZ.Protection.DeleteLock' : 'LZ.Protection.PreventDestroy';
+    for (const resource of stateful) suppress(resource, [rule], setting.reason, `protection.${key}`);
+  }
+
+  Aspects.of(stack).add(
+    new PolicyAspect({
+      context: { mandatoryTags: MANDATORY_TAGS },
+      suppressions,
+      downgrade: env.governance.downgradeToWarning as Record<string, string>,
+      facts: {
+        name: env.name,
+        stage: env.stage,
+        ...(env.description ? { description: env.description } : {}),
+        regions: [env.regions.primary, ...env.regions.additional],
+        networkMode: env.network.mode,
+        gatewayNetwork: env.gateway.network,
+        protection: {
+          deleteLocks: env.protection.deleteLocks,
+          preventDestroy: env.protection.preventDestroy,
+        },
+        quota: environmentQuotaPlan(env).map((row) => ({
+          region: row.region,
+          model: row.model,
+          type: row.type,
+          requested: row.requested,
+          quota: row.quota ?? null,
+        })),
+      },
+    }),
+  );
+}

@@ -1,0 +1,155 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PolicyPlan } from '../../constructs/shared/policy';
+import { renderXml } from '../../constructs/ai-gateway/policies/xml';
+import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
+import { loadEnvironments } from '../../environments';
+import { auditFiles } from '../../scripts/lib/audit';
+import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
+import { synthesizeAtomically } from '../../stacks/synthesize';
+import { runScript } from '../helpers/run';
+import { RawResource } from '../helpers/policy';
+import { Testing, TerraformStack } from 'cdktf';
+
+let outdir: string;
+let files: Map<string, string>;
+
+beforeAll(() => {
+  outdir = join(mkdtempSync(join(tmpdir(), 'lz-audit-')), 'cdktf.out');
+  synthesizeAtomically(loadEnvironments(), outdir);
+  files = auditFiles(outdir);
+});
+
+describe('npm run audit', () => {
+  it('keeps the committed reports in audit/ up to date with a fresh synth of the examples', () => {
+    expect(readdirSync('audit').sort()).toEqual([...files.keys()].sort());
+    for (const [name, content] of files) {
+      expect(
+        readFileSync(join('audit', name), 'utf8') === content,
+        `audit/${name} is stale: run npm run synth && npm run audit`,
+      ).toBe(true);
+    }
+  });
+
+  it('gives byte-identical reports for the same plan', () => {
+    const again = auditFiles(outdir);
+    expect([...again.entries()]).toEqual([...files.entries()]);
+  });
+
+  it('writes one md per environment and one self-contained html with a diagram per environment', () => {
+    const html = files.get('index.html')!;
+    expect([...files.keys()]).toEqual(['dev.md', 'staging.md', 'prod.md', 'index.html']);
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).not.toMatch(/<script|<link |src="http|href="http/);
+  });
+
+  it('lists what is reachable from the internet with the reason written in config or code', () => {
+    const prod = files.get('prod.md')!;
+    expect(prod).toMatch(
+      /\| pip-cx-genai-prd-sdc-apim \| public IP \| Standard address attached to apim-cx-genai-prd-sdc \| Zonal VNet injection/,
+    );
+    const dev = files.get('dev.md')!;
+    expect(dev).toMatch(
+      /\| kvcxgenaidevsdc \| Key Vault \| public endpoint; firewall default Deny; Entra ID only \| Developers call the dev gateway from laptops/,
+    );
+    expect(files.get('staging.md')).toContain('Nothing is reachable from the internet.');
+  });
+
+  it('shows each tenant with its token limit, its keys scoped to it, and what its identity can reach', () => {
+    const prod = files.get('prod.md')!;
+    for (const tenant of ['legal', 'marketing', 'research']) {
+      expect(prod).toMatch(
+        new RegExp(
+          `\\| ${tenant} \\| azure-openai \\| 1 \\(active\\) \\| \\d+ tokens/min, \\d+ per Monthly, by .* \\| off \\| Key Vault Secrets User on apim-key-${tenant} .*Storage Blob Data Contributor on tenant-${tenant} `,
+        ),
+      );
+    }
+  });
+
+  it('says "no tenants" for a plan without products', () => {
+    const audit = auditEnvironment({
+      name: 'empty',
+      plan: new PolicyPlan({ resource: {} }),
+      policy: {
+        version: 1,
+        stack: 'empty',
+        facts: {},
+        downgraded: {},
+        rules: [],
+        notAdopted: [],
+        results: [],
+        unusedSuppressions: [],
+        problems: [],
+      },
+    });
+    expect(audit.sections.find((s) => s.id === 'tenants')?.intro).toMatch(
+      /^No tenants: the plan defines no API Management product yet\./,
+    );
+  });
+
+  it('lists the differences between staging and prod', () => {
+    expect(files.get('prod.md')).toMatch(/\| gateway SKU \| StandardV2_1 \| Premium_3 \| differs \|/);
+  });
+
+  it('fails in one sentence, writing nothing, when cdktf.out is missing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
+    const result = runScript('audit', ['--outdir', join(dir, 'nothing'), '--out', join(dir, 'audit')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/does not exist: run `npm run synth` first\./);
+    expect(existsSync(join(dir, 'audit'))).toBe(false);
+  });
+
+  it('fails in one sentence, writing nothing, when a policy report is corrupt', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
+    const copy = join(dir, 'cdktf.out');
+    synthesizeAtomically(loadEnvironments({ names: ['dev'] }), copy);
+    writeFileSync(join(copy, 'stacks', 'dev', 'policy.json'), '{"version": 1, "results": [');
+    const result = runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/policy\.json is not valid JSON .*: run `npm run synth` again\.\n$/);
+    expect(existsSync(join(dir, 'audit'))).toBe(false);
+    rmSync(join(copy, 'stacks', 'dev', 'policy.json'));
+    expect(runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]).stderr).toMatch(
+      /policy\.json is missing/,
+    );
+  });
+});
+
+describe('tenant isolation matrix', () => {
+  it('fills in from products, their policies and subscriptions', () => {
+    const stack = new TerraformStack(Testing.app(), 'tenants');
+    const product = new RawResource(stack, 'Product', 'azurerm_api_management_product', {
+      product_id: 'tenant-a',
+      api_management_name: 'apim',
+    });
+    new RawResource(stack, 'ProductPolicy', 'azurerm_api_management_product_policy', {
+      product_id: product.ref('product_id'),
+      api_management_name: 'apim',
+      xml_content: `<policies><inbound><base />${renderXml(tokenLimit({ counterKey: '@(context.Subscription.Id)', tokensPerMinute: 5000, quota: { tokens: 1000000, period: 'Monthly' } }))}</inbound></policies>`,
+    });
+    new RawResource(stack, 'ProductApi', 'azurerm_api_management_product_api', {
+      product_id: product.ref('product_id'),
+      api_name: 'azure-openai',
+    });
+    new RawResource(stack, 'Subscription', 'azurerm_api_management_subscription', {
+      product_id: product.ref(),
+      state: 'active',
+      allow_tracing: false,
+    });
+    const rows = tenantRows(new PolicyPlan(stack.toTerraform() as never));
+    expect(rows).toEqual([
+      [
+        'tenant-a',
+        'azure-openai',
+        '1 (active)',
+        '5000 tokens/min, 1000000 per Monthly, by @(context.Subscription.Id)',
+        'off',
+        'none',
+        'none',
+      ],
+    ]);
+  });
+});

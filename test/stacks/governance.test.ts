@@ -1,0 +1,294 @@
+/**
+ * Governance at synth: the example stages pass the rule pack with only the suppressions listed here, violations
+ * fail synth with the rule, the resource and the fix, suppressions need a reason and a known rule, dev alone may
+ * downgrade, and prod protects its data while dev stays easy to tear down.
+ */
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import { policyReportOf, suppressRule } from '../../constructs/shared/policy';
+import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
+import { PlatformStack } from '../../stacks/platform-stack';
+import { parseEnvironment } from '../../environments';
+import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
+import { problemsOf } from '../helpers/problems';
+
+function report(stack: PlatformStack) {
+  Testing.synth(stack, true);
+  return policyReportOf(stack)!;
+}
+
+/** Every suppression of an example stage: rule, resource and where the reason was written. */
+const EXPECTED_SUPPRESSIONS = {
+  staging: [
+    ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
+    ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/IdentityClientId', 'code'],
+    ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
+    ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
+    ['LZ.NSG.DenyAllInbound', 'Network/swedencentral/Nsg-appIntegration', 'code'],
+  ],
+  prod: [
+    ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
+    ['LZ.APIM.MultiRegion', 'Gateway/Service', 'code'],
+    ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/IdentityClientId', 'code'],
+    ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
+    ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
+    ['LZ.NSG.DenyAllInbound', 'Network/germanywestcentral/Nsg-appIntegration', 'code'],
+    ['LZ.NSG.DenyAllInbound', 'Network/swedencentral/Nsg-appIntegration', 'code'],
+    ['LZ.PublicIP.Justified', 'Gateway/ManagementPublicIp', 'code'],
+  ],
+} as const;
+
+describe.each(['staging', 'prod'] as const)('%s example', (name) => {
+  const { stack } = synthEnvironment(exampleEnvironment(name));
+  const policy = policyReportOf(stack)!;
+
+  it('passes every rule, with no problem and no unused suppression', () => {
+    expect(policy.results.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(policy.problems).toEqual([]);
+    expect(policy.unusedSuppressions).toEqual([]);
+    expect(policy.results.filter((r) => r.status === 'pass').length).toBeGreaterThan(200);
+  });
+
+  it('suppresses only the listed rules, each with a reason of at least a sentence', () => {
+    const suppressed = policy.results.filter((r) => r.status === 'suppressed');
+    expect(suppressed.map((r) => [r.rule, r.path, r.origin])).toEqual(EXPECTED_SUPPRESSIONS[name]);
+    for (const result of suppressed) expect(result.reason!.length, result.path).toBeGreaterThanOrEqual(40);
+  });
+});
+
+describe('dev example', () => {
+  const { stack } = synthEnvironment(exampleEnvironment('dev'));
+  const policy = policyReportOf(stack)!;
+
+  it('passes, its weakened defaults suppressed with the reasons written in its config', () => {
+    expect(policy.results.filter((r) => r.status === 'fail')).toEqual([]);
+    const origins = new Set(policy.results.filter((r) => r.status === 'suppressed').map((r) => r.origin));
+    expect([...origins].sort()).toEqual([
+      'code',
+      'gateway.logging.llmMessages',
+      'governance.suppressions[0]',
+      'governance.suppressions[1]',
+      'keyVault.disablePurgeProtection',
+      'network.publicNetworkAccess',
+      'protection.deleteLocks',
+      'protection.preventDestroy',
+    ]);
+    const env = exampleEnvironment('dev');
+    const network = env.network.publicNetworkAccess;
+    expect(policy.results.find((r) => r.rule === 'LZ.KeyVault.PublicNetworkAccess')?.reason).toBe(
+      network.enabled ? network.reason : undefined,
+    );
+  });
+});
+
+describe('violations', () => {
+  it('fail synth with the rule, the construct path, the address and the fix, and write nothing', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
+    const env = exampleEnvironment('prod');
+    let error: unknown;
+    try {
+      synthesizeAtomically([env], outdir, (app, envs) => {
+        const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
+        stack.keyVault.vault.addOverride('purge_protection_enabled', false);
+        return [stack];
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(SynthError);
+    const message = (error as Error).message;
+    expect(message).toMatch(
+      /\[prod\] prod\/KeyVault\/Vault: \[LZ\.KeyVault\.PurgeProtection\] Key Vaults have purge protection: purge_protection_enabled is not true \(azurerm_key_vault\.KeyVault_[0-9A-F]+\)\. Fix: Set purge_protection_enabled = true/,
+    );
+    expect(message).toContain('CKV_AZURE_110');
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('are warnings in dev when config downgrades the rule, with its reason', () => {
+    const env = exampleEnvironment('dev', {
+      governance: {
+        downgradeToWarning: {
+          'LZ.KeyVault.SoftDelete': 'Experimenting with a short retention in the sandbox this week.',
+        },
+      },
+    });
+    const app = Testing.app();
+    const stack = new PlatformStack(app, 'dev', { environment: env });
+    stack.keyVault.vault.addOverride('soft_delete_retention_days', 3);
+    const policy = report(stack);
+    expect(policy.results.find((r) => r.rule === 'LZ.KeyVault.SoftDelete')).toMatchObject({
+      status: 'fail',
+      level: 'warning',
+    });
+    const warnings = stack.keyVault.vault.node.metadata
+      .filter((m) => m.type === '@cdktf/warn')
+      .map((m) => String(m.data));
+    expect(warnings.join('\n')).toMatch(/Downgraded to a warning: Experimenting with a short retention/);
+  });
+
+  it.each(['staging', 'prod'] as const)('cannot be downgraded in %s', (name) => {
+    expect(
+      problemsOf(
+        exampleInput(name, {
+          governance: {
+            downgradeToWarning: { 'LZ.KeyVault.SoftDelete': 'We would rather not fix this today, honestly.' },
+          },
+        }),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'governance.downgradeToWarning["LZ.KeyVault.SoftDelete"]',
+        rule: 'governance-downgrade-dev-only',
+      }),
+    ]);
+  });
+});
+
+describe('suppressions', () => {
+  it('from config name a known rule and carry a sentence', () => {
+    const problems = problemsOf(
+      exampleInput('staging', {
+        governance: {
+          suppressions: [
+            {
+              rule: 'LZ.KeyVault.Nope',
+              resource: 'KeyVault/Vault',
+              reason: 'A perfectly good reason for it.',
+            },
+            { rule: 'LZ.KeyVault.Firewall', resource: 'KeyVault/Vault', reason: 'short' },
+          ],
+        },
+      }),
+    );
+    expect(problems.map((p) => p.path)).toEqual([
+      'governance.suppressions[0].rule',
+      'governance.suppressions[1].reason',
+    ]);
+    expect(problems[0]!.message).toMatch(/unknown policy rule/);
+  });
+
+  it('that name no resource, a rule that does not apply, or a short reason in code fail synth with their path', () => {
+    const env = exampleEnvironment('staging', {
+      governance: {
+        suppressions: [
+          {
+            rule: 'LZ.KeyVault.Firewall',
+            resource: 'KeyVault/Nothing',
+            reason: 'The firewall is managed by the hub team.',
+          },
+          {
+            rule: 'LZ.Storage.MinTls',
+            resource: 'KeyVault/Vault',
+            reason: 'Old clients still need TLS 1.0 here.',
+          },
+        ],
+      },
+    });
+    const app = Testing.app();
+    const stack = new PlatformStack(app, 'staging', { environment: env });
+    suppressRule(stack.promptLibrary.account, 'LZ.Storage.MinTls', 'because');
+    suppressRule(stack.promptLibrary.account, 'LZ.Nope' as never, 'A reason that is long enough to read.');
+    const policy = report(stack);
+    expect(policy.problems.map((p) => `${p.path ?? '(stack)'}: ${p.message}`)).toEqual([
+      'PromptLibrary/Account: suppression of LZ.Storage.MinTls on PromptLibrary/Account: the reason must be at least a sentence (20 characters or more)',
+      'PromptLibrary/Account: suppression of LZ.Nope on PromptLibrary/Account: unknown rule "LZ.Nope"; expected a rule id of the pack (see policy.json)',
+      '(stack): governance.suppressions[0] of LZ.KeyVault.Firewall on KeyVault/Nothing: no resource has the construct path "KeyVault/Nothing"',
+      'KeyVault/Vault: governance.suppressions[1] of LZ.Storage.MinTls on KeyVault/Vault: the rule does not apply to azurerm_key_vault; expected one of azurerm_storage_account',
+    ]);
+    const errors = stack.promptLibrary.account.node.metadata.filter((m) => m.type === '@cdktf/error');
+    expect(errors).toHaveLength(2);
+  });
+
+  it('that are not needed are reported as warnings', () => {
+    const env = exampleEnvironment('staging', {
+      governance: {
+        suppressions: [
+          {
+            rule: 'LZ.KeyVault.Firewall',
+            resource: 'KeyVault/Vault',
+            reason: 'The firewall is managed by the hub team.',
+          },
+        ],
+      },
+    });
+    const stack = new PlatformStack(Testing.app(), 'staging', { environment: env });
+    const policy = report(stack);
+    expect(policy.unusedSuppressions).toEqual([
+      expect.objectContaining({ rule: 'LZ.KeyVault.Firewall', origin: 'governance.suppressions[0]' }),
+    ]);
+    expect(
+      stack.keyVault.vault.node.metadata.some(
+        (m) => m.type === '@cdktf/warn' && /unused suppression/.test(String(m.data)),
+      ),
+    ).toBe(true);
+  });
+});
+
+describe('data protection', () => {
+  const STATEFUL = [
+    'azurerm_key_vault',
+    'azurerm_storage_account',
+    'azurerm_log_analytics_workspace',
+    'azurerm_cognitive_account',
+  ];
+
+  it('locks and keeps every stateful resource of prod', () => {
+    const synth = synthEnvironment(exampleEnvironment('prod'));
+    const locks = synth.resources('azurerm_management_lock');
+    const stateful = synth
+      .resources()
+      .filter((r) => STATEFUL.includes(r.type) && r.config['kind'] !== 'ContentSafety');
+    // The platform's vault, prompt library, workspace and three model accounts, and the research tenant's dedicated vault and account.
+    expect(stateful.length).toBe(8);
+    for (const resource of stateful) {
+      expect(resource.config['lifecycle'], resource.address).toMatchObject({ prevent_destroy: true });
+      expect(
+        locks.filter(
+          (l) =>
+            l.config['scope'] === `\${${resource.address}.id}` && l.config['lock_level'] === 'CanNotDelete',
+        ),
+        resource.address,
+      ).toHaveLength(1);
+    }
+  });
+
+  it('leaves dev easy to tear down: no lock, nothing kept from destroy', () => {
+    const synth = synthEnvironment(exampleEnvironment('dev'));
+    expect(synth.resources('azurerm_management_lock')).toEqual([]);
+    expect(synth.text).not.toContain('prevent_destroy');
+  });
+
+  it('cannot be turned off in prod', () => {
+    expect(
+      problemsOf(
+        exampleInput('prod', {
+          protection: {
+            deleteLocks: { enabled: false, reason: 'Locks get in the way of our release process.' },
+          },
+        }),
+      ),
+    ).toEqual([
+      expect.objectContaining({ path: 'protection.deleteLocks.enabled', rule: 'prod-data-protection' }),
+    ]);
+    expect(parseEnvironment(exampleInput('staging'), 'staging').protection).toEqual({
+      deleteLocks: { enabled: true },
+      preventDestroy: { enabled: true },
+    });
+  });
+});
+
+describe('policy.json', () => {
+  it('is written next to each plan and lists every rule × resource result', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
+    synthesizeAtomically([exampleEnvironment('dev')], outdir);
+    const written = JSON.parse(readFileSync(join(outdir, 'stacks', 'dev', 'policy.json'), 'utf8'));
+    expect(written).toMatchObject({ version: 1, stack: 'dev', facts: { stage: 'dev' } });
+    expect(written.rules.length).toBeGreaterThan(60);
+    expect(written.results.every((r: { status: string }) => ['pass', 'suppressed'].includes(r.status))).toBe(
+      true,
+    );
+  });
+});
