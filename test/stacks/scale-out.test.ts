@@ -130,6 +130,20 @@ describe('sharded layout', () => {
     });
   });
 
+  it('runs the rule pack on every shard, through the cross-stack references, with no failure', () => {
+    for (const n of [1, 2, 3]) {
+      const report = JSON.parse(
+        readFileSync(join(app.outdir, 'stacks', shardStackId('prod', n), 'policy.json'), 'utf8'),
+      ) as { results: { rule: string; path: string; status: string }[]; problems: unknown[] };
+      expect(report.problems).toEqual([]);
+      expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
+      // A dedicated tenant's private endpoint is checked against the platform's DNS zones, across stacks.
+      expect(report.results).toContainEqual(
+        expect.objectContaining({ rule: 'LZ.PrivateEndpoint.DnsZoneGroup', status: 'pass' }),
+      );
+    }
+  });
+
   it('reports a remote state that reads a missing output', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lz-xref-')), 'cdktf.out');
     cpSync(app.outdir, dir, { recursive: true });
@@ -158,6 +172,32 @@ describe('tenant addresses across layouts', () => {
     const containers = after.filter((id) => /_Container_/.test(id));
     expect(after.filter((id) => !containers.includes(id))).toEqual(before);
     expect(containers.length).toBe(4);
+  });
+
+  it("routes a config suppression of a tenant's resource to that tenant's shard", () => {
+    const suppressed = synthApp([
+      exampleEnvironment('prod', {
+        tenantShards: { count: 2 },
+        governance: {
+          suppressions: [
+            {
+              rule: 'LZ.KeyVault.PurgeProtection',
+              resource: 'Tenants/research/KeyVault/Vault',
+              reason: 'A test: the suppression must reach the stack that holds the vault.',
+            },
+          ],
+        },
+      }),
+    ]);
+    const home = shardStackId('prod', shardOfSlug('research', { count: 2, pins: {} }));
+    const report = JSON.parse(readFileSync(join(suppressed.outdir, 'stacks', home, 'policy.json'), 'utf8'));
+    // The rule passes there, so the suppression is reported as unused: it arrived, and nowhere else.
+    expect(report.unusedSuppressions).toEqual([
+      expect.objectContaining({
+        rule: 'LZ.KeyVault.PurgeProtection',
+        path: 'Tenants/research/KeyVault/Vault',
+      }),
+    ]);
   });
 
   it('changes no other shard when a tenant is added', () => {
