@@ -8,8 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnvironment } from '../environments';
-import { tenantShardPlan } from '../environments/sections/tenant-shards';
-import { markdownTable, parseOptions, runScript, ScriptError } from './lib/cli';
+import { MAX_TENANT_SHARDS, tenantShardPlan } from '../environments/sections/tenant-shards';
+import { markdownTable, parseOptions, runScript, ScriptError, UsageError } from './lib/cli';
 import { checkCrossStackReferences } from './lib/cross-stack';
 import { environmentWithTenants } from './lib/generate';
 
@@ -29,8 +29,15 @@ runScript(() => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const tenants = Number(args.tenants);
-  const shards = Number(args.shards);
+  const whole = (flag: string, value: string, max: number) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1 || n > max) {
+      throw new UsageError(`--${flag} must be a whole number of 1–${max}, got "${value}".\n${USAGE}`);
+    }
+    return n;
+  };
+  const tenants = whole('tenants', args.tenants, 2000);
+  const shards = whole('shards', args.shards, MAX_TENANT_SHARDS);
   const input = { ...environmentWithTenants(tenants), tenantShards: { count: shards } };
   const env = parseEnvironment(input, `generated prod with ${tenants} tenants`);
 
