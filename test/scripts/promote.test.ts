@@ -3,7 +3,7 @@
  * unsafe blocks it with a readable finding. Fixtures are example configs with small patches, synthesized into
  * temporary directories.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -61,6 +61,34 @@ function fixture(prodPatch?: unknown, stagingPatch?: unknown, prodInput?: Enviro
 }
 
 const clean = fixture();
+const noShield = fixture({ gateway: { contentSafety: { shieldPrompt: false } } });
+
+/** A copy of a fixture's output, to break without touching the shared one. */
+function copyOf(f: Fixture): Fixture {
+  const dir = mkdtempSync(join(tmpdir(), 'lz-promote-copy-'));
+  const outdir = join(dir, 'cdktf.out');
+  cpSync(f.outdir, outdir, { recursive: true });
+  const side = (name: string) => ({
+    env: parseEnvironment(
+      JSON.parse(
+        readFileSync(
+          f.configs.find((c) => c.endsWith(`${name}.json`))!,
+          'utf8',
+        ),
+      ),
+      name,
+    ),
+    source: `${name}.json`,
+  });
+  const report = () => promotionReport(readSide(side('staging'), outdir), readSide(side('prod'), outdir));
+  return {
+    dir,
+    outdir,
+    configs: f.configs,
+    report,
+    check: (id) => report().checks.find((c) => c.id === id)!,
+  };
+}
 
 describe('promotion guard', () => {
   it('allows the shipped staging → prod: per-environment values differ, behaviour does not', () => {
@@ -127,8 +155,7 @@ describe('promotion guard', () => {
   });
 
   it('blocks gateway policies that differ beyond per-environment values, and shows the difference', () => {
-    const f = fixture({ gateway: { contentSafety: { shieldPrompt: false } } });
-    const check = f.check('gateway-policies');
+    const check = noShield.check('gateway-policies');
     expect(check.passed).toBe(false);
     expect(check.summary).toBe('1 policy differs beyond per-environment values');
     const text = check.details.join('\n');
@@ -147,7 +174,7 @@ describe('promotion guard', () => {
   });
 
   it('blocks when the rule pack fails or did not run, and names the rule', () => {
-    const f = fixture();
+    const f = copyOf(clean);
     writeFileSync(
       join(f.outdir, 'stacks', 'prod', 'policy.json'),
       JSON.stringify({
@@ -238,7 +265,7 @@ describe('promotion guard', () => {
   });
 
   it('exits 1 with the report when blocked', () => {
-    const f = fixture({ gateway: { contentSafety: { shieldPrompt: false } } });
+    const f = noShield;
     const result = runScript('promote', [
       '--from',
       'staging',
