@@ -1,6 +1,8 @@
 import { ConfigError, type ConfigProblem } from './errors';
 import { atLeastAsStrict } from './sections/endpoints';
+import { stateKey } from './sections/foundation';
 import type { Environment } from './schema';
+import { shardStackId } from './stack-ids';
 
 /** A parsed environment and where it came from. */
 export interface LoadedEnvironment {
@@ -13,6 +15,8 @@ export interface LoadedEnvironment {
  * normal `npm run synth`), and the promotion guard runs them on staging against prod.
  *
  * - prod defines every content filter that staging defines, each at least as strict.
+ * - every stack keeps its own state: no two stacks (platform or tenant shard, of any environment) share a state blob
+ *   or an HCP Terraform workspace.
  */
 export function crossEnvironmentErrors(loaded: readonly LoadedEnvironment[]): ConfigError[] {
   const errors: ConfigError[] = [];
@@ -42,6 +46,46 @@ export function crossEnvironmentErrors(loaded: readonly LoadedEnvironment[]): Co
       }
     }
     if (problems.length > 0) errors.push(new ConfigError(prod.source, problems));
+  }
+  errors.push(...sharedStateErrors(loaded));
+  return errors;
+}
+
+/** Where each stack of an environment keeps its state; local state is per stack id, so never shared. */
+export function stateLocations(env: Environment): Array<{ stack: string; location: string }> {
+  const shards = env.tenantShards?.count ?? 0;
+  const stacks = [
+    { stack: env.name, shard: undefined as number | undefined },
+    ...Array.from({ length: shards }, (_, i) => ({ stack: shardStackId(env.name, i + 1), shard: i + 1 })),
+  ];
+  const backend = env.backend;
+  if (backend.type === 'local') return [];
+  return stacks.map(({ stack, shard }) => ({
+    stack,
+    location:
+      backend.type === 'azurerm'
+        ? `azurerm ${backend.storageAccountName}/${backend.containerName}/${stateKey(env, shard)}`
+        : `workspace ${backend.hostname ?? 'app.terraform.io'}/${backend.organization}/${backend.workspacePrefix}${stack}`,
+  }));
+}
+
+function sharedStateErrors(loaded: readonly LoadedEnvironment[]): ConfigError[] {
+  const owner = new Map<string, { stack: string; source: string }>();
+  const errors: ConfigError[] = [];
+  for (const { env, source } of loaded) {
+    const problems: ConfigProblem[] = [];
+    for (const { stack, location } of stateLocations(env)) {
+      const other = owner.get(location);
+      if (other) {
+        problems.push({
+          path: 'backend',
+          message: `stack ${stack} would share its state (${location}) with stack ${other.stack} (${other.source}); expected one state per stack: another key, container or workspace prefix`,
+          received: JSON.stringify(location),
+          rule: 'one-state-per-stack',
+        });
+      } else owner.set(location, { stack, source });
+    }
+    if (problems.length > 0) errors.push(new ConfigError(source, problems));
   }
   return errors;
 }

@@ -20,7 +20,14 @@ export const dev = {
     dataClassification: 'internal',
   },
   azure: { purgeSoftDeletedOnDestroy: true },
-  backend: { type: 'local' },
+  // The pipeline deploys dev too, so its state is shared like the others'; its own container keeps RBAC per environment.
+  backend: {
+    type: 'azurerm',
+    resourceGroupName: 'rg-cx-tfstate-sdc',
+    storageAccountName: 'stcxtfstatesdc',
+    containerName: 'tfstate-dev',
+    useOidc: true,
+  },
   network: {
     mode: 'none',
     publicNetworkAccess: {

@@ -18,6 +18,8 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['endpoints', 'contentSafety'],
   ['gateway'],
   ['monitoring', 'actionGroups'],
+  // Tenant names (containers, identities, dedicated vaults and accounts) come from the registry's slugs.
+  ['tenants'],
 ];
 
 /** One name the stack will use, the config path that decides it, and every Azure rule it breaks. */

@@ -22,7 +22,8 @@ export const prod = {
     type: 'azurerm',
     resourceGroupName: 'rg-cx-tfstate-sdc',
     storageAccountName: 'stcxtfstatesdc',
-    containerName: 'tfstate',
+    // One container per environment: each deploy identity can write its own environment's state only.
+    containerName: 'tfstate-prod',
     useOidc: true,
   },
   // Ranges assigned by the network team's IPAM, pinned so that no subnet ever moves.

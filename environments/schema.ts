@@ -14,6 +14,7 @@ import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
 import { TENANT_FIELDS, tenantRules } from './sections/tenants';
+import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 
 import { NETWORK_FIELDS } from './sections/network';
@@ -26,6 +27,7 @@ const EnvironmentObject = z
     ...ENDPOINT_FIELDS,
     ...GATEWAY_FIELDS,
     ...TENANT_FIELDS,
+    ...TENANT_SHARD_FIELDS,
     ...MONITORING_FIELDS,
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
@@ -147,6 +149,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ),
   ...gatewayRules<Environment>(),
   ...tenantRules<Environment>(),
+  ...tenantShardRules<Environment>(),
   {
     id: 'gateway-network-matches-environment',
     reads: [['network'], ['regions', 'primary'], ['gateway', 'network']],

@@ -20,7 +20,8 @@ export const staging = {
     type: 'azurerm',
     resourceGroupName: 'rg-cx-tfstate-sdc',
     storageAccountName: 'stcxtfstatesdc',
-    containerName: 'tfstate',
+    // One container per environment: each deploy identity can write its own environment's state only.
+    containerName: 'tfstate-staging',
     useOidc: true,
   },
   // Subnets are carved from each /22 with the default sizes (gateway /24, private endpoints /24, app integration /26).

@@ -3,7 +3,8 @@ import type { EnvironmentInput } from './schema';
 /**
  * The tenant registry: declared once, used by every environment. Each tenant says per environment what it may use
  * there (`allocations.<env>`), or `none`. Keys are slugs: they form every id and name the tenant owns, so never
- * rename one (offboard it and add a new one).
+ * rename one (offboard it and add a new one). An allocation larger in prod than in staging names who approved it
+ * (`approval`): the promotion guard (`npm run promote`) blocks it otherwise.
  */
 export const TENANTS = {
   legal: {
@@ -16,7 +17,11 @@ export const TENANTS = {
     allocations: {
       dev: { tokensPerMinute: 5000, monthlyTokenQuota: 1000000 },
       staging: { tokensPerMinute: 20000, monthlyTokenQuota: 10000000 },
-      prod: { tokensPerMinute: 60000, monthlyTokenQuota: 150000000 },
+      prod: {
+        tokensPerMinute: 60000,
+        monthlyTokenQuota: 150000000,
+        approval: { approvedBy: 'ai-platform-owner@contoso.com', reference: 'CHG-2026-0412' },
+      },
     },
   },
   marketing: {
@@ -29,7 +34,11 @@ export const TENANTS = {
     allocations: {
       dev: 'none',
       staging: { tokensPerMinute: 40000, monthlyTokenQuota: 20000000 },
-      prod: { tokensPerMinute: 150000, monthlyTokenQuota: 400000000 },
+      prod: {
+        tokensPerMinute: 150000,
+        monthlyTokenQuota: 400000000,
+        approval: { approvedBy: 'ai-platform-owner@contoso.com', reference: 'CHG-2026-0431' },
+      },
     },
   },
   research: {
@@ -68,6 +77,7 @@ export const TENANTS = {
       prod: {
         tokensPerMinute: 40000,
         monthlyTokenQuota: 300000000,
+        approval: { approvedBy: 'ai-platform-owner@contoso.com', reference: 'CHG-2026-0457' },
         dedicated: {
           accounts: {
             swedencentral: {

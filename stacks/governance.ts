@@ -1,5 +1,5 @@
 /**
- * Governance of the platform stack: the policy aspect with the suppressions that config opt-ins imply, the data
+ * Governance of the platform stack and the tenant shards: the policy aspect with the suppressions that config opt-ins imply, the data
  * protection of the stateful resources, and the facts policy.json carries for the audit. Kept apart from
  * `platform-stack.ts` so that the stack reads as a list of capabilities.
  */
@@ -10,6 +10,7 @@ import { PolicyAspect, type PolicyRuleId, type Suppression } from '../constructs
 import { environmentQuotaPlan } from '../environments/capacity';
 import type { Environment } from '../environments/schema';
 import type { PlatformStack } from './platform-stack';
+import type { TenantShardStack } from './tenant-shard-stack';
 
 /** Tags every taggable resource carries (the tags aspect sets them; the rule pack checks them). */
 export const MANDATORY_TAGS = ['environment', 'workload', 'owner', 'costCenter', 'managedBy'] as const;
@@ -25,38 +26,80 @@ export function dataProtection(env: Environment): { lock?: LockOptions; preventD
   };
 }
 
-/** Registers the policy aspect on the stack, with config suppressions and the ones its opt-ins imply. */
-export function applyGovernance(stack: PlatformStack): void {
+/** The resources of a stack whose opt-ins the governance suppresses; a tenant shard has only its tenants'. */
+interface GovernedParts {
+  readonly modelAccounts: readonly TerraformResource[];
+  readonly tenantAccounts: readonly TerraformResource[];
+  readonly contentSafety?: TerraformResource;
+  readonly vaults: readonly TerraformResource[];
+  readonly promptLibrary?: TerraformResource;
+  readonly gatewayService?: TerraformResource;
+  readonly llmDiagnostic?: TerraformResource;
+  readonly workspace?: TerraformResource;
+}
+
+function governedParts(stack: PlatformStack | TenantShardStack): GovernedParts {
+  const tenantAccounts = stack.tenants.flatMap((t) =>
+    Object.values(t.accounts).map((endpoint) => endpoint!.account),
+  );
+  const tenantVaults = stack.tenants.flatMap((t) => (t.keyVault ? [t.keyVault.vault] : []));
+  if (!('gateway' in stack)) return { modelAccounts: [], tenantAccounts, vaults: tenantVaults };
+  return {
+    modelAccounts: Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
+    tenantAccounts,
+    ...(stack.contentSafety ? { contentSafety: stack.contentSafety.account } : {}),
+    vaults: [stack.keyVault.vault, ...tenantVaults],
+    promptLibrary: stack.promptLibrary.account,
+    gatewayService: stack.gateway.service,
+    llmDiagnostic: stack.gateway.observability.azureMonitorDiagnostic,
+    workspace: stack.monitoring.workspace,
+  };
+}
+
+/**
+ * Whether a config suppression (a construct path inside a stack) belongs to this stack: with tenant shards,
+ * `Tenants/<slug>/…` belongs to the tenant's shard and everything else to the platform stack.
+ */
+function suppressionBelongs(stack: PlatformStack | TenantShardStack, path: string): boolean {
+  const slug = /^Tenants\/([^/]+)\//.exec(path)?.[1];
+  if (!stack.environment.tenantShards) return true;
+  if ('shard' in stack) return slug !== undefined && stack.tenants.some((t) => t.slug === slug);
+  return slug === undefined;
+}
+
+/**
+ * Registers the policy aspect on a stack (the platform stack or a tenant shard), with the config suppressions that
+ * belong to it and the ones its opt-ins imply.
+ */
+export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
   const env = stack.environment;
-  const suppressions: Suppression[] = env.governance.suppressions.map((s, i) => ({
-    rule: s.rule,
-    path: s.resource,
-    reason: s.reason,
-    origin: `governance.suppressions[${i}]`,
-  }));
+  const parts = governedParts(stack);
+  const suppressions: Suppression[] = env.governance.suppressions.flatMap((s, i) =>
+    suppressionBelongs(stack, s.resource)
+      ? [{ rule: s.rule, path: s.resource, reason: s.reason, origin: `governance.suppressions[${i}]` }]
+      : [],
+  );
   const suppress = (
-    resources: TerraformResource | readonly TerraformResource[],
+    resources: TerraformResource | readonly TerraformResource[] | undefined,
     rules: readonly PolicyRuleId[],
     reason: string,
     origin: string,
   ) => {
-    for (const resource of Array.isArray(resources) ? resources : [resources]) {
+    for (const resource of resources === undefined
+      ? []
+      : Array.isArray(resources)
+        ? resources
+        : [resources]) {
       const path = resource.node.path.slice(stack.node.path.length + 1);
       for (const rule of rules) suppressions.push({ rule, path, reason, origin });
     }
   };
 
-  const tenantAccounts = stack.tenants.flatMap((t) =>
-    Object.values(t.accounts).map((endpoint) => endpoint!.account),
-  );
-  const vaults = [
-    stack.keyVault.vault,
-    ...stack.tenants.flatMap((t) => (t.keyVault ? [t.keyVault.vault] : [])),
-  ];
+  const vaults = parts.vaults;
   const accounts = [
-    ...Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
-    ...tenantAccounts,
-    ...(stack.contentSafety ? [stack.contentSafety.account] : []),
+    ...parts.modelAccounts,
+    ...parts.tenantAccounts,
+    ...(parts.contentSafety ? [parts.contentSafety] : []),
   ];
   const publicAccess = env.network.publicNetworkAccess;
   if (publicAccess.enabled) {
@@ -71,7 +114,7 @@ export function applyGovernance(stack: PlatformStack): void {
       );
     }
     suppress(
-      stack.keyVault.vault,
+      vaults,
       [
         'LZ.KeyVault.PublicNetworkAccess',
         ...(noPrivateEndpoints ? (['LZ.KeyVault.PrivateEndpoint'] as const) : []),
@@ -80,7 +123,7 @@ export function applyGovernance(stack: PlatformStack): void {
       origin,
     );
     suppress(
-      stack.promptLibrary.account,
+      parts.promptLibrary,
       [
         'LZ.Storage.PublicNetworkAccess',
         ...(noPrivateEndpoints ? (['LZ.Storage.PrivateEndpoint'] as const) : []),
@@ -90,7 +133,7 @@ export function applyGovernance(stack: PlatformStack): void {
     );
     if (env.gateway.network === 'public') {
       suppress(
-        stack.gateway.service,
+        parts.gatewayService,
         ['LZ.APIM.PublicNetworkAccess', 'LZ.APIM.VirtualNetwork'],
         publicAccess.reason,
         origin,
@@ -107,7 +150,7 @@ export function applyGovernance(stack: PlatformStack): void {
   }
   if (env.gateway.logging.llmMessages.enabled) {
     suppress(
-      stack.gateway.observability.azureMonitorDiagnostic,
+      parts.llmDiagnostic,
       ['LZ.APIM.LlmMessageLogging'],
       env.gateway.logging.llmMessages.reason,
       'gateway.logging.llmMessages',
@@ -115,10 +158,10 @@ export function applyGovernance(stack: PlatformStack): void {
   }
   const stateful = [
     ...vaults,
-    stack.promptLibrary.account,
-    stack.monitoring.workspace,
-    ...Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
-    ...tenantAccounts,
+    ...(parts.promptLibrary ? [parts.promptLibrary] : []),
+    ...(parts.workspace ? [parts.workspace] : []),
+    ...parts.modelAccounts,
+    ...parts.tenantAccounts,
   ];
   for (const key of ['deleteLocks', 'preventDestroy'] as const) {
     const setting = env.protection[key];

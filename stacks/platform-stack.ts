@@ -1,10 +1,8 @@
-import { Aspects, AzurermBackend, LocalBackend, TerraformStack } from 'cdktf';
+import { Aspects, TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
-import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
-import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
 import {
@@ -17,34 +15,23 @@ import type { SubnetKey } from '../constructs/network';
 import { ContentSafety } from '../constructs/content-safety';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { DiagnosticsCoverageAspect, Monitoring } from '../constructs/monitoring';
-import { AzapiProvider } from '../constructs/shared/azapi';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
-import { TagsAspect } from '../constructs/shared/tags';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
+import { addStackFoundation } from './foundation';
 import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
-import { type BuiltTenant, buildTenants } from './tenants';
+import { type BuiltTenant, buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
 import { addObservability, type Observability } from './observability';
 
-/** Value of the `managedBy` tag on every resource. */
-export const MANAGED_BY = 'cdktf:genai-landing-zone';
+export { environmentTags, MANAGED_BY } from './foundation';
 
 export interface PlatformStackProps {
   /** The parsed, validated environment. */
   readonly environment: Environment;
-}
-
-/** The mandatory tags of an environment, as the tags aspect applies them. */
-export function environmentTags(env: Environment): Record<string, string> {
-  const { additional, ...named } = env.tags;
-  const defined = Object.fromEntries(
-    Object.entries(named).filter(([, value]) => value !== undefined),
-  ) as Record<string, string>;
-  return { ...additional, ...defined, environment: env.name, workload: env.workload, managedBy: MANAGED_BY };
 }
 
 /**
@@ -76,8 +63,10 @@ export class PlatformStack extends TerraformStack {
   readonly contentSafety: ContentSafety | undefined;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
-  /** The tenants of this environment, by slug order. */
+  /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
   readonly tenants: readonly BuiltTenant[];
+  /** What tenants use of the platform: the tenant shards reference it across stacks. */
+  readonly tenantDependencies: TenantDependencies;
   /** Action groups, alerts, the operations workbook and budgets. */
   readonly observability: Observability;
 
@@ -88,56 +77,7 @@ export class PlatformStack extends TerraformStack {
     const names = environmentNames(env);
     const protection = dataProtection(env);
 
-    const useOidc = env.backend.type === 'azurerm' ? env.backend.useOidc : undefined;
-    new AzurermProvider(this, 'azurerm', {
-      features: [
-        {
-          keyVault: [
-            {
-              purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy,
-              recoverSoftDeletedKeyVaults: true,
-            },
-          ],
-          cognitiveAccount: [{ purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy }],
-          apiManagement: [
-            { purgeSoftDeleteOnDestroy: env.azure.purgeSoftDeletedOnDestroy, recoverSoftDeleted: true },
-          ],
-          resourceGroup: [{ preventDeletionIfContainsResources: true }],
-          // Storage accounts are private and key-less: manage them through ARM only, never the data plane, so that
-          // plan and apply work from a runner outside the VNet.
-          storage: [{ dataPlaneAvailable: false }],
-        },
-      ],
-      storageUseAzuread: true,
-      ...(env.azure.subscriptionId ? { subscriptionId: env.azure.subscriptionId } : {}),
-      ...(env.azure.tenantId ? { tenantId: env.azure.tenantId } : {}),
-      ...(useOidc ? { useOidc } : {}),
-    });
-    new AzapiProvider(this, 'azapi', {
-      ...(env.azure.subscriptionId ? { subscriptionId: env.azure.subscriptionId } : {}),
-      ...(env.azure.tenantId ? { tenantId: env.azure.tenantId } : {}),
-      ...(useOidc ? { useOidc } : {}),
-    });
-    new RandomProvider(this, 'random');
-
-    if (env.backend.type === 'azurerm') {
-      new AzurermBackend(this, {
-        resourceGroupName: env.backend.resourceGroupName,
-        storageAccountName: env.backend.storageAccountName,
-        containerName: env.backend.containerName,
-        key: env.backend.key ?? `${env.name}.tfstate`,
-        useAzureadAuth: true,
-        ...(env.backend.useOidc ? { useOidc: true } : {}),
-        ...(env.backend.subscriptionId ? { subscriptionId: env.backend.subscriptionId } : {}),
-        ...(env.backend.tenantId ? { tenantId: env.backend.tenantId } : {}),
-      });
-    } else {
-      // Relative to cdktf.out/stacks/<id>: the state stays in the project root, outside the synthesized output that
-      // every synth replaces, and no absolute path leaks into the plan.
-      new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
-    }
-
-    Aspects.of(this).add(new TagsAspect(environmentTags(env)));
+    addStackFoundation(this, env);
 
     const groupScope = new Construct(this, 'ResourceGroups');
     const groups: Partial<Record<AzureRegion, ResourceGroup>> = {};
@@ -357,14 +297,18 @@ export class PlatformStack extends TerraformStack {
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),
     });
 
-    this.tenants = buildTenants(this, env, names, this.resourceGroups, {
+    this.tenantDependencies = {
       gateway: this.gateway,
       platformKeyVaultId: this.keyVault.resourceId,
       promptLibrary: this.promptLibrary,
       monitoring: this.monitoring,
       privateLink,
       tenantId,
-    });
+    };
+    // Sharded: the tenants live in their own stacks (stacks/tenant-shard-stack.ts), which read these dependencies.
+    this.tenants = env.tenantShards
+      ? []
+      : buildTenants(this, env, names, this.resourceGroups, this.tenantDependencies);
 
     // Last: alerts watch what is built above. The gateway, the Key Vault and the tenants join through these inputs.
     this.observability = addObservability(
@@ -386,27 +330,7 @@ export class PlatformStack extends TerraformStack {
         tenants: tenantsIn(env)
           .filter((t) => t.hasAccess)
           .map((t) => ({ slug: t.slug, monthlyTokenQuota: t.allocation.monthlyTokenQuota })),
-        dedicatedBudgets: tenantsIn(env).flatMap((t) => {
-          const budget = t.allocation.dedicated?.budget;
-          const group = this.tenants.find((built) => built.slug === t.slug)?.resourceGroup;
-          const name = names.tenants[t.slug]?.dedicated?.budget;
-          return budget && group && name
-            ? [
-                {
-                  key: t.slug,
-                  name,
-                  resourceGroupId: group.id,
-                  amount: budget.monthlyAmount,
-                  startDate: budget.startDate,
-                  notifications: [
-                    { thresholdPercent: 80, type: 'Actual' as const },
-                    { thresholdPercent: 100, type: 'Forecasted' as const },
-                  ],
-                  contactEmails: budget.contactEmails,
-                },
-              ]
-            : [];
-        }),
+        dedicatedBudgets: dedicatedBudgets(env, names, this.tenants),
       },
     );
     Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));

@@ -13,6 +13,7 @@ import { App, TerraformStack } from 'cdktf';
 import { policyReportOf, policyReportText } from '../constructs/shared/policy';
 import type { Environment } from '../environments';
 import { PlatformStack } from './platform-stack';
+import { addTenantShards } from './tenant-shard-stack';
 
 /** An annotation that cdktf wrote into the manifest (warnings, errors from aspects). */
 export interface SynthAnnotation {
@@ -68,9 +69,13 @@ function errorAnnotations(app: App): SynthAnnotation[] {
   );
 }
 
-/** Builds one PlatformStack per environment into `app`. */
+/** Builds one PlatformStack per environment into `app`, and its tenant shard stacks when the tenants are sharded. */
 export function buildApp(app: App, environments: readonly Environment[]): PlatformStack[] {
-  return environments.map((environment) => new PlatformStack(app, environment.name, { environment }));
+  return environments.map((environment) => {
+    const platform = new PlatformStack(app, environment.name, { environment });
+    addTenantShards(app, platform);
+    return platform;
+  });
 }
 
 /** Terraform's working files that survive a re-synth, so that `cdktf deploy` need not re-initialise every time. */

@@ -11,8 +11,8 @@ import { renderPolicy } from '../constructs/ai-gateway/policies/inference-policy
 import type { ContentSafetyThresholds } from '../constructs/ai-gateway/policies/llm';
 import { tenantProductPolicy } from '../constructs/ai-gateway/policies/product-policy';
 import { KeyVault } from '../constructs/key-vault';
-import type { Monitoring } from '../constructs/monitoring';
-import type { PromptLibrary } from '../constructs/prompt-library';
+import type { Monitoring, ResourceGroupBudgetProps } from '../constructs/monitoring';
+import { type PromptLibrary, promptLibraryContainer } from '../constructs/prompt-library';
 import { addRoleAssignment } from '../constructs/shared/features';
 import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
@@ -31,6 +31,12 @@ export interface TenantDependencies {
   readonly monitoring: Monitoring;
   readonly privateLink: PrivateLinkContext | undefined;
   readonly tenantId: string;
+  /**
+   * Where each tenant's prompt-library container lives: in the library (`PromptLibrary/Containers/<slug>`, next to
+   * the account) or with the tenant (`Tenants/<slug>/Container`, in a tenant shard, so that the platform stack does
+   * not grow with the tenants). @default 'library'
+   */
+  readonly containers?: 'library' | 'tenant';
 }
 
 /** One tenant's constructs in this environment. */
@@ -57,14 +63,18 @@ export function contentSafetyThresholds(filter: ContentFilter): ContentSafetyThr
   };
 }
 
+/**
+ * Builds the tenants of `env` under `<scope>/Tenants/<slug>`: all of them, or those in `slugs` (one tenant shard).
+ */
 export function buildTenants(
   scope: Construct,
   env: Environment,
   names: EnvironmentNames,
   groups: Readonly<Record<AzureRegion, ResourceGroup>>,
   deps: TenantDependencies,
+  slugs?: ReadonlySet<string>,
 ): BuiltTenant[] {
-  const tenants = tenantsIn(env);
+  const tenants = tenantsIn(env).filter((t) => !slugs || slugs.has(t.slug));
   if (tenants.length === 0) return [];
   const root = new Construct(scope, 'Tenants');
   const primary = env.regions.primary;
@@ -149,13 +159,16 @@ export function buildTenants(
       }
     }
 
-    const container = hasData
-      ? deps.promptLibrary.addContainer(slug, {
-          name: tenantNames.container,
-          metadata: { tenant: slug },
-          preventDestroy: protect,
-        })
-      : undefined;
+    const containerOptions = {
+      name: tenantNames.container,
+      metadata: { tenant: slug },
+      preventDestroy: protect,
+    };
+    const container = !hasData
+      ? undefined
+      : deps.containers === 'tenant'
+        ? promptLibraryContainer(tenantScope, 'Container', deps.promptLibrary.resourceId, containerOptions)
+        : deps.promptLibrary.addContainer(slug, containerOptions);
 
     let access: TenantAccess | undefined;
     if (hasAccess) {
@@ -257,4 +270,33 @@ function dedicatedRoutes(
   return [...models.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([model, members]) => ({ model, members }));
+}
+
+/** The budgets of the dedicated tenants among `built`, on their own resource groups. */
+export function dedicatedBudgets(
+  env: Environment,
+  names: EnvironmentNames,
+  built: readonly BuiltTenant[],
+): ResourceGroupBudgetProps[] {
+  return tenantsIn(env).flatMap((t) => {
+    const budget = t.allocation.dedicated?.budget;
+    const group = built.find((b) => b.slug === t.slug)?.resourceGroup;
+    const name = names.tenants[t.slug]?.dedicated?.budget;
+    return budget && group && name
+      ? [
+          {
+            key: t.slug,
+            name,
+            resourceGroupId: group.id,
+            amount: budget.monthlyAmount,
+            startDate: budget.startDate,
+            notifications: [
+              { thresholdPercent: 80, type: 'Actual' as const },
+              { thresholdPercent: 100, type: 'Forecasted' as const },
+            ],
+            contactEmails: budget.contactEmails,
+          },
+        ]
+      : [];
+  });
 }

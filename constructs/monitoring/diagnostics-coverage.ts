@@ -208,11 +208,13 @@ export function diagnosticsCoverage(
   resources: readonly StackResource[],
   settings: readonly StackDiagnosticSetting[],
   workspaceAddress: string,
+  /** How settings refer to the workspace. @default - `${<workspaceAddress>.id}` (the workspace is in the stack) */
+  workspaceReference = `\${${workspaceAddress}.id}`,
 ): CoverageReport {
   const covered: string[] = [];
   const missing: { address: string; target: string; problem: string }[] = [];
   const unclassified: StackResource[] = [];
-  const workspace = `\${${workspaceAddress}.id}`;
+  const workspace = workspaceReference;
   for (const resource of resources) {
     const rule = coverageRule(resource);
     if (!rule) {
@@ -245,12 +247,15 @@ function fromConstructTree(stack: TerraformStack): {
   resources: StackResource[];
   settings: StackDiagnosticSetting[];
   byAddress: Map<string, TerraformResource>;
+  resolve: (value: unknown, preparing?: boolean) => string;
 } {
   const resources: StackResource[] = [];
   const settings: StackDiagnosticSetting[] = [];
   const byAddress = new Map<string, TerraformResource>();
   const resolver = new DefaultTokenResolver(new StringConcat());
-  const resolve = (value: unknown) => String(Tokenization.resolve(value, { scope: stack, resolver }));
+  // `preparing` resolves a reference to another stack as cdktf wires it: through the remote state of that stack.
+  const resolve = (value: unknown, preparing = false) =>
+    String(Tokenization.resolve(value, { scope: stack, resolver, preparing }));
   for (const node of stack.node.findAll()) {
     if (!TerraformResource.isTerraformResource(node)) continue;
     const address = `${node.terraformResourceType}.${stack.getLogicalId(node)}`;
@@ -270,7 +275,7 @@ function fromConstructTree(stack: TerraformStack): {
       });
     }
   }
-  return { resources, settings, byAddress };
+  return { resources, settings, byAddress, resolve };
 }
 
 /**
@@ -282,9 +287,13 @@ export class DiagnosticsCoverageAspect implements IAspect {
 
   visit(node: IConstruct): void {
     if (!TerraformStack.isStack(node)) return;
-    const { resources, settings, byAddress } = fromConstructTree(node);
+    const { resources, settings, byAddress, resolve } = fromConstructTree(node);
     const workspaceAddress = `${this.workspace.terraformResourceType}.${node.getLogicalId(this.workspace)}`;
-    const report = diagnosticsCoverage(resources, settings, workspaceAddress);
+    // In another stack (a tenant shard), settings reach the workspace through a cross-stack reference.
+    const report =
+      TerraformStack.of(this.workspace) === node
+        ? diagnosticsCoverage(resources, settings, workspaceAddress)
+        : diagnosticsCoverage(resources, settings, workspaceAddress, resolve(this.workspace.id, true));
     for (const gap of report.missing) {
       Annotations.of(byAddress.get(gap.address)!).addError(
         `diagnostics: ${gap.target.replace(/^\$\{|\.id\}/g, '')}: ${gap.problem}`,

@@ -158,19 +158,7 @@ export class PromptLibrary extends Construct {
   addContainer(key: string, options: PromptLibraryContainerOptions): StorageContainer {
     if (this.containerMap.has(key))
       throw new Error(`${this.node.path}: container "${key}" is already defined`);
-    if (!CONTAINER_NAME.test(options.name)) {
-      throw new Error(
-        `${this.node.path}: container name "${options.name}" must be 3–63 lowercase letters, digits and single hyphens`,
-      );
-    }
-    const container = new StorageContainer(this.containerScope, key, {
-      name: options.name,
-      // By id, not by account name: the provider then manages the container through ARM, never the data plane.
-      storageAccountId: this.account.id,
-      containerAccessType: 'private',
-      ...(options.metadata ? { metadata: { ...options.metadata } } : {}),
-      ...(options.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
-    });
+    const container = promptLibraryContainer(this.containerScope, key, this.account.id, options);
     this.containerMap.set(key, container);
     return container;
   }
@@ -179,4 +167,30 @@ export class PromptLibrary extends Construct {
   get containers(): ReadonlyMap<string, StorageContainer> {
     return this.containerMap;
   }
+}
+
+/**
+ * A private container in a prompt library that lives in another stack: a tenant shard creates its tenants' containers
+ * itself, in the platform stack's account (`storageAccountId` is then a cross-stack reference).
+ * {@link PromptLibrary.addContainer} uses it for the containers of the library's own stack.
+ */
+export function promptLibraryContainer(
+  scope: Construct,
+  id: string,
+  storageAccountId: string,
+  options: PromptLibraryContainerOptions,
+): StorageContainer {
+  if (!CONTAINER_NAME.test(options.name)) {
+    throw new Error(
+      `${scope.node.path}: container name "${options.name}" must be 3–63 lowercase letters, digits and single hyphens`,
+    );
+  }
+  return new StorageContainer(scope, id, {
+    name: options.name,
+    // By id, not by account name: the provider then manages the container through ARM, never the data plane.
+    storageAccountId,
+    containerAccessType: 'private',
+    ...(options.metadata ? { metadata: { ...options.metadata } } : {}),
+    ...(options.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),
+  });
 }

@@ -83,7 +83,9 @@ const AzurermBackend = z
       .string()
       .regex(/^[\w./-]+\.tfstate$/, { message: 'expected a blob name ending in .tfstate' })
       .optional()
-      .describe('State blob. Default: <environment name>.tfstate, one state per stack.'),
+      .describe(
+        'State blob of the platform stack. Default: <environment name>.tfstate. Tenant shards add -tenants-<n>: one state per stack.',
+      ),
     subscriptionId: Uuid.optional(),
     tenantId: Uuid.optional(),
     useOidc: z
@@ -95,9 +97,52 @@ const AzurermBackend = z
   })
   .describe('Remote state in an Azure storage account, authenticated with Entra ID (no storage keys).');
 
+const CloudBackend = z
+  .strictObject({
+    type: z.literal('cloud'),
+    organization: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'expected an organization name: letters, digits, - and _' }),
+    hostname: z
+      .string()
+      .regex(/^[a-z0-9.-]+(:\d+)?$/, { message: 'expected a host name such as app.terraform.io' })
+      .optional()
+      .describe('Terraform Enterprise host. Default: app.terraform.io (HCP Terraform).'),
+    project: z
+      .string()
+      .min(1)
+      .max(40)
+      .optional()
+      .describe('Project of the workspaces. Default: the default project.'),
+    workspacePrefix: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{0,60}$/, { message: 'expected letters, digits, - and _' })
+      .default('')
+      .describe('One workspace per stack, named <prefix><stack id>: genai-prod, genai-prod-tenants-1.'),
+    useOidc: z
+      .boolean()
+      .default(true)
+      .describe(
+        'The providers authenticate with a federated token (HCP Terraform dynamic provider credentials).',
+      ),
+  })
+  .describe(
+    'State and runs in HCP Terraform or Terraform Enterprise (the cloud block). Credentials come from `terraform login` or TF_TOKEN_<host>, never from config.',
+  );
+
 export const BackendSection = z
-  .discriminatedUnion('type', [LocalBackend, AzurermBackend])
+  .discriminatedUnion('type', [LocalBackend, AzurermBackend, CloudBackend])
   .default({ type: 'local' });
+export type Backend = z.output<typeof BackendSection>;
+
+/**
+ * The state blob of a stack in the azurerm backend: the configured key (default `<environment>.tfstate`) for the
+ * platform stack, with `-tenants-<n>` before `.tfstate` for a tenant shard.
+ */
+export function stateKey(env: { name: string; backend: Backend }, shard?: number): string {
+  const key = (env.backend.type === 'azurerm' ? env.backend.key : undefined) ?? `${env.name}.tfstate`;
+  return shard === undefined ? key : key.replace(/\.tfstate$/, `-tenants-${shard}.tfstate`);
+}
 
 export const AzureSection = z
   .strictObject({

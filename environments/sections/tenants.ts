@@ -51,6 +51,20 @@ const Allocation = z.union(
         })
         .optional()
         .describe('Dedicated tier only: capacity of its own in this environment.'),
+      approval: z
+        .strictObject({
+          approvedBy: Email.describe('Who approved this allocation: an e-mail address.'),
+          reference: z
+            .string()
+            .trim()
+            .min(3, { message: 'expected a change or ticket reference such as CHG-1234' })
+            .max(100)
+            .describe('The change or ticket that records the approval, e.g. CHG-1234.'),
+        })
+        .optional()
+        .describe(
+          'Who approved an allocation larger than in the environment promoted from (staging → prod). The promotion guard requires it.',
+        ),
     }),
   ],
   { error: () => 'expected "none" or { tokensPerMinute, monthlyTokenQuota }' },

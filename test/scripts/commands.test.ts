@@ -69,6 +69,38 @@ const CASES: Array<[string, string, string[], RegExp]> = [
     /does not exist: run `npm run synth` first\./,
   ],
   ['audit', 'dist/scripts/audit.js', ['--bogus'], /Unknown option '--bogus'/],
+  [
+    'promote',
+    'dist/scripts/promote.js',
+    ['--from', 'staging', '--to', 'prod', '--config', missing],
+    /cannot read the file: file not found/,
+  ],
+  [
+    'promote',
+    'dist/scripts/promote.js',
+    ['--from', 'staging', '--to', 'prod', '--config', malformedYaml],
+    /invalid YAML/,
+  ],
+  [
+    'promote',
+    'dist/scripts/promote.js',
+    ['--from', 'staging', '--to', 'prod', '--outdir', noOutput],
+    /has no manifest\.json: run `npm run synth` first\./,
+  ],
+  ['promote', 'dist/scripts/promote.js', ['--bogus'], /Unknown option '--bogus'/],
+  [
+    'pipeline',
+    'dist/scripts/pipeline.js',
+    ['plan', '--env', 'prod', '--outdir', noOutput],
+    /has no manifest\.json/,
+  ],
+  ['pipeline', 'dist/scripts/pipeline.js', ['plan', '--bogus'], /Unknown option '--bogus'/],
+  [
+    'bench:shards',
+    'dist/scripts/bench-shards.js',
+    ['--tenants', 'many'],
+    /--tenants must be a whole number of 1–2000, got "many"\./,
+  ],
 ];
 
 describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {

@@ -86,20 +86,20 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s stack', (name) => {
 });
 
 describe('backend', () => {
-  it('dev keeps local state in the project root, by a relative path', () => {
-    const synth = synthEnvironment(exampleEnvironment('dev'));
+  it('keeps local state in the project root, by a relative path, when config names no backend (synth only)', () => {
+    const synth = synthEnvironment(exampleEnvironment('dev', { backend: undefined }));
     expect(synth.json.terraform?.['backend']).toEqual({ local: { path: '../../../terraform.dev.tfstate' } });
   });
 
-  it.each(['staging', 'prod'] as const)(
-    '%s keeps remote state with Entra ID auth and its own key',
+  it.each(['dev', 'staging', 'prod'] as const)(
+    '%s keeps remote state with Entra ID auth, in its own container under its own key',
     (name) => {
       const synth = synthEnvironment(exampleEnvironment(name));
       expect(synth.json.terraform?.['backend']).toEqual({
         azurerm: {
           resource_group_name: 'rg-cx-tfstate-sdc',
           storage_account_name: 'stcxtfstatesdc',
-          container_name: 'tfstate',
+          container_name: `tfstate-${name}`,
           key: `${name}.tfstate`,
           use_azuread_auth: true,
           use_oidc: true,

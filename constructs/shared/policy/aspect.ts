@@ -89,7 +89,11 @@ export class PolicyAspect implements IAspect {
 
   private run(stack: TerraformStack): void {
     const rules = this.options.rules ?? (POLICY_RULES as readonly PolicyRule[]);
-    const plan = new PolicyPlan(stack.toTerraform() as TerraformJson);
+    // Cross-stack references (a tenant shard reads the platform stack) resolve into the stacks this one depends on.
+    const plan = new PolicyPlan(
+      stack.toTerraform() as TerraformJson,
+      stack.dependencies.map((upstream) => upstream.toTerraform() as TerraformJson),
+    );
     const evaluation = evaluatePolicy(plan, {
       rules,
       context: this.options.context,

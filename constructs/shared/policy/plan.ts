@@ -28,13 +28,28 @@ export interface TerraformJson {
 
 const REFERENCE = /\$\{([a-z0-9_]+)\.([^.}\s]+)(?:\.([^}]*))?\}/g;
 
+/** A value read from another stack's state: `${data.terraform_remote_state.<name>.outputs.<output>…}`. */
+const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.[^.}\s]+\.outputs\.([^.}\s[]+)/;
+
 export class PolicyPlan {
   /** Every resource, sorted by address. */
   readonly resources: readonly PlanResource[];
   private readonly byAddressMap: ReadonlyMap<string, PlanResource>;
   private referrerIndex?: Map<string, PlanResource[]>;
+  /** Outputs of the stacks this one reads (cross-stack references), by name: where each one's value comes from. */
+  private readonly upstreamOutputs = new Map<string, { plan: PolicyPlan; value: unknown }>();
 
-  constructor(json: TerraformJson) {
+  /**
+   * @param upstream - the Terraform JSON of the stacks this stack reads through cross-stack references (a tenant
+   *   shard reads the platform stack), so that a reference to their outputs resolves to the resource behind it.
+   */
+  constructor(json: TerraformJson, upstream: readonly TerraformJson[] = []) {
+    for (const other of upstream) {
+      const plan = new PolicyPlan(other);
+      const outputs = (other['output'] ?? {}) as Record<string, { value?: unknown }>;
+      for (const [name, output] of Object.entries(outputs))
+        this.upstreamOutputs.set(name, { plan, value: output.value });
+    }
     const resources: PlanResource[] = [];
     for (const [type, byName] of Object.entries(json.resource ?? {})) {
       for (const [name, raw] of Object.entries(byName)) {
@@ -80,9 +95,17 @@ export class PolicyPlan {
     return typeof value === 'string' && value.startsWith(this.ref(resource, attribute));
   }
 
-  /** The resource a reference such as `${azapi_resource.X.id}` (or a bare `type.name`) points to. */
+  /**
+   * The resource a reference such as `${azapi_resource.X.id}` (or a bare `type.name`) points to; a reference to an
+   * upstream stack's output resolves to the resource in that stack.
+   */
   resolve(reference: unknown): PlanResource | undefined {
     if (typeof reference !== 'string') return undefined;
+    const remote = REMOTE_OUTPUT.exec(reference)?.[1];
+    if (remote !== undefined) {
+      const output = this.upstreamOutputs.get(remote);
+      return output ? output.plan.resolve(output.value) : undefined;
+    }
     const match =
       /^\$\{([a-z0-9_]+)\.([^.}\s]+)(?:\.[^}]*)?\}/.exec(reference) ??
       /^([a-z0-9_]+)\.([^.\s]+)$/.exec(reference);
