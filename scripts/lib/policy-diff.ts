@@ -2,7 +2,7 @@
  * Compares two API Management policy documents "other than by per-environment values": the sizes and names that
  * config sets per environment are replaced by a placeholder, and what remains (the behaviour) must be the same.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseXml, type XmlElement } from '../../constructs/shared/policy/xml';
 
 /** A value that differs between environments by design, where it sits in a policy, and the config it comes from. */
 export interface PerEnvironmentValue {
@@ -79,33 +79,21 @@ interface Element {
   readonly text: string;
 }
 
+/** Parses with the rule pack's strict reader, keeping attributes in document order. */
 function parse(xml: string, what: string): Element {
-  const valid = XMLValidator.validate(xml);
-  if (valid !== true)
-    throw new Error(`${what}: not well-formed XML (${valid.err.msg}, line ${valid.err.line})`);
-  const parser = new XMLParser({
-    preserveOrder: true,
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    parseTagValue: false,
-    trimValues: true,
+  let root: XmlElement;
+  try {
+    root = parseXml(xml);
+  } catch (error) {
+    throw new Error(`${what}: not well-formed XML (${(error as Error).message})`);
+  }
+  const toElement = (node: XmlElement): Element => ({
+    name: node.name,
+    attributes: Object.entries(node.attributes),
+    children: node.children.map(toElement),
+    text: node.text.trim(),
   });
-  const toElement = (node: Record<string, unknown>): Element => {
-    const name = Object.keys(node).find((k) => k !== ':@')!;
-    const content = (node[name] as Record<string, unknown>[]) ?? [];
-    return {
-      name,
-      attributes: Object.entries((node[':@'] as Record<string, string>) ?? {}),
-      children: content.filter((c) => !('#text' in c)).map(toElement),
-      text: content
-        .filter((c) => '#text' in c)
-        .map((c) => String(c['#text']))
-        .join(''),
-    };
-  };
-  const roots = (parser.parse(xml) as Record<string, unknown>[]).filter((n) => !('?xml' in n));
-  return toElement(roots[0]!);
+  return toElement(root);
 }
 
 /** `when` conditions that select one deployment: a route, or a dedicated tenant's model. */
