@@ -85,7 +85,7 @@ function parse(xml: string, what: string): Element {
   try {
     root = parseXml(xml);
   } catch (error) {
-    throw new Error(`${what}: not well-formed XML (${(error as Error).message})`);
+    throw new Error(`${what}: not well-formed XML (${(error as Error).message})`, { cause: error });
   }
   const toElement = (node: XmlElement): Element => ({
     name: node.name,
