@@ -5,8 +5,7 @@
 import { Construct } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AiEndpoint } from '../constructs/ai-endpoint';
-import { isBatch, isProvisioned } from '../constructs/ai-endpoint/deployment-types';
-import { type AiGateway, CONTENT_SAFETY_BACKEND, type ModelRoute } from '../constructs/ai-gateway';
+import { type AiGateway, CONTENT_SAFETY_BACKEND } from '../constructs/ai-gateway';
 import { renderPolicy } from '../constructs/ai-gateway/policies/inference-policy';
 import type { ContentSafetyThresholds } from '../constructs/ai-gateway/policies/llm';
 import { tenantProductPolicy } from '../constructs/ai-gateway/policies/product-policy';
@@ -21,6 +20,7 @@ import type { EnvironmentNames } from '../environments/names';
 import { dataProtection } from './governance';
 import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
+import { routesFromAccounts } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 
 /** What the tenants need from the platform. */
@@ -172,7 +172,7 @@ export function buildTenants(
 
     let access: TenantAccess | undefined;
     if (hasAccess) {
-      const routes = dedicatedRoutes(allocation.dedicated?.accounts ?? {});
+      const routes = routesFromAccounts(allocation.dedicated?.accounts ?? {});
       const dedicatedPools =
         routes.length > 0
           ? deps.gateway.addDedicatedPools(tenantScope, {
@@ -241,35 +241,6 @@ export function buildTenants(
       accounts,
     };
   });
-}
-
-/** One pool per real-time model of a dedicated tenant: provisioned first, pay-as-you-go next. */
-function dedicatedRoutes(
-  accounts: NonNullable<
-    NonNullable<
-      Exclude<Environment['tenants'][string]['allocations'][string], 'none'>['dedicated']
-    >['accounts']
-  >,
-): ModelRoute[] {
-  const models = new Map<string, ModelRoute['members'][number][]>();
-  for (const [region, account] of Object.entries(accounts)) {
-    for (const [name, deployment] of Object.entries(account!.deployments)) {
-      if (isBatch(deployment.type)) continue;
-      const members = models.get(name) ?? [];
-      members.push({
-        region: region as AzureRegion,
-        deployment: name,
-        type: deployment.type,
-        capacity: deployment.capacity,
-        priority: isProvisioned(deployment.type) ? 1 : 2,
-        weight: deployment.gatewayWeight,
-      });
-      models.set(name, members);
-    }
-  }
-  return [...models.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([model, members]) => ({ model, members }));
 }
 
 /** The budgets of the dedicated tenants among `built`, on their own resource groups. */

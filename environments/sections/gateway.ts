@@ -8,7 +8,7 @@ import {
 } from '../../constructs/ai-gateway/routing';
 import type { AzureRegion } from '../../constructs/shared/regions';
 import type { EnvironmentRule } from '../rules';
-import type { Endpoints } from './endpoints';
+import type { Deployment, Endpoints } from './endpoints';
 import { DeploymentName } from './endpoints';
 import { Email, optIn, Reason, Region } from './primitives';
 
@@ -220,20 +220,42 @@ function spilloverTargets(endpoints: Endpoints): Set<string> {
  */
 export function gatewayRoutes(env: GatewayEnv): GatewayRoute[] {
   const targets = spilloverTargets(env.endpoints);
+  return routesFromAccounts(env.endpoints.accounts, (region, name) => {
+    const pool = env.gateway.pools[name];
+    if (targets.has(name) && !pool) return undefined;
+    if (pool?.members && !pool.members.includes(region)) return undefined;
+    return { priority: pool?.priorities[region] };
+  });
+}
+
+/**
+ * One pool per model over accounts keyed by region, with the real-time deployments of each. Provisioned deployments
+ * get priority 1, pay-as-you-go 2, unless `select` overrides it; `select` returning undefined leaves a deployment
+ * out. Batch deployments never join a pool. Shared by the platform's pools and dedicated tenants' pools.
+ */
+export function routesFromAccounts(
+  accounts: Readonly<
+    Partial<Record<AzureRegion, { readonly deployments: Readonly<Record<string, Deployment>> }>>
+  >,
+  select: (
+    region: AzureRegion,
+    name: string,
+  ) => { readonly priority?: number | undefined } | undefined = () => ({}),
+): GatewayRoute[] {
   const models = new Map<string, RouteMember[]>();
-  for (const [region, account] of Object.entries(env.endpoints.accounts)) {
+  for (const [key, account] of Object.entries(accounts)) {
+    const region = key as AzureRegion;
     for (const [name, deployment] of Object.entries(account!.deployments)) {
       if (isBatch(deployment.type)) continue;
-      const pool = env.gateway.pools[name];
-      if (targets.has(name) && !pool) continue;
-      if (pool?.members && !pool.members.includes(region as AzureRegion)) continue;
+      const selected = select(region, name);
+      if (!selected) continue;
       const members = models.get(name) ?? [];
       members.push({
-        region: region as AzureRegion,
+        region,
         deployment: name,
         type: deployment.type,
         capacity: deployment.capacity,
-        priority: pool?.priorities[region as AzureRegion] ?? (isProvisioned(deployment.type) ? 1 : 2),
+        priority: selected.priority ?? (isProvisioned(deployment.type) ? 1 : 2),
         weight: deployment.gatewayWeight,
       });
       models.set(name, members);

@@ -13,7 +13,7 @@ import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { parseEnvironment } from '../../environments';
 import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
-import { problemsOf } from '../helpers/problems';
+import { problemsOf } from '../helpers/config';
 
 function report(stack: PlatformStack) {
   Testing.synth(stack, true);

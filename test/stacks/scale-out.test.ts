@@ -13,7 +13,7 @@ import { jumpHash, shardOfSlug, tenantShardPlan } from '../../environments/secti
 import { checkCrossStackReferences } from '../../scripts/lib/cross-stack';
 import { environmentWithTenants } from '../../scripts/lib/generate';
 import { synthApp } from '../helpers/app';
-import { problemsOf } from '../helpers/problems';
+import { problemsOf } from '../helpers/config';
 import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
 
 const slugs = (n: number, from = 0) =>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnvironment, type EnvironmentInput } from '../../../environments';
 import { addressPlan, privateDnsZonesInUse } from '../../../environments/network-plan';
 import { byoInput, hubZoneId, hubZoneIds, spokeSubnetId } from '../../helpers/network';
-import { problemsOf } from '../../helpers/problems';
+import { problemsOf } from '../../helpers/config';
 import { exampleInput } from '../../helpers/synth';
 
 /** The prod example with one subnet of swedencentral replaced. */

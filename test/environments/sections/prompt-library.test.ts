@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseEnvironment } from '../../../environments';
-import { problemsOf } from '../../helpers/problems';
+import { problemsOf } from '../../helpers/config';
 import { exampleInput } from '../../helpers/synth';
 
 describe('promptLibrary section', () => {
