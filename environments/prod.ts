@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { BLOCKLISTS, CONTENT_FILTERS } from './responsible-ai';
 import { TENANTS } from './tenants';
 
 /** prod: three regions for PTU-first spillover and failover, private only, remote state, nothing purged on destroy. */
@@ -151,37 +152,8 @@ export const prod = {
         },
       },
     },
-    contentFilters: {
-      standard: {
-        mode: 'Default',
-        categories: {
-          hate: { prompt: 'Medium', completion: 'Medium' },
-          sexual: { prompt: 'Medium', completion: 'Medium' },
-          violence: { prompt: 'Medium', completion: 'Medium' },
-          selfHarm: { prompt: 'Medium', completion: 'Medium' },
-        },
-        promptShields: { jailbreak: true, indirectAttack: true },
-        protectedMaterial: { text: true, code: true },
-        blocklists: ['internal-codenames'],
-      },
-      strict: {
-        mode: 'Default',
-        categories: {
-          hate: { prompt: 'Low', completion: 'Low' },
-          sexual: { prompt: 'Low', completion: 'Low' },
-          violence: { prompt: 'Low', completion: 'Low' },
-          selfHarm: { prompt: 'Low', completion: 'Low' },
-        },
-        blocklists: ['internal-codenames'],
-      },
-    },
-    blocklists: {
-      'internal-codenames': {
-        description: 'Unreleased product code names must never appear in prompts or answers.',
-        terms: ['Project Bluebird', 'Falcon-X'],
-        patterns: ['\\bCX-[0-9]{5}\\b'],
-      },
-    },
+    contentFilters: CONTENT_FILTERS,
+    blocklists: BLOCKLISTS,
     quota: {
       swedencentral: {
         '*': { ProvisionedManaged: 200, GlobalProvisionedManaged: 50 },

@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { BLOCKLISTS, CONTENT_FILTERS } from './responsible-ai';
 import { TENANTS } from './tenants';
 
 /** staging: the shape of prod (two regions, private network, remote state) at smaller sizes. */
@@ -91,37 +92,8 @@ export const staging = {
         },
       },
     },
-    contentFilters: {
-      standard: {
-        mode: 'Default',
-        categories: {
-          hate: { prompt: 'Medium', completion: 'Medium' },
-          sexual: { prompt: 'Medium', completion: 'Medium' },
-          violence: { prompt: 'Medium', completion: 'Medium' },
-          selfHarm: { prompt: 'Medium', completion: 'Medium' },
-        },
-        promptShields: { jailbreak: true, indirectAttack: true },
-        protectedMaterial: { text: true, code: true },
-        blocklists: ['internal-codenames'],
-      },
-      strict: {
-        mode: 'Default',
-        categories: {
-          hate: { prompt: 'Low', completion: 'Low' },
-          sexual: { prompt: 'Low', completion: 'Low' },
-          violence: { prompt: 'Low', completion: 'Low' },
-          selfHarm: { prompt: 'Low', completion: 'Low' },
-        },
-        blocklists: ['internal-codenames'],
-      },
-    },
-    blocklists: {
-      'internal-codenames': {
-        description: 'Unreleased product code names must never appear in prompts or answers.',
-        terms: ['Project Bluebird', 'Falcon-X'],
-        patterns: ['\\bCX-[0-9]{5}\\b'],
-      },
-    },
+    contentFilters: CONTENT_FILTERS,
+    blocklists: BLOCKLISTS,
     quota: {
       swedencentral: {
         '*': { DataZoneProvisionedManaged: 30 },
