@@ -29,6 +29,19 @@ const NETWORK_NAME = /^[a-zA-Z0-9]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/;
 const NETWORK_ALLOWED =
   'letters, digits, underscores, periods and hyphens; start with a letter or digit, end with a letter, digit or underscore';
 
+/** Microsoft.Network resources share one character rule; only the abbreviation and the length range differ. */
+function networkName(abbreviation: string, minLength: number, maxLength: number): NameRule {
+  return {
+    abbreviation,
+    minLength,
+    maxLength,
+    pattern: NETWORK_NAME,
+    allowed: NETWORK_ALLOWED,
+    style: 'hyphen',
+    globallyUnique: false,
+  };
+}
+
 export const NAME_RULES = {
   resourceGroup: {
     abbreviation: 'rg',
@@ -122,64 +135,16 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: false,
   },
-  virtualNetwork: {
-    abbreviation: 'vnet',
-    minLength: 2,
-    maxLength: 64,
-    pattern: NETWORK_NAME,
-    allowed: NETWORK_ALLOWED,
-    style: 'hyphen',
-    globallyUnique: false,
-  },
-  subnet: {
-    abbreviation: 'snet',
-    minLength: 1,
-    maxLength: 80,
-    pattern: NETWORK_NAME,
-    allowed: NETWORK_ALLOWED,
-    style: 'hyphen',
-    globallyUnique: false,
-  },
-  networkSecurityGroup: {
-    abbreviation: 'nsg',
-    minLength: 1,
-    maxLength: 80,
-    pattern: NETWORK_NAME,
-    allowed: NETWORK_ALLOWED,
-    style: 'hyphen',
-    globallyUnique: false,
-  },
-  privateEndpoint: {
-    abbreviation: 'pep',
-    minLength: 2,
-    maxLength: 64,
-    pattern: NETWORK_NAME,
-    allowed: NETWORK_ALLOWED,
-    style: 'hyphen',
-    globallyUnique: false,
-  },
+  virtualNetwork: networkName('vnet', 2, 64),
+  subnet: networkName('snet', 1, 80),
+  networkSecurityGroup: networkName('nsg', 1, 80),
+  privateEndpoint: networkName('pep', 2, 64),
   /**
    * A private DNS zone's link to a VNet (Microsoft.Network/privateDnsZones/virtualNetworkLinks). The Cloud Adoption
    * Framework has no abbreviation for it; `link` reads plainly. One name per VNet, reused in every zone.
    */
-  privateDnsZoneLink: {
-    abbreviation: 'link',
-    minLength: 1,
-    maxLength: 80,
-    pattern: NETWORK_NAME,
-    allowed: NETWORK_ALLOWED,
-    style: 'hyphen',
-    globallyUnique: false,
-  },
-  publicIp: {
-    abbreviation: 'pip',
-    minLength: 1,
-    maxLength: 80,
-    pattern: NETWORK_NAME,
-    allowed: NETWORK_ALLOWED,
-    style: 'hyphen',
-    globallyUnique: false,
-  },
+  privateDnsZoneLink: networkName('link', 1, 80),
+  publicIp: networkName('pip', 1, 80),
   userAssignedIdentity: {
     abbreviation: 'id',
     minLength: 3,
