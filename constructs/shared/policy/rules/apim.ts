@@ -45,14 +45,22 @@ function skuTier(service: PlanResource): string {
   return String(service.config['sku_name'] ?? '').split('_')[0] ?? '';
 }
 
+/** One setting, whichever provider declares the resource: an azurerm attribute, or a path in the azapi body. */
+function setting(resource: PlanResource, azurermAttribute: string, azapiPath: string): unknown {
+  return resource.type.startsWith('azurerm_')
+    ? resource.config[azurermAttribute]
+    : field(body(resource), azapiPath);
+}
+
+/** A product's id: azurerm `product_id`, or the azapi resource's name. */
+function productIdOf(product: PlanResource): string {
+  return String(product.type.startsWith('azurerm_') ? product.config['product_id'] : product.config['name']);
+}
+
 /** The XML of a policy resource (azurerm `xml_content`, azapi `properties.value`). */
 export function policyXml(resource: PlanResource): string | undefined {
-  if (resource.type.startsWith('azurerm_')) {
-    const xml = resource.config['xml_content'];
-    return typeof xml === 'string' ? xml : undefined;
-  }
-  const value = field(body(resource), 'properties.value');
-  return typeof value === 'string' ? value : undefined;
+  const xml = setting(resource, 'xml_content', 'properties.value');
+  return typeof xml === 'string' ? xml : undefined;
 }
 
 /** Parses a policy resource, or explains why it cannot be read. */
@@ -96,11 +104,8 @@ function productPolicyIndex(plan: PolicyPlan): Map<string, PlanResource[]> {
 /** The policies attached to a product (azurerm product policy by product id, or an azapi child of the product). */
 export function productPolicies(plan: PolicyPlan, product: PlanResource): PlanResource[] {
   const index = productPolicyIndex(plan);
-  const productId = product.type.startsWith('azurerm_')
-    ? product.config['product_id']
-    : product.config['name'];
   const candidates = [
-    ...(index.get(`id:${String(productId)}`) ?? []),
+    ...(index.get(`id:${productIdOf(product)}`) ?? []),
     ...(index.get(`ref:${plan.ref(product, 'product_id')}`) ?? []),
     ...(index.get(`parent:${plan.ref(product)}`) ?? []),
   ];
@@ -476,9 +481,7 @@ export const APIM_RULES = [
     sources: ['Azure.APIM.ProductSubscription'],
     fix: 'Set subscription_required = true.',
     check: (r) => {
-      const required = r.type.startsWith('azurerm_')
-        ? r.config['subscription_required']
-        : field(body(r), 'properties.subscriptionRequired');
+      const required = setting(r, 'subscription_required', 'properties.subscriptionRequired');
       return check(required !== false, 'subscription_required is false');
     },
   }),
@@ -490,9 +493,7 @@ export const APIM_RULES = [
     sources: ['Azure.APIM.ProductApproval'],
     fix: 'Set approval_required = true (the pipeline creates tenant subscriptions; nobody self-approves).',
     check: (r) => {
-      const approval = r.type.startsWith('azurerm_')
-        ? r.config['approval_required']
-        : field(body(r), 'properties.approvalRequired');
+      const approval = setting(r, 'approval_required', 'properties.approvalRequired');
       return check(approval === true, 'approval_required is not true');
     },
   }),
@@ -504,9 +505,7 @@ export const APIM_RULES = [
     sources: ['Azure.APIM.SampleProducts'],
     fix: 'Name tenant products after the tenant; never deploy starter or unlimited.',
     check: (r) => {
-      const id = String(
-        r.type.startsWith('azurerm_') ? r.config['product_id'] : r.config['name'],
-      ).toLowerCase();
+      const id = productIdOf(r).toLowerCase();
       return check(!['starter', 'unlimited'].includes(id), `product "${id}" is a sample product`);
     },
   }),
@@ -518,11 +517,9 @@ export const APIM_RULES = [
     sources: ['Azure.APIM.ProductDescriptors'],
     fix: 'Set display_name and description.',
     check: (r) => {
-      const source = r.type.startsWith('azurerm_')
-        ? r.config
-        : (field(body(r), 'properties') as Record<string, unknown>);
       return check(
-        Boolean(source?.['display_name'] ?? source?.['displayName']) && Boolean(source?.['description']),
+        Boolean(setting(r, 'display_name', 'properties.displayName')) &&
+          Boolean(setting(r, 'description', 'properties.description')),
         'display_name or description is missing',
       );
     },
