@@ -8,6 +8,7 @@ import { AiEndpoint } from '../constructs/ai-endpoint';
 import {
   AiGateway,
   GATEWAY_TIERS,
+  gatewayHostNames,
   type GatewayNetwork,
   gatewaySubnetDelegation,
 } from '../constructs/ai-gateway';
@@ -296,6 +297,16 @@ export class PlatformStack extends TerraformStack {
       llmMessages: gw.logging.llmMessages,
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),
     });
+
+    if (gw.network === 'internal' && this.network) {
+      // Internal mode publishes no DNS: a private zone per host name answers with the private VIP in every VNet.
+      // With a bring-your-own hub, the hub's DNS does this (network.providedByHub.dns).
+      this.network.addHostZones(
+        'GatewayDns',
+        gatewayHostNames(names.gateway.service),
+        this.gateway.service.privateIpAddresses,
+      );
+    }
 
     this.tenantDependencies = {
       gateway: this.gateway,

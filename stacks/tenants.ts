@@ -5,9 +5,9 @@
 import { Construct } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { AiEndpoint } from '../constructs/ai-endpoint';
-import { type AiGateway, CONTENT_SAFETY_BACKEND } from '../constructs/ai-gateway';
+import type { AiGateway } from '../constructs/ai-gateway';
 import { renderPolicy } from '../constructs/ai-gateway/policies/inference-policy';
-import type { ContentSafetyThresholds } from '../constructs/ai-gateway/policies/llm';
+import { type ContentSafetyThresholds, stricterThresholds } from '../constructs/ai-gateway/policies/llm';
 import { tenantProductPolicy } from '../constructs/ai-gateway/policies/product-policy';
 import { KeyVault } from '../constructs/key-vault';
 import type { Monitoring, ResourceGroupBudgetProps } from '../constructs/monitoring';
@@ -205,11 +205,15 @@ export function buildTenants(
             allowedModels: tenant.allowedModels,
             tokensPerMinute: allocation.tokensPerMinute,
             monthlyTokenQuota: allocation.monthlyTokenQuota,
-            ...(deps.gateway.hasContentSafety
+            ...(deps.gateway.contentSafety
               ? {
                   contentSafety: {
-                    backendId: CONTENT_SAFETY_BACKEND,
-                    thresholds: contentSafetyThresholds(filter),
+                    backendId: deps.gateway.contentSafety.backendId,
+                    shieldPrompt: deps.gateway.contentSafety.shieldPrompt,
+                    thresholds: stricterThresholds(
+                      deps.gateway.contentSafety.thresholds,
+                      contentSafetyThresholds(filter),
+                    ),
                   },
                 }
               : {}),

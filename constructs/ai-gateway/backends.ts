@@ -49,16 +49,20 @@ export function circuitBreakerRule(options: CircuitBreakerOptions) {
   };
 }
 
-/** Managed-identity credentials of a backend: the gateway's user-assigned identity, for Azure AI services. */
-export function managedIdentityCredentials(identityClientId: string) {
-  return { managedIdentity: { clientId: identityClientId, resource: COGNITIVE_SERVICES_AUDIENCE } };
+/**
+ * Managed-identity credentials of a backend, for Azure AI services: the service's system-assigned identity gets a
+ * token for `resource`. Only `resource` is set: it is the form Microsoft's samples use (Azure-Samples/AI-Gateway
+ * `labs/content-safety/main.bicep`, with a system-assigned identity), and a client id for a user-assigned identity
+ * is not in the published schema of this API version.
+ */
+export function managedIdentityCredentials() {
+  return { managedIdentity: { resource: COGNITIVE_SERVICES_AUDIENCE } };
 }
 
 export interface ModelBackendsProps {
   readonly apiManagementId: string;
   readonly routes: readonly ModelRoute[];
   readonly accounts: Readonly<Partial<Record<AzureRegion, BackendAccount>>>;
-  readonly identityClientId: string;
   readonly circuitBreaker: CircuitBreakerOptions;
   /** A dedicated tenant's slug: its backends and pools carry it in their names. @default - shared pools */
   readonly tenant?: string;
@@ -108,7 +112,7 @@ export class ModelBackends extends Construct {
               url: `${account.openAiEndpoint}openai`,
               protocol: 'http',
               tls: { validateCertificateChain: true, validateCertificateName: true },
-              credentials: managedIdentityCredentials(props.identityClientId),
+              credentials: managedIdentityCredentials(),
               circuitBreaker: circuitBreakerRule(props.circuitBreaker),
             },
           },

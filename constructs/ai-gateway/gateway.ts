@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
-import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { ApiManagementRedisCache } from '@cdktf/provider-azurerm/lib/api-management-redis-cache';
 import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-redis-cache';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
@@ -46,7 +45,11 @@ export type GatewayNetwork =
       readonly privateEndpoint: PrivateEndpointOptions;
     };
 
-/** The gateway's user-assigned identity. */
+/**
+ * The gateway's user-assigned identity: Key Vault named values and the Application Insights logger authenticate as
+ * it. Calls to backends (models, Content Safety) authenticate as the service's system-assigned identity, the form
+ * Microsoft documents for backend credentials (see the README's decision log).
+ */
 export interface GatewayIdentity {
   readonly resourceId: string;
   readonly clientId: string;
@@ -104,15 +107,30 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
 }
 
 const APIM_SERVICE_API = 'Microsoft.ApiManagement/service@2024-06-01-preview';
-/** APIM entity id of the Content Safety backend. */
-export const CONTENT_SAFETY_BACKEND = 'content-safety';
-const IDENTITY_NAMED_VALUE = 'gateway-identity-client-id';
 
 /**
- * The AI gateway on API Management: the service (user-assigned identity, TLS 1.2+ only, a minimum API version), its
- * network path, one backend per deployment with managed-identity credentials and a breaker, one pool per model,
- * the inference API with its policy, loggers and diagnostics, and the roles the identity needs on every model
- * account and on Content Safety.
+ * The default host names of an API Management service, by endpoint. In internal mode Azure registers none of them
+ * in DNS; they must resolve to the private VIP (Learn, "Deploy your Azure API Management instance to a virtual
+ * network - internal mode", Access on default host names).
+ */
+export function gatewayHostNames(serviceName: string): Readonly<Record<string, string>> {
+  return {
+    gateway: `${serviceName}.azure-api.net`,
+    portal: `${serviceName}.portal.azure-api.net`,
+    developer: `${serviceName}.developer.azure-api.net`,
+    management: `${serviceName}.management.azure-api.net`,
+    scm: `${serviceName}.scm.azure-api.net`,
+  };
+}
+/** APIM entity id of the Content Safety backend. */
+export const CONTENT_SAFETY_BACKEND = 'content-safety';
+
+/**
+ * The AI gateway on API Management: the service (a system-assigned identity for its backends and a user-assigned
+ * one for Key Vault and telemetry, TLS 1.2+ only, a minimum API version), its network path, one backend per
+ * deployment with managed-identity credentials and a breaker, one pool per model, the inference API with its policy,
+ * loggers and diagnostics, and the roles its identities need on every model account, on Content Safety and on
+ * Application Insights.
  */
 export class AiGateway extends Construct {
   readonly service: ApiManagement;
@@ -126,9 +144,17 @@ export class AiGateway extends Construct {
   readonly name: string;
   /** The policy document of the inference API. */
   readonly policyXml: string;
-  /** True when the Content Safety backend exists, so product policies may call it too. */
-  readonly hasContentSafety: boolean;
-  private readonly identity: GatewayIdentity;
+  /**
+   * The Content Safety check, when the backend exists: product policies run it with the tenant's thresholds, and
+   * the API policy runs it only for requests that come through no product, so that every request is checked once.
+   */
+  readonly contentSafety?: {
+    readonly backendId: string;
+    readonly shieldPrompt: boolean;
+    readonly thresholds: ContentSafetyThresholds;
+  };
+  /** Object id of the service's system-assigned identity: the identity of every backend call. */
+  readonly systemPrincipalId: string;
   private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
@@ -182,7 +208,8 @@ export class AiGateway extends Construct {
       skuName: `${props.sku.tier}_${props.sku.capacity}`,
       publisherName: props.publisher.name,
       publisherEmail: props.publisher.email,
-      identity: { type: 'UserAssigned', identityIds: [props.identity.resourceId] },
+      // System-assigned: backend credentials; user-assigned: Key Vault named values and the telemetry logger.
+      identity: { type: 'SystemAssigned, UserAssigned', identityIds: [props.identity.resourceId] },
       minApiVersion: props.minApiVersion ?? '2022-08-01',
       // Must be true while the service is created; the second step below turns it off where the gateway is private.
       publicNetworkAccessEnabled: true,
@@ -233,9 +260,8 @@ export class AiGateway extends Construct {
         'The gateway runs in the primary region only: model traffic fails over across regions behind it, and a regional gateway outage is recovered by redeploying the stack elsewhere. A multi-region gateway is an open point.',
       );
     }
-    this.identity = props.identity;
+    this.systemPrincipalId = this.service.identity.principalId;
     this.circuitBreaker = props.circuitBreaker;
-    this.hasContentSafety = props.contentSafety !== undefined;
 
     this.features = addStandardFeatures(
       this,
@@ -262,20 +288,6 @@ export class AiGateway extends Construct {
       });
     }
 
-    const identityValue = new ApiManagementNamedValue(this, 'IdentityClientId', {
-      name: IDENTITY_NAMED_VALUE,
-      displayName: IDENTITY_NAMED_VALUE,
-      apiManagementName: this.service.name,
-      resourceGroupName: props.resourceGroupName,
-      value: props.identity.clientId,
-      secret: false,
-    });
-    suppressRule(
-      identityValue,
-      'LZ.APIM.NamedValuesFromKeyVault',
-      'The value is the client id of the gateway managed identity, which is not a secret (every token it gets carries it); a Key Vault reference would add a dependency without protecting anything.',
-    );
-
     // Roles first: a missing one shows only as 401 after failover to that region.
     const accessScope = new Construct(this, 'ModelAccess');
     const servedRegions = [...new Set(props.routes.flatMap((r) => r.members.map((m) => m.region)))].sort();
@@ -286,7 +298,7 @@ export class AiGateway extends Construct {
         throw new Error(`${this.node.path}: the routes use ${region}, which has no model account`);
       modelAccess[region] = addRoleAssignment(accessScope, region, account.resourceId, {
         roleDefinitionName: 'Cognitive Services OpenAI User',
-        principalId: props.identity.principalId,
+        principalId: this.systemPrincipalId,
         description: `AI gateway ${props.name} calls the model deployments of ${account.name}`,
       });
     }
@@ -296,19 +308,18 @@ export class AiGateway extends Construct {
       apiManagementId: this.service.id,
       routes: props.routes,
       accounts: props.accounts,
-      identityClientId: props.identity.clientId,
       circuitBreaker: props.circuitBreaker,
     });
 
-    const policyDependencies: ITerraformDependable[] = [identityValue, ...Object.values(this.backends.pools)];
-    let contentSafety:
-      { backendId: string; shieldPrompt: boolean; thresholds: ContentSafetyThresholds } | undefined;
+    const policyDependencies: ITerraformDependable[] = [...Object.values(this.backends.pools)];
     if (props.contentSafety) {
-      addRoleAssignment(this, 'ContentSafetyAccess', props.contentSafety.resourceId, {
-        roleDefinitionName: 'Cognitive Services User',
-        principalId: props.identity.principalId,
-        description: `AI gateway ${props.name} checks prompts with Content Safety`,
-      });
+      policyDependencies.push(
+        addRoleAssignment(this, 'ContentSafetyAccess', props.contentSafety.resourceId, {
+          roleDefinitionName: 'Cognitive Services User',
+          principalId: this.systemPrincipalId,
+          description: `AI gateway ${props.name} checks prompts with Content Safety`,
+        }),
+      );
       const contentSafetyBackend = new AzapiResource(this, 'ContentSafetyBackend', {
         type: BACKENDS_API,
         name: CONTENT_SAFETY_BACKEND,
@@ -320,7 +331,7 @@ export class AiGateway extends Construct {
             url: props.contentSafety.endpoint.replace(/\/$/, ''),
             protocol: 'http',
             tls: { validateCertificateChain: true, validateCertificateName: true },
-            credentials: managedIdentityCredentials(props.identity.clientId),
+            credentials: managedIdentityCredentials(),
           },
         },
       });
@@ -330,7 +341,7 @@ export class AiGateway extends Construct {
         'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
       );
       policyDependencies.push(contentSafetyBackend);
-      contentSafety = {
+      this.contentSafety = {
         backendId: CONTENT_SAFETY_BACKEND,
         shieldPrompt: props.contentSafety.shieldPrompt,
         thresholds: props.contentSafety.thresholds,
@@ -367,7 +378,6 @@ export class AiGateway extends Construct {
 
     this.policyXml = renderPolicy(
       inferencePolicy({
-        identityClientId: `{{${IDENTITY_NAMED_VALUE}}}`,
         routes: props.routes.map((route) => ({
           model: route.model,
           backendId: this.backends.pools[route.model]!.name,
@@ -375,7 +385,7 @@ export class AiGateway extends Construct {
         retryCount: props.retryCount,
         tokenLimit: props.tokenLimit,
         tokenMetrics: props.tokenMetrics,
-        ...(contentSafety ? { contentSafety } : {}),
+        ...(this.contentSafety ? { contentSafety: this.contentSafety } : {}),
         ...(semanticCache ? { semanticCache } : {}),
       }),
     );
@@ -390,7 +400,7 @@ export class AiGateway extends Construct {
       apiManagementId: this.service.id,
       apiId: this.api.api.id,
       applicationInsights: props.applicationInsights,
-      identityClientId: props.identity.clientId,
+      identity: { clientId: props.identity.clientId, principalId: props.identity.principalId },
       samplingPercentage: props.samplingPercentage ?? 100,
       llmMessages: props.llmMessages ?? { enabled: false },
     });
@@ -418,7 +428,7 @@ export class AiGateway extends Construct {
         throw new Error(`${scope.node.path}: the routes use ${region}, which has no model account`);
       addRoleAssignment(access, region, account.resourceId, {
         roleDefinitionName: 'Cognitive Services OpenAI User',
-        principalId: this.identity.principalId,
+        principalId: this.systemPrincipalId,
         description: `AI gateway ${this.name} calls the dedicated deployments of tenant ${props.tenant} on ${account.name}`,
       });
     }
@@ -426,7 +436,6 @@ export class AiGateway extends Construct {
       apiManagementId: this.service.id,
       routes: props.routes,
       accounts: props.accounts,
-      identityClientId: this.identity.clientId,
       circuitBreaker: this.circuitBreaker,
       tenant: props.tenant,
     });

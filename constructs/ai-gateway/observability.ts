@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
+import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AzapiResource } from '../shared/azapi';
+import { addRoleAssignment } from '../shared/features';
 import type { OptIn } from '../shared/interfaces';
 
 const APIM_API = '2024-06-01-preview';
@@ -9,8 +11,11 @@ export interface GatewayObservabilityProps {
   /** ARM id of the inference API. */
   readonly apiId: string;
   readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
-  /** The gateway identity writes to Application Insights, whose key auth is off. */
-  readonly identityClientId: string;
+  /**
+   * The user-assigned identity the logger authenticates as: Application Insights has local auth off, so it accepts
+   * only Entra ID ingestion, from an identity holding Monitoring Metrics Publisher on the component.
+   */
+  readonly identity: { readonly clientId: string; readonly principalId: string };
   /** Share of requests traced to Application Insights, 0–100. */
   readonly samplingPercentage: number;
   /** Log prompts and completions to `ApiManagementGatewayLlmLog`. Token counts are logged either way. */
@@ -25,11 +30,25 @@ export interface GatewayObservabilityProps {
  */
 export class GatewayObservability extends Construct {
   readonly applicationInsightsLogger: AzapiResource;
+  /** Monitoring Metrics Publisher of the logger's identity on Application Insights. */
+  readonly telemetryPublisher: RoleAssignment;
   readonly applicationInsightsDiagnostic: AzapiResource;
   readonly azureMonitorDiagnostic: AzapiResource;
 
   constructor(scope: Construct, id: string, props: GatewayObservabilityProps) {
     super(scope, id);
+    // Learn, "Microsoft Entra authentication for Application Insights": ingestion with local auth off needs this role.
+    this.telemetryPublisher = addRoleAssignment(
+      this,
+      'TelemetryPublisher',
+      props.applicationInsights.resourceId,
+      {
+        roleDefinitionName: 'Monitoring Metrics Publisher',
+        principalId: props.identity.principalId,
+        description:
+          'The API Management logger sends requests, dependencies and token metrics to Application Insights',
+      },
+    );
     this.applicationInsightsLogger = new AzapiResource(this, 'ApplicationInsightsLogger', {
       type: `Microsoft.ApiManagement/service/loggers@${APIM_API}`,
       name: 'application-insights',
@@ -42,10 +61,11 @@ export class GatewayObservability extends Construct {
           isBuffered: true,
           credentials: {
             connectionString: props.applicationInsights.connectionString,
-            identityClientId: props.identityClientId,
+            identityClientId: props.identity.clientId,
           },
         },
       },
+      dependsOn: [this.telemetryPublisher],
     });
     const azureMonitorLogger = new AzapiResource(this, 'AzureMonitorLogger', {
       type: `Microsoft.ApiManagement/service/loggers@${APIM_API}`,

@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { NetworkSecurityGroup } from '@cdktf/provider-azurerm/lib/network-security-group';
+import { PrivateDnsARecord } from '@cdktf/provider-azurerm/lib/private-dns-a-record';
 import { PrivateDnsZone } from '@cdktf/provider-azurerm/lib/private-dns-zone';
 import { PrivateDnsZoneVirtualNetworkLink } from '@cdktf/provider-azurerm/lib/private-dns-zone-virtual-network-link';
 import { VirtualNetwork } from '@cdktf/provider-azurerm/lib/virtual-network';
+import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-network-peering';
 import { addDiagnosticSetting } from '../shared/features';
 import { suppressRule } from '../shared/policy/suppressions';
 import type { DiagnosticSettingsOptions } from '../shared/interfaces';
@@ -51,6 +53,12 @@ export interface NetworkProps {
   readonly diagnosticSettings?: Pick<DiagnosticSettingsOptions, 'workspaceId'>;
 }
 
+/** A private zone for one host name, answering at its apex (`addHostZones`). */
+export interface HostZone {
+  readonly zone: PrivateDnsZone;
+  readonly record: PrivateDnsARecord;
+}
+
 /** What the construct built in one region. */
 export interface RegionalNetwork {
   readonly virtualNetwork: VirtualNetwork;
@@ -78,10 +86,17 @@ const APP_SERVICE_DELEGATION = delegation('Microsoft.Web/serverFarms');
  * Subnets are declared inside the VNet resource, so each is created together with its NSG in one ARM call: landing
  * zones that deny "subnet without NSG" by Azure Policy reject a subnet created first and associated later. No subnet
  * has default outbound internet access.
+ *
+ * The regional VNets are peered in a full mesh, both directions of every pair: peering is not transitive, and every
+ * region calls every other (the gateway fails over to model accounts in every region, and applications in every
+ * region call the gateway). A hub without a transit appliance would leave spoke-to-spoke traffic unroutable.
  */
 export class Network extends Construct implements PrivateLinkContext {
   readonly regions: Readonly<Partial<Record<AzureRegion, RegionalNetwork>>>;
   readonly privateDnsZones: Readonly<Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>>>;
+  /** The peering of each ordered pair of regions, keyed `<from>-to-<to>`. */
+  readonly peerings: Readonly<Record<string, VirtualNetworkPeering>>;
+  private readonly props: NetworkProps;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -93,7 +108,75 @@ export class Network extends Construct implements PrivateLinkContext {
       regions[region] = this.regionalNetwork(region, vnet, props.diagnosticSettings);
     }
     this.regions = regions;
+    this.props = props;
     this.privateDnsZones = this.zones(props);
+    this.peerings = this.mesh(props);
+  }
+
+  /** Peers every pair of regional VNets in both directions (a full mesh); construct ids come from region keys. */
+  private mesh(props: NetworkProps): Record<string, VirtualNetworkPeering> {
+    const regions = (Object.keys(this.regions) as AzureRegion[]).sort();
+    const peerings: Record<string, VirtualNetworkPeering> = {};
+    if (regions.length < 2) return peerings;
+    const scope = new Construct(this, 'Peerings');
+    for (const from of regions) {
+      for (const to of regions) {
+        if (from === to) continue;
+        const local = props.virtualNetworks[from]!;
+        peerings[`${from}-to-${to}`] = new VirtualNetworkPeering(scope, `${from}-to-${to}`, {
+          name: `peer-to-${props.virtualNetworks[to]!.name}`,
+          resourceGroupName: local.resourceGroupName,
+          virtualNetworkName: this.regions[from]!.virtualNetwork.name,
+          remoteVirtualNetworkId: this.regions[to]!.virtualNetwork.id,
+          allowVirtualNetworkAccess: true,
+          // Spoke to spoke only: nothing is forwarded through a region, and no region shares a VPN gateway.
+          allowForwardedTraffic: false,
+          allowGatewayTransit: false,
+          useRemoteGateways: false,
+        });
+      }
+    }
+    return peerings;
+  }
+
+  /**
+   * One private zone per host name, each with an apex A record to `addresses` and linked to every VNet: for a service
+   * that publishes no DNS records of its own (API Management in internal mode). A zone per host, never the parent
+   * domain: a zone named `azure-api.net` linked to a VNet would answer for every other API Management service too.
+   */
+  addHostZones(
+    id: string,
+    hosts: Readonly<Record<string, string>>,
+    addresses: string[],
+  ): Record<string, HostZone> {
+    if (!this.props.dnsZoneResourceGroupName) {
+      throw new Error(`${this.node.path}: dnsZoneResourceGroupName is required to create private DNS zones`);
+    }
+    const group = this.props.dnsZoneResourceGroupName;
+    const scope = new Construct(this, id);
+    const zones: Record<string, HostZone> = {};
+    for (const [key, host] of Object.entries(hosts)) {
+      const zoneScope = new Construct(scope, key);
+      const zone = new PrivateDnsZone(zoneScope, 'Zone', { name: host, resourceGroupName: group });
+      for (const [region, regional] of Object.entries(this.regions) as [AzureRegion, RegionalNetwork][]) {
+        new PrivateDnsZoneVirtualNetworkLink(zoneScope, `Link-${region}`, {
+          name: this.props.virtualNetworks[region]!.privateDnsZoneLinkName,
+          resourceGroupName: group,
+          privateDnsZoneName: zone.name,
+          virtualNetworkId: regional.virtualNetwork.id,
+          registrationEnabled: false,
+        });
+      }
+      const record = new PrivateDnsARecord(zoneScope, 'Apex', {
+        name: '@',
+        zoneName: zone.name,
+        resourceGroupName: group,
+        ttl: 300,
+        records: addresses,
+      });
+      zones[key] = { zone, record };
+    }
+    return zones;
   }
 
   private regionalNetwork(

@@ -92,7 +92,11 @@ export class TenantAccess extends Construct {
       type: SECRETS_API,
       name: props.secretName,
       parentId: props.keyVaultId,
-      body: { properties: { contentType: 'API Management subscription key', attributes: { enabled: true } } },
+      body: {
+        // The tenant tag ties the secret to the tenant's identity in the data-path proof (and in the portal).
+        tags: { tenant: props.slug },
+        properties: { contentType: 'API Management subscription key', attributes: { enabled: true } },
+      },
       sensitiveBody: { properties: { value: this.subscription.primaryKey } },
     });
     this.secretAccess = addRoleAssignment(this, 'SecretAccess', this.secret.id, {

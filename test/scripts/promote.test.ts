@@ -157,9 +157,13 @@ describe('promotion guard', () => {
   it('blocks gateway policies that differ beyond per-environment values, and shows the difference', () => {
     const check = noShield.check('gateway-policies');
     expect(check.passed).toBe(false);
-    expect(check.summary).toBe('1 policy differs beyond per-environment values');
+    // The API policy, and every tenant's product policy: the shield setting reaches each request's one check.
+    expect(check.summary).toMatch(/^\d+ policies differ beyond per-environment values$/);
     const text = check.details.join('\n');
     expect(text).toContain('`Gateway/InferenceApi/Policy` (azurerm_api_management_api_policy)');
+    expect(text).toMatch(
+      /`Tenants\/[a-z0-9-]+\/Access\/ProductPolicy` \(azurerm_api_management_product_policy\)/,
+    );
     expect(text).toContain(
       '  -     <llm-content-safety backend-id="‹per environment›" shield-prompt="true">',
     );

@@ -52,13 +52,13 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
     }
   });
 
-  it('gives the gateway identity "Cognitive Services OpenAI User" on every account a pool routes to', () => {
-    const identity = synth.onlyPlatform('azurerm_user_assigned_identity');
+  it('gives the gateway\'s system identity (its backends\' credentials) "Cognitive Services OpenAI User" on every account a pool routes to', () => {
+    const service = synth.only('azurerm_api_management');
     const grants = synth
       .resources('azurerm_role_assignment')
       .filter(
         (r) =>
-          r.config['principal_id'] === `\${${identity.address}.principal_id}` &&
+          r.config['principal_id'] === `\${${service.address}.identity[0].principal_id}` &&
           r.config['role_definition_name'] === 'Cognitive Services OpenAI User',
       )
       .map((r) => r.config['scope']);

@@ -24,7 +24,6 @@ function report(stack: PlatformStack) {
 const EXPECTED_SUPPRESSIONS = {
   staging: [
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
-    ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/IdentityClientId', 'code'],
     ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/swedencentral/Nsg-appIntegration', 'code'],
@@ -32,7 +31,6 @@ const EXPECTED_SUPPRESSIONS = {
   prod: [
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
     ['LZ.APIM.MultiRegion', 'Gateway/Service', 'code'],
-    ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/IdentityClientId', 'code'],
     ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/germanywestcentral/Nsg-appIntegration', 'code'],

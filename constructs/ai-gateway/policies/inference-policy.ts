@@ -5,6 +5,7 @@ import {
   deleteHeader,
   emitTokenMetric,
   managedIdentityAuth,
+  NO_PRODUCT_CONDITION,
   retryAcrossPool,
   routeToPools,
   semanticCacheLookup,
@@ -27,14 +28,16 @@ export const CLIENT_CREDENTIAL_HEADERS = ['api-key', 'Ocp-Apim-Subscription-Key'
 
 /** Everything the inference API policy is built from. */
 export interface InferencePolicyOptions {
-  /** `{{named-value}}` reference to the client id of the gateway's user-assigned identity. */
-  readonly identityClientId: string;
   /** Each model (deployment name) and the pool backend that serves it. */
   readonly routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>;
   readonly retryCount: number;
   readonly tokenLimit: Omit<TokenLimitOptions, 'counterKey'>;
   readonly tokenMetrics: { readonly namespace: string; readonly dimensions: readonly string[] };
-  /** @default - no content-safety check */
+  /**
+   * Checked here only for requests that come through no product (the service's all-access subscription): each
+   * tenant's product policy runs the check with its own thresholds, so that every request is checked once.
+   * @default - no content-safety check
+   */
   readonly contentSafety?: {
     readonly backendId: string;
     readonly shieldPrompt: boolean;
@@ -49,8 +52,9 @@ export interface InferencePolicyOptions {
 }
 
 /**
- * The policy of the inference API, in order: drop the client's key; authenticate to the models with the gateway's
- * managed identity; pick the pool by deployment; limit tokens per subscription; check content safety; emit token
+ * The policy of the inference API, in order (after `<base />`, which runs the tenant's product policy): drop the
+ * client's key; authenticate to the models with the gateway's system-assigned identity; pick the pool by deployment;
+ * limit tokens per subscription; check content safety when no product did; emit token
  * metrics; look up the semantic cache. Backend: retry 429/503 across the pool. Outbound: store in the cache, strip
  * internal headers, return the request id. The trace context (`traceparent`, `tracestate`) is never removed: it
  * flows to the model, and the Application Insights diagnostic correlates on it (W3C).
@@ -64,7 +68,7 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       {},
       el('base'),
       CLIENT_CREDENTIAL_HEADERS.map(deleteHeader),
-      managedIdentityAuth(options.identityClientId),
+      managedIdentityAuth(),
       captureDeployment(),
       routeToPools(options.routes),
       // Its own counter key: a tenant's product limit counts the same subscription separately.
@@ -73,10 +77,18 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
         counterKey: expr('string.Concat("gateway-", context.Subscription.Id)'),
       }),
       options.contentSafety &&
-        contentSafety(
-          options.contentSafety.backendId,
-          options.contentSafety.shieldPrompt,
-          options.contentSafety.thresholds,
+        el(
+          'choose',
+          {},
+          el(
+            'when',
+            { condition: expr(NO_PRODUCT_CONDITION) },
+            contentSafety(
+              options.contentSafety.backendId,
+              options.contentSafety.shieldPrompt,
+              options.contentSafety.thresholds,
+            ),
+          ),
         ),
       emitTokenMetric(options.tokenMetrics.namespace, options.tokenMetrics.dimensions),
       options.semanticCache &&

@@ -11,12 +11,12 @@ export const COGNITIVE_SERVICES_AUDIENCE = 'https://cognitiveservices.azure.com'
 /** Variable that holds the deployment (model) a request targets. */
 export const DEPLOYMENT_VARIABLE = 'deployment-id';
 
-/** `authentication-managed-identity`: a token of the gateway's user-assigned identity for the models. */
-export function managedIdentityAuth(clientId: string): XmlElement {
-  return el('authentication-managed-identity', {
-    resource: COGNITIVE_SERVICES_AUDIENCE,
-    'client-id': clientId,
-  });
+/**
+ * `authentication-managed-identity`: a token of the service's system-assigned identity for the models (no
+ * `client-id`: the same identity as the backends' credentials, which hold the roles).
+ */
+export function managedIdentityAuth(): XmlElement {
+  return el('authentication-managed-identity', { resource: COGNITIVE_SERVICES_AUDIENCE });
 }
 
 /** Removes a request or response header. */
@@ -164,6 +164,22 @@ export interface ContentSafetyThresholds {
   readonly selfHarm: number;
   readonly violence: number;
 }
+
+/** The stricter of two sets of thresholds, category by category (a lower level blocks more). */
+export function stricterThresholds(
+  a: ContentSafetyThresholds,
+  b: ContentSafetyThresholds,
+): ContentSafetyThresholds {
+  return {
+    hate: Math.min(a.hate, b.hate),
+    sexual: Math.min(a.sexual, b.sexual),
+    selfHarm: Math.min(a.selfHarm, b.selfHarm),
+    violence: Math.min(a.violence, b.violence),
+  };
+}
+
+/** The condition under which the API policy checks content itself: the request came through no product. */
+export const NO_PRODUCT_CONDITION = 'context.Product == null';
 
 /** `llm-content-safety`: Azure AI Content Safety checks the prompt before it reaches a model. */
 export function contentSafety(

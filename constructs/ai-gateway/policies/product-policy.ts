@@ -15,16 +15,24 @@ export interface TenantPolicyOptions {
   readonly allowedModels: readonly string[];
   readonly tokensPerMinute: number;
   readonly monthlyTokenQuota: number;
-  /** The tenant's own content-safety thresholds, checked on top of the gateway's. @default - none */
-  readonly contentSafety?: { readonly backendId: string; readonly thresholds: ContentSafetyThresholds };
+  /**
+   * The request's one content-safety check: the stricter of the gateway's and the tenant's thresholds, category by
+   * category. The API policy skips its own check for requests that come through a product. @default - none
+   */
+  readonly contentSafety?: {
+    readonly backendId: string;
+    readonly shieldPrompt: boolean;
+    readonly thresholds: ContentSafetyThresholds;
+  };
   /** Dedicated tier: each of the tenant's own models and its pool. @default - none (shared pools only) */
   readonly dedicatedPools?: Readonly<Record<string, string>>;
 }
 
 /**
  * The policy of one tenant's product, run at `<base />` of the inference API: read the deployment, refuse models
- * outside the allow-list (403), point the tenant's own models at its own pools (dedicated tier), and limit tokens
- * per subscription (429 above the rate, 403 above the monthly quota).
+ * outside the allow-list (403), point the tenant's own models at its own pools (dedicated tier), limit tokens
+ * per subscription (429 above the rate, 403 above the monthly quota), and check content safety once with the
+ * tenant's thresholds.
  */
 export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
   const allowed = options.allowedModels.map(csString).join(', ');
@@ -73,7 +81,11 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
         scope: 'product',
       }),
       options.contentSafety &&
-        contentSafety(options.contentSafety.backendId, true, options.contentSafety.thresholds),
+        contentSafety(
+          options.contentSafety.backendId,
+          options.contentSafety.shieldPrompt,
+          options.contentSafety.thresholds,
+        ),
     ),
     el('backend', {}, el('base')),
     el('outbound', {}, el('base')),

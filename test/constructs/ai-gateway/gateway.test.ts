@@ -94,12 +94,12 @@ describe('AiGateway', () => {
     .filter((r) => String(r.config['type']).includes('/backends@') && properties(r)['type'] !== 'Pool');
   const pools = plan.byType('azapi_resource').filter((r) => properties(r)['type'] === 'Pool');
 
-  it('creates a hardened service: user-assigned identity, TLS 1.2+, no 3DES, a minimum API version', () => {
+  it('creates a hardened service: system- and user-assigned identities, TLS 1.2+, no 3DES, a minimum API version', () => {
     const service = plan.byType('azurerm_api_management')[0]!.config;
     expect(service).toMatchObject({
       sku_name: 'Premium_2',
       identity: {
-        type: 'UserAssigned',
+        type: 'SystemAssigned, UserAssigned',
         identity_ids: ['/subscriptions/s/.../userAssignedIdentities/id-apim'],
       },
       min_api_version: '2022-08-01',
@@ -124,8 +124,9 @@ describe('AiGateway', () => {
       const p = properties(backend);
       expect(String(p['url'])).toMatch(/^https:\/\//);
       expect(p['tls']).toEqual({ validateCertificateChain: true, validateCertificateName: true });
+      // The documented form: the service's system-assigned identity, audience only (no client id).
       expect(p['credentials']).toEqual({
-        managedIdentity: { clientId: 'client-1', resource: 'https://cognitiveservices.azure.com' },
+        managedIdentity: { resource: 'https://cognitiveservices.azure.com' },
       });
       if (backend.config['name'] === 'content-safety') continue;
       expect(p['circuitBreaker']).toEqual({
@@ -161,18 +162,21 @@ describe('AiGateway', () => {
     expect(pools[0]!.config['name']).toBe('pool-gpt-4o');
   });
 
-  it('gives the identity "Cognitive Services OpenAI User" on every account it routes to, and "Cognitive Services User" on Content Safety', () => {
+  it('gives the system identity "Cognitive Services OpenAI User" on every account it routes to and "Cognitive Services User" on Content Safety, and the logger identity "Monitoring Metrics Publisher" on Application Insights', () => {
+    const service = plan.byType('azurerm_api_management')[0]!;
+    const system = `\${${service.address}.identity[0].principal_id}`;
     const roles = plan
       .byType('azurerm_role_assignment')
       .map((r) => [r.config['scope'], r.config['role_definition_name'], r.config['principal_id']]);
     expect(roles).toEqual(
       expect.arrayContaining([
-        [ACCOUNT_ID('sdc'), 'Cognitive Services OpenAI User', 'principal-1'],
-        [ACCOUNT_ID('frc'), 'Cognitive Services OpenAI User', 'principal-1'],
-        ['/subscriptions/s/.../accounts/cs-test', 'Cognitive Services User', 'principal-1'],
+        [ACCOUNT_ID('sdc'), 'Cognitive Services OpenAI User', system],
+        [ACCOUNT_ID('frc'), 'Cognitive Services OpenAI User', system],
+        ['/subscriptions/s/.../accounts/cs-test', 'Cognitive Services User', system],
+        ['/subscriptions/s/.../components/appi', 'Monitoring Metrics Publisher', 'principal-1'],
       ]),
     );
-    expect(roles).toHaveLength(3);
+    expect(roles).toHaveLength(4);
   });
 
   it('exposes the inference API over https with a subscription key in the api-key header', () => {
@@ -197,7 +201,11 @@ describe('AiGateway', () => {
     expect(findAll(policy, 'set-backend-service').map((s) => s.attributes['backend-id'])).toContain(
       'pool-gpt-4o',
     );
-    expect(gateway.policyXml).toContain('client-id="{{gateway-identity-client-id}}"');
+    // The policy's token is the system identity's, like the backends' credentials: no client id.
+    expect(gateway.policyXml).toContain(
+      '<authentication-managed-identity resource="https://cognitiveservices.azure.com" />',
+    );
+    expect(gateway.policyXml).not.toContain('client-id');
   });
 
   it('logs to Application Insights with the managed identity, W3C correlation, sampling and metrics on', () => {

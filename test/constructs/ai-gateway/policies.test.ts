@@ -10,7 +10,6 @@ import { el, renderXml } from '../../../constructs/ai-gateway/policies/xml';
 import { child, findAll, findOne, parseXml } from '../../helpers/xml';
 
 const base = {
-  identityClientId: '{{gateway-identity-client-id}}',
   routes: [
     { model: 'gpt-4o', backendId: 'pool-gpt-4o' },
     { model: 'text-embedding-3-large', backendId: 'pool-text-embedding-3-large' },
@@ -35,10 +34,9 @@ describe('the inference API policy', () => {
       expect(child(policy, section)!.children[0]!.name).toBe('base');
   });
 
-  it('authenticates to the models with the gateway identity, for Azure AI services', () => {
+  it("authenticates to the models with the gateway's system identity (the one its backends' credentials use), for Azure AI services", () => {
     expect(findOne(inbound, 'authentication-managed-identity').attributes).toEqual({
       resource: 'https://cognitiveservices.azure.com',
-      'client-id': '{{gateway-identity-client-id}}',
     });
   });
 
@@ -52,7 +50,10 @@ describe('the inference API policy', () => {
   });
 
   it("routes a dedicated tenant's own model to its pool first, each other model to its pool, and anything else to 404", () => {
-    const whens = findAll(findOne(inbound, 'choose'), 'when');
+    const routing = inbound.children.find(
+      (c) => c.name === 'choose' && findAll(c, 'set-backend-service').length > 0,
+    )!;
+    const whens = findAll(routing, 'when');
     expect(
       whens.map((w) => [
         w.attributes['condition'],
@@ -107,8 +108,12 @@ describe('the inference API policy', () => {
     ).toBe('@(context.Product?.Id ?? "none")');
   });
 
-  it('checks content safety through its backend, with prompt shields and per-category thresholds', () => {
+  it('checks content safety through its backend, with prompt shields and per-category thresholds, only for requests that no product checked', () => {
     const safety = findOne(inbound, 'llm-content-safety');
+    const guard = inbound.children.find(
+      (c) => c.name === 'choose' && findAll(c, 'llm-content-safety').length > 0,
+    )!;
+    expect(findOne(guard, 'when').attributes['condition']).toBe('@(context.Product == null)');
     expect(safety.attributes).toEqual({ 'backend-id': 'content-safety', 'shield-prompt': 'true' });
     const categories = findOne(safety, 'categories');
     expect(categories.attributes['output-type']).toBe('EightSeverityLevels');

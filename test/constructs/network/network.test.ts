@@ -90,8 +90,11 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
     expect(inbound('443')?.destination_address_prefix).toBe(prefix);
   });
 
-  it('creates the private DNS zone of every service it deploys, and links each to every VNet', () => {
+  it('creates the private DNS zone of every service it deploys, and one per host name of the internal gateway, and links each to every VNet', () => {
     const zones = synth.resources('azurerm_private_dns_zone');
+    const service = synth.only('azurerm_api_management').config;
+    const gateway = String(service['name']);
+    const internal = service['virtual_network_type'] === 'Internal';
     expect(zones.map((z) => z.config['name']).sort()).toEqual(
       [
         PRIVATE_DNS_ZONES.openai,
@@ -100,8 +103,15 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
         PRIVATE_DNS_ZONES.keyVault,
         PRIVATE_DNS_ZONES.blob,
         PRIVATE_DNS_ZONES.apiManagement,
+        // Internal mode registers no DNS; never the whole azure-api.net, which would shadow every other service.
+        ...(internal
+          ? ['', '.portal', '.developer', '.management', '.scm'].map(
+              (part) => `${gateway}${part}.azure-api.net`,
+            )
+          : []),
       ].sort(),
     );
+    expect(zones.map((z) => z.config['name'])).not.toContain('azure-api.net');
     const primaryGroup = synth
       .resources('azurerm_resource_group')
       .find((g) => g.config['location'] === 'swedencentral')!;
@@ -115,6 +125,38 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
         vnets.map((v) => ref(v.address)).sort(),
       );
       expect(linked.every((l) => l.config['registration_enabled'] === false)).toBe(true);
+    }
+  });
+
+  it("answers each gateway host name at the zone apex with the gateway's private address", () => {
+    const service = synth.only('azurerm_api_management');
+    const records = synth.resources('azurerm_private_dns_a_record');
+    expect(records).toHaveLength(service.config['virtual_network_type'] === 'Internal' ? 5 : 0);
+    for (const record of records) {
+      expect(record.config).toMatchObject({
+        name: '@',
+        records: ref(service.address, 'private_ip_addresses'),
+      });
+    }
+  });
+
+  it('peers every pair of regional VNets in both directions (a full mesh), forwarding nothing', () => {
+    const peerings = synth.resources('azurerm_virtual_network_peering');
+    const pairs = peerings.map((p) => [
+      p.config['virtual_network_name'],
+      p.config['remote_virtual_network_id'],
+    ]);
+    const expected = vnets.flatMap((from) =>
+      vnets.filter((to) => to !== from).map((to) => [ref(from.address, 'name'), ref(to.address)]),
+    );
+    expect(pairs.sort()).toEqual(expected.sort());
+    for (const peering of peerings) {
+      expect(peering.config).toMatchObject({
+        allow_virtual_network_access: true,
+        allow_forwarded_traffic: false,
+        allow_gateway_transit: false,
+        use_remote_gateways: false,
+      });
     }
   });
 
