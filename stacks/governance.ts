@@ -6,6 +6,7 @@
 import type { TerraformResource } from 'cdktf';
 import { Aspects } from 'cdktf';
 import type { LockOptions } from '../constructs/shared/interfaces';
+import type { DataPathContext, ProvidedHop } from '../constructs/shared/paths';
 import { PolicyAspect, type PolicyRuleId, type Suppression } from '../constructs/shared/policy';
 import { environmentQuotaPlan } from '../environments/capacity';
 import type { Environment } from '../environments/schema';
@@ -65,6 +66,33 @@ function suppressionBelongs(stack: PlatformStack | TenantShardStack, path: strin
   if (!stack.environment.tenantShards) return true;
   if ('shard' in stack) return slug !== undefined && stack.tenants.some((t) => t.slug === slug);
   return slug === undefined;
+}
+
+/**
+ * What the data-path proof needs beyond the plan: whether callers without a VNet may use the internet (public access
+ * opened with a reason), and in bring-your-own mode the application subnets and what the hub provides.
+ */
+export function dataPathContext(env: Environment): DataPathContext {
+  const network = env.network;
+  const internet = network.publicNetworkAccess.enabled
+    ? { internet: { reason: network.publicNetworkAccess.reason } }
+    : {};
+  if (network.mode !== 'byo') return internet;
+  const clientSubnets = Object.fromEntries(
+    Object.entries(network.subnetIds).flatMap(([region, ids]) =>
+      ids?.appIntegration ? [[region, ids.appIntegration]] : [],
+    ),
+  );
+  const hops = { peering: 'route', dns: 'dns', networkSecurity: 'nsg' } as const;
+  const provided: ProvidedHop[] = Object.entries(hops).flatMap(([key, hop]) => {
+    const declared = network.providedByHub[key as keyof typeof hops];
+    return declared ? [{ hop, reason: declared.reason, origin: `network.providedByHub.${key}` }] : [];
+  });
+  return {
+    ...internet,
+    ...(Object.keys(clientSubnets).length > 0 ? { clientSubnets } : {}),
+    ...(provided.length > 0 ? { provided } : {}),
+  };
 }
 
 /**
@@ -175,6 +203,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
       context: { mandatoryTags: MANDATORY_TAGS },
       suppressions,
       downgrade: env.governance.downgradeToWarning as Record<string, string>,
+      paths: dataPathContext(env),
       facts: {
         name: env.name,
         stage: env.stage,

@@ -21,6 +21,32 @@ export const PRIVATE_DNS_ZONES = {
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
 
 /**
+ * The public DNS suffix whose names CNAME into each private zone once a private endpoint exists
+ * (`x.openai.azure.com` → `x.privatelink.openai.azure.com`): the data-path proof finds the zone a host resolves in.
+ * https://learn.microsoft.com/azure/private-link/private-endpoint-dns ("Public DNS zone forwarders")
+ */
+export const PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES: Readonly<Record<PrivateDnsZoneKey, string>> = {
+  openai: 'openai.azure.com',
+  cognitiveServices: 'cognitiveservices.azure.com',
+  aiServices: 'services.ai.azure.com',
+  keyVault: 'vault.azure.net',
+  blob: 'blob.core.windows.net',
+  apiManagement: 'azure-api.net',
+  monitor: 'monitor.azure.com',
+  omsOpinsights: 'oms.opinsights.azure.com',
+  odsOpinsights: 'ods.opinsights.azure.com',
+  agentService: 'agentsvc.azure-automation.net',
+};
+
+/** The private zone a public host name resolves through when its service has a private endpoint. */
+export function privateZoneForHost(host: string): string | undefined {
+  const match = (Object.entries(PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES) as [PrivateDnsZoneKey, string][])
+    .filter(([, suffix]) => host.toLowerCase().endsWith(`.${suffix}`))
+    .sort(([, a], [, b]) => b.length - a.length)[0];
+  return match ? PRIVATE_DNS_ZONES[match[0]] : undefined;
+}
+
+/**
  * What a private endpoint of each kind of target connects to: its private-link sub-resource and the DNS zones its
  * zone group must hold. A Cognitive Services account answers on all three AI zones (an AIServices account serves the
  * OpenAI and Foundry hostnames too).

@@ -3,7 +3,7 @@ import type { SubnetKey } from '../../constructs/network/security-rules';
 import { isArmResourceIdOf } from '../../constructs/shared/arm-id';
 import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey } from '../../constructs/shared/private-link';
 import { isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
-import { optIn, Region } from './primitives';
+import { optIn, Reason, Region } from './primitives';
 
 export { SUBNET_KEYS, type SubnetKey } from '../../constructs/network/security-rules';
 
@@ -138,6 +138,11 @@ const CreateNetwork = z
     'The stack creates a VNet per region, the subnets with their NSGs, and the private DNS zones linked to every VNet.',
   );
 
+/** Something the hub provides that the stack cannot see: the data-path proof lists it as an assumption. */
+const ProvidedByHub = z
+  .strictObject({ reason: Reason })
+  .describe('Declared as provided by the hub; the audit lists it as an assumption with this reason.');
+
 const ByoNetwork = z
   .strictObject({
     mode: z.literal('byo'),
@@ -163,6 +168,22 @@ const ByoNetwork = z
       .default({})
       .describe(
         'Existing private DNS zones (often in a hub subscription), keyed by zone: openai, cognitiveServices, …',
+      ),
+    providedByHub: z
+      .strictObject({
+        peering: ProvidedByHub.optional().describe(
+          'The hub routes between the VNets of the existing subnets (peering in both directions, or a transit appliance).',
+        ),
+        dns: ProvidedByHub.optional().describe(
+          "The hub links its private DNS zones to every VNet of the existing subnets, and resolves the internal gateway's host names to its private address.",
+        ),
+        networkSecurity: ProvidedByHub.optional().describe(
+          'The NSGs of the existing subnets allow HTTPS from the callers to the gateway and the private endpoints, and outbound to Entra ID and Azure Monitor.',
+        ),
+      })
+      .default({})
+      .describe(
+        'What the hub provides that the data-path proof cannot see in the plan. Each entry is an assumption with a reason; without it, a data path through the hub fails synth.',
       ),
   })
   .describe('Attach to an existing hub: the stack creates no VNet and no DNS zone, only private endpoints.');

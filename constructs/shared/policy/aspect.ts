@@ -2,11 +2,19 @@
  * The policy aspect: applies the rule pack to every resource of a stack. It visits the resources to collect their
  * suppressions, and adds a stack validation that runs after every aspect (tags included): the validation resolves the
  * stack to the Terraform JSON it will write, evaluates the rules on it, and turns each failure into an error
- * annotation (a warning where config downgraded the rule), which makes synth fail. The report it keeps is what the
- * app writes next to the plan as policy.json.
+ * annotation (a warning where config downgraded the rule), which makes synth fail. The same validation proves the
+ * stack's data paths (`../paths`): each hop is a rule result like any other, so a broken path fails synth with an
+ * error of the same form. The report it keeps is what the app writes next to the plan as policy.json.
  */
 import { Annotations, type IAspect, TerraformResource, TerraformStack } from 'cdktf';
 import type { IConstruct } from 'constructs';
+import {
+  checkDataPaths,
+  type DataPathContext,
+  type DataPathReport,
+  PATH_RULES,
+  pathRuleResults,
+} from '../paths';
 import { evaluatePolicy, type GovernanceProblem, type RuleResult, type Suppression } from './engine';
 import { PolicyPlan, type TerraformJson } from './plan';
 import { NOT_ADOPTED, POLICY_RULES } from './registry';
@@ -23,6 +31,8 @@ export interface PolicyAspectOptions {
   readonly downgrade?: Readonly<Record<string, string>>;
   /** Facts about the environment the report carries for the audit (stage, quota plan, protection). @default {} */
   readonly facts?: Readonly<Record<string, unknown>>;
+  /** Prove the stack's data paths with what config declares beyond the plan. @default - no data-path proof */
+  readonly paths?: DataPathContext;
 }
 
 /** The rule catalog entry written into policy.json, so that the audit never reads TypeScript. */
@@ -46,6 +56,8 @@ export interface PolicyReport {
   readonly results: readonly RuleResult[];
   readonly unusedSuppressions: readonly Suppression[];
   readonly problems: readonly GovernanceProblem[];
+  /** The data paths and each hop's proof; their hops are also in `results` (rules `LZ.Path.*`). */
+  readonly paths?: DataPathReport;
 }
 
 const REPORTS = new WeakMap<TerraformStack, PolicyReport>();
@@ -101,10 +113,36 @@ export class PolicyAspect implements IAspect {
       ...(this.options.downgrade ? { downgrade: this.options.downgrade } : {}),
     });
 
+    const paths = this.options.paths ? checkDataPaths(plan, this.options.paths) : undefined;
+    const pathResults: RuleResult[] = (paths ? pathRuleResults(paths) : []).map((r) =>
+      r.status === 'fail' ? { ...r, level: this.options.downgrade?.[r.rule] ? 'warning' : 'error' } : r,
+    );
+    const results = [...evaluation.results, ...pathResults];
+    const summaries: RuleSummary[] = [
+      ...rules.map((r) => ({
+        id: r.id,
+        title: r.title,
+        severity: r.severity,
+        appliesTo: r.appliesTo,
+        sources: r.sources,
+        fix: r.fix,
+      })),
+      ...(paths
+        ? PATH_RULES.map((r) => ({
+            id: r.id,
+            title: r.title,
+            severity: r.severity,
+            appliesTo: r.appliesTo,
+            sources: r.sources,
+            fix: r.fix,
+          }))
+        : []),
+    ];
+
     const nodes = new Map(stack.node.findAll().map((n) => [relativePath(stack, n), n]));
     const at = (path: string | undefined) => (path !== undefined ? nodes.get(path) : undefined) ?? stack;
-    const byId = new Map(rules.map((r) => [r.id, r]));
-    for (const result of evaluation.results) {
+    const byId = new Map(summaries.map((r) => [r.id, r]));
+    for (const result of results) {
       if (result.status !== 'fail') continue;
       const rule = byId.get(result.rule)!;
       const message =
@@ -126,18 +164,12 @@ export class PolicyAspect implements IAspect {
       stack: stack.node.id,
       facts: this.options.facts ?? {},
       downgraded: this.options.downgrade ?? {},
-      rules: rules.map((r) => ({
-        id: r.id,
-        title: r.title,
-        severity: r.severity,
-        appliesTo: r.appliesTo,
-        sources: r.sources,
-        fix: r.fix,
-      })),
+      rules: summaries,
       notAdopted: NOT_ADOPTED,
-      results: evaluation.results,
+      results,
       unusedSuppressions: evaluation.unused,
       problems: evaluation.problems,
+      ...(paths ? { paths } : {}),
     });
   }
 }

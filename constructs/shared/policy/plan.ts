@@ -38,18 +38,23 @@ export class PolicyPlan {
   private referrerIndex?: Map<string, PlanResource[]>;
   /** Outputs of the stacks this one reads (cross-stack references), by name: where each one's value comes from. */
   private readonly upstreamOutputs = new Map<string, { plan: PolicyPlan; value: unknown }>();
+  /** The plans of the stacks this one reads through cross-stack references. */
+  readonly upstream: readonly PolicyPlan[];
 
   /**
    * @param upstream - the Terraform JSON of the stacks this stack reads through cross-stack references (a tenant
    *   shard reads the platform stack), so that a reference to their outputs resolves to the resource behind it.
    */
   constructor(json: TerraformJson, upstream: readonly TerraformJson[] = []) {
+    const upstreamPlans: PolicyPlan[] = [];
     for (const other of upstream) {
       const plan = new PolicyPlan(other);
+      upstreamPlans.push(plan);
       const outputs = (other['output'] ?? {}) as Record<string, { value?: unknown }>;
       for (const [name, output] of Object.entries(outputs))
         this.upstreamOutputs.set(name, { plan, value: output.value });
     }
+    this.upstream = upstreamPlans;
     const resources: PlanResource[] = [];
     for (const [type, byName] of Object.entries(json.resource ?? {})) {
       for (const [name, raw] of Object.entries(byName)) {
@@ -110,6 +115,20 @@ export class PolicyPlan {
       /^\$\{([a-z0-9_]+)\.([^.}\s]+)(?:\.[^}]*)?\}/.exec(reference) ??
       /^([a-z0-9_]+)\.([^.\s]+)$/.exec(reference);
     return match ? this.byAddressMap.get(`${match[1]}.${match[2]}`) : undefined;
+  }
+
+  /**
+   * A value as the stack that owns it wrote it: a reference to an upstream stack's output becomes that output's value
+   * (`${azurerm_virtual_network.X.id}/subnets/…`); anything else is returned as it is.
+   */
+  dereference(value: unknown): unknown {
+    if (typeof value !== 'string') return value;
+    const match = /^\$\{data\.terraform_remote_state\.[^.}\s]+\.outputs\.([^.}\s[]+)\}/.exec(value);
+    const output = match ? this.upstreamOutputs.get(match[1]!) : undefined;
+    if (!match || !output) return value;
+    const upstream = output.plan.dereference(output.value);
+    // What follows the reference (`/subnets/<name>`) stays.
+    return typeof upstream === 'string' ? `${upstream}${value.slice(match[0].length)}` : upstream;
   }
 
   /** Resources whose config refers to `resource` anywhere (any attribute). */

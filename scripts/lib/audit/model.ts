@@ -9,6 +9,7 @@ import { policyXml, productPolicies, tokenLimits } from '../../../constructs/sha
 import { parseXml } from '../../../constructs/shared/policy/xml';
 import { usersOf } from '../../../constructs/shared/policy/rules/common';
 import type { RuleResult } from '../../../constructs/shared/policy';
+import { assumptionRows, PATH_TABLE_HEADER, pathRows } from '../../../constructs/shared/paths';
 import type { AuditedStack } from './read';
 
 export interface Table {
@@ -324,6 +325,26 @@ function models(stack: AuditedStack): Section {
   };
 }
 
+/** The data-path proof synth ran on this plan: one row per path, and what config declares provided outside. */
+function dataPaths(stack: AuditedStack): Section {
+  const report = stack.policy.paths;
+  const paths = report?.paths ?? [];
+  const count = (verdict: string) => paths.filter((p) => p.verdict === verdict).length;
+  return {
+    id: 'paths',
+    title: 'Data paths',
+    intro: report
+      ? `Every call the platform makes at run time, proven from the plan hop by hop: the callee's name resolves inside the caller's network, the caller's subnet routes to the endpoint and both NSGs allow it, and the caller's identity holds a role whose data actions cover the call. ${paths.length} paths: ${count('proven')} proven, ${count('assumed')} proven with an assumption declared in config, ${count('broken')} broken. A broken path fails synth. Not seen: on-premises DNS forwarders, user-defined routes and firewalls, NAT for outbound internet traffic.`
+      : 'The data-path proof did not run on this stack.',
+    tables: [
+      { table: { header: [...PATH_TABLE_HEADER], rows: report ? pathRows(report) : [], empty: 'This stack declares no data path.' } },
+      ...(report && assumptionRows(report).length > 0
+        ? [{ caption: 'Assumptions: hops provided outside the stack, as config declares them', table: { header: ['hop', 'declared in', 'reason', 'paths'], rows: assumptionRows(report), empty: '' } }]
+        : []),
+    ],
+  };
+}
+
 export function auditEnvironment(stack: AuditedStack): EnvironmentAudit {
   const exposed = exposureRows(stack);
   const tenantTable = tenantRows(stack.plan);
@@ -342,6 +363,7 @@ export function auditEnvironment(stack: AuditedStack): EnvironmentAudit {
     },
     sections: [
       ruleResults(stack),
+      dataPaths(stack),
       exposure(stack, exposed),
       identities(stack.plan),
       tenants(tenantTable),

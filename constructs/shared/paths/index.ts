@@ -1,0 +1,16 @@
+export {
+  checkDataPaths,
+  type DataPathContext,
+  type DataPathReport,
+  type HopKind,
+  type HopResult,
+  PATH_RULES,
+  type PathResult,
+  type PathRuleId,
+  pathRuleResults,
+  type PathVerdict,
+  type ProvidedHop,
+} from './check';
+export { type DataPath, discoverPaths, PATH_KINDS, type PathKindId } from './model';
+export { CALLEE_SERVICES, type CalleeService } from './services';
+export { assumptionRows, PATH_TABLE_HEADER, pathRows } from './table';

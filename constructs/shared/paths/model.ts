@@ -1,0 +1,465 @@
+/**
+ * The data-path model: every caller → callee pair the platform relies on at run time, found in the synthesized plan.
+ * Each kind of path is one entry of {@link PATH_KINDS}: where its callers and callees are in the plan, which identity
+ * calls, and which data actions the call needs. A new caller (an Application Gateway, a Foundry project, an Event
+ * Hub logger) is a new entry; the checker (`check.ts`) proves every path the same way.
+ */
+import { body, field, type PlanResource } from '../policy/plan';
+import { decidingRule, NetworkView, type PlanView, type Subnet } from './network';
+import { CALLEE_SERVICES, serviceOf } from './services';
+
+/** Where a caller sends its traffic from. */
+export type CallerNetwork =
+  | { readonly kind: 'subnet'; readonly subnet: Subnet }
+  /** No VNet: the caller reaches public endpoints over the internet (dev without a private network). */
+  | { readonly kind: 'internet' }
+  /** Somewhere the plan does not describe (a bring-your-own hub without declared application subnets). */
+  | { readonly kind: 'unknown'; readonly why: string };
+
+/** The identity a caller authenticates as. */
+export interface PathIdentity {
+  readonly label: string;
+  /** The resource whose identity it is: a user-assigned identity, or a service with a system-assigned one. */
+  readonly resource?: PlanResource;
+  readonly kind: 'user-assigned' | 'system-assigned';
+  /** Why the identity cannot be used, when it cannot (the service does not carry it). */
+  readonly problem?: string;
+}
+
+export interface DataPath {
+  /** Stable id: kind, caller and callee. */
+  readonly id: string;
+  readonly kind: PathKindId;
+  readonly caller: {
+    readonly label: string;
+    readonly resource?: PlanResource;
+    readonly network: CallerNetwork;
+  };
+  /** What the call is authorized on (a model account, a secret, a container, a component). */
+  readonly target: { readonly label: string; readonly resource?: PlanResource };
+  /** What the call reaches on the network (the account, the vault, the storage account, the gateway). */
+  readonly endpoint?: PlanResource;
+  readonly host: string;
+  readonly port: number;
+  /** How the caller authenticates: a managed identity (Entra ID), or an API Management subscription key. */
+  readonly authentication: 'entra' | 'subscription-key';
+  readonly identity?: PathIdentity;
+  /** Why no identity was found, when the call needs one. */
+  readonly identityProblem?: string;
+  /** Data actions the call needs. */
+  readonly dataActions: readonly string[];
+  /** The resources that declare the call (a backend, a logger, a secret): a path belongs to the stack that has one. */
+  readonly declaredBy: readonly PlanResource[];
+}
+
+/** What the discovery knows beyond the plan. */
+export interface DiscoveryContext {
+  /** Subnets outside the stack that host applications (bring-your-own app-integration subnets), by region. */
+  readonly clientSubnets?: Readonly<Record<string, string>>;
+}
+
+interface Discovery {
+  readonly view: PlanView;
+  readonly network: NetworkView;
+  readonly context: DiscoveryContext;
+}
+
+/** The kinds of data path; each is one entry of {@link PATH_KINDS}. */
+export type PathKindId =
+  | 'client-gateway'
+  | 'gateway-backend'
+  | 'gateway-keyvault'
+  | 'gateway-telemetry'
+  | 'tenant-secret'
+  | 'tenant-prompts';
+
+export interface PathKind {
+  readonly id: PathKindId;
+  readonly title: string;
+  readonly discover: (d: Discovery) => DataPath[];
+}
+
+const nameOf = (r: PlanResource | undefined): string => {
+  const name = r?.config['name'];
+  return typeof name === 'string' && !name.includes('${') ? name : (r?.path ?? '?');
+};
+
+const APP_SERVICE_DELEGATION = 'Microsoft.Web/serverFarms';
+
+/** The API Management services of the plan, with the subnet each sends its outbound traffic from. */
+function gateways(d: Discovery): { service: PlanResource; network: CallerNetwork }[] {
+  return d.view.byType('azurerm_api_management').map((service) => {
+    const subnet = d.network.subnet(field(service.config, 'virtual_network_configuration.subnet_id'));
+    return {
+      service,
+      network: subnet
+        ? { kind: 'subnet' as const, subnet }
+        : field(service.config, 'virtual_network_type') === 'Internal' ||
+            field(service.config, 'virtual_network_type') === 'External'
+          ? { kind: 'unknown' as const, why: 'its subnet is not in the plan' }
+          : { kind: 'internet' as const },
+    };
+  });
+}
+
+/** True when nothing may arrive on the subnet: VNet integration sends out only. */
+function outboundOnly(d: Discovery, subnet: Subnet): boolean {
+  if (!subnet.nsg) return true;
+  const anywhere = { prefixes: [], virtualNetwork: true };
+  return (
+    decidingRule(
+      subnet.nsg,
+      d.view.plan,
+      'Inbound',
+      anywhere,
+      { prefixes: subnet.prefixes, virtualNetwork: true },
+      443,
+    ).access !== 'Allow'
+  );
+}
+
+/**
+ * The subnets applications call from: the plan's App Service integration subnets (delegated to
+ * Microsoft.Web/serverFarms, used by no gateway, and receiving nothing), and declared ones outside the stack.
+ */
+function clientSubnets(d: Discovery): { region: string; subnet: Subnet }[] {
+  const injected = new Set(
+    gateways(d).flatMap((g) => (g.network.kind === 'subnet' ? [g.network.subnet.key] : [])),
+  );
+  const inPlan = d.network
+    .subnets()
+    .filter(
+      (s) => s.delegations.includes(APP_SERVICE_DELEGATION) && !injected.has(s.key) && outboundOnly(d, s),
+    )
+    .map((subnet) => ({ region: d.network.location(subnet.vnet) ?? '?', subnet }));
+  const declared = Object.entries(d.context.clientSubnets ?? {}).flatMap(([region, id]) => {
+    const subnet = d.network.subnet(id);
+    return subnet ? [{ region, subnet }] : [];
+  });
+  return [...inPlan, ...declared].sort((a, b) => a.region.localeCompare(b.region));
+}
+
+/** True when the plan builds private networking (VNets, injected services or private endpoints). */
+function privateNetwork(d: Discovery): boolean {
+  return (
+    d.view.byType('azurerm_virtual_network', 'azurerm_private_endpoint').length > 0 ||
+    gateways(d).some((g) => g.network.kind !== 'internet')
+  );
+}
+
+/** Where an application in `region` calls from. */
+function applicationNetwork(d: Discovery, region: string | undefined): CallerNetwork {
+  const subnet = clientSubnets(d).find((c) => c.region === region)?.subnet;
+  if (subnet) return { kind: 'subnet', subnet };
+  return privateNetwork(d)
+    ? {
+        kind: 'unknown',
+        why: `no application subnet in ${region ?? 'its region'} is in the plan or declared`,
+      }
+    : { kind: 'internet' };
+}
+
+/** The identity an API Management service uses for a client id reference (undefined: its system identity). */
+function serviceIdentity(d: Discovery, service: PlanResource, clientId: unknown): PathIdentity {
+  const type = String(field(service.config, 'identity.type') ?? '');
+  if (clientId === undefined || clientId === 'SystemAssigned') {
+    return {
+      label: `system identity of ${nameOf(service)}`,
+      resource: service,
+      kind: 'system-assigned',
+      ...(type.includes('SystemAssigned')
+        ? {}
+        : {
+            problem: `${nameOf(service)} has no system-assigned identity (identity type "${type || 'none'}")`,
+          }),
+    };
+  }
+  const identity = d.view.resolve(clientId);
+  const attached = ((field(service.config, 'identity.identity_ids') as unknown[]) ?? []).some(
+    (id) => identity !== undefined && d.view.resolve(id) === identity,
+  );
+  return {
+    label: identity ? nameOf(identity) : String(clientId),
+    ...(identity ? { resource: identity } : {}),
+    kind: 'user-assigned',
+    ...(identity && attached
+      ? {}
+      : {
+          problem: `${nameOf(service)} does not carry the user-assigned identity ${identity ? nameOf(identity) : String(clientId)}`,
+        }),
+  };
+}
+
+/** Resources answering at `host`, by the callee catalogue. */
+function resourceAt(d: Discovery, host: string): PlanResource | undefined {
+  const lower = host.toLowerCase();
+  return d.view.resources.find((r) => {
+    const service = CALLEE_SERVICES[r.type];
+    const label = service?.dnsLabel(r)?.toLowerCase();
+    return label !== undefined && service!.suffixes.some((suffix) => lower === `${label}.${suffix}`);
+  });
+}
+
+const OPENAI_INFERENCE = 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action';
+const CONTENT_SAFETY = [
+  'Microsoft.CognitiveServices/accounts/ContentSafety/text:analyze/action',
+  'Microsoft.CognitiveServices/accounts/ContentSafety/text:shieldPrompt/action',
+];
+const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
+const BLOB_READ = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read';
+const BLOB_WRITE = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write';
+const TELEMETRY_WRITE = 'Microsoft.Insights/Telemetry/Write';
+
+/** A tag of a resource: azurerm `tags`, or `tags` in an azapi body (child resources such as secrets). */
+const tagOf = (r: PlanResource, key: string): string | undefined => {
+  const value =
+    (r.config['tags'] as Record<string, unknown> | undefined)?.[key] ??
+    (body(r)['tags'] as Record<string, unknown> | undefined)?.[key];
+  return typeof value === 'string' ? value : undefined;
+};
+
+/** The tenant applications: user-assigned identities tagged with a tenant. */
+function tenantIdentities(d: Discovery): { slug: string; identity: PlanResource }[] {
+  return d.view
+    .byType('azurerm_user_assigned_identity')
+    .flatMap((identity) => {
+      const slug = tagOf(identity, 'tenant');
+      return slug ? [{ slug, identity }] : [];
+    })
+    .sort((a, b) => a.slug.localeCompare(b.slug));
+}
+
+function userIdentity(identity: PlanResource): PathIdentity {
+  return { label: nameOf(identity), resource: identity, kind: 'user-assigned' };
+}
+
+export const PATH_KINDS: readonly PathKind[] = [
+  {
+    id: 'client-gateway',
+    title: 'Applications → gateway',
+    discover: (d) =>
+      gateways(d).flatMap(({ service }) => {
+        const host = CALLEE_SERVICES['azurerm_api_management']!.host(service)!;
+        const callers = clientSubnets(d).map((c) => ({
+          label: `apps in ${c.region} (${c.subnet.name})`,
+          network: { kind: 'subnet' as const, subnet: c.subnet },
+        }));
+        const all =
+          callers.length > 0 || privateNetwork(d)
+            ? callers
+            : [{ label: 'clients on the internet', network: { kind: 'internet' as const } }];
+        return all.map((caller) => ({
+          id: `client-gateway:${caller.label}->${service.address}`,
+          kind: 'client-gateway' as const,
+          caller,
+          target: { label: nameOf(service), resource: service },
+          endpoint: service,
+          host,
+          port: 443,
+          authentication: 'subscription-key' as const,
+          dataActions: [],
+          declaredBy: [service],
+        }));
+      }),
+  },
+  {
+    id: 'gateway-backend',
+    title: 'Gateway → backends (models in every region, Content Safety, dedicated accounts)',
+    discover: (d) => {
+      const byService = new Map(gateways(d).map((g) => [g.service.address, g]));
+      return d.view
+        .byType('Microsoft.ApiManagement/service/backends')
+        .filter((b) => typeof field(body(b), 'properties.url') === 'string')
+        .flatMap((backend) => {
+          const gateway = byService.get(d.view.resolve(backend.config['parent_id'])?.address ?? '');
+          if (!gateway) return [];
+          const url = String(field(body(backend), 'properties.url'));
+          const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
+          const endpoint = resourceAt(d, host);
+          const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
+            Record<string, unknown> | undefined;
+          const safety = endpoint?.config['kind'] === 'ContentSafety';
+          return [
+            {
+              id: `gateway-backend:${backend.address}`,
+              kind: 'gateway-backend' as const,
+              caller: { label: nameOf(gateway.service), resource: gateway.service, network: gateway.network },
+              target: {
+                label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
+                ...(endpoint ? { resource: endpoint } : {}),
+              },
+              ...(endpoint ? { endpoint } : {}),
+              host,
+              port: 443,
+              authentication: 'entra' as const,
+              ...(credentials
+                ? { identity: serviceIdentity(d, gateway.service, credentials['clientId']) }
+                : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
+              dataActions: safety ? CONTENT_SAFETY : [OPENAI_INFERENCE],
+              declaredBy: [backend],
+            },
+          ];
+        });
+    },
+  },
+  {
+    id: 'gateway-keyvault',
+    title: 'Gateway → Key Vault (named values)',
+    // The vault in the gateway's resource group holds what its named values read; named values that reference a
+    // secret elsewhere add their vault, with the identity they name.
+    discover: (d) =>
+      gateways(d).flatMap(({ service, network }) => {
+        const vaults = new Map<
+          string,
+          { vault: PlanResource; clientId: unknown; declaredBy: PlanResource[] }
+        >();
+        const userIds = (field(service.config, 'identity.identity_ids') as unknown[]) ?? [];
+        const defaultClientId =
+          userIds.length > 0 ? `\${${d.view.resolve(userIds[0])?.address}.client_id}` : undefined;
+        for (const vault of d.view.byType('azurerm_key_vault')) {
+          if (vault.config['resource_group_name'] === service.config['resource_group_name'])
+            vaults.set(vault.address, { vault, clientId: defaultClientId, declaredBy: [service] });
+        }
+        for (const value of d.view.byType('azurerm_api_management_named_value')) {
+          const secretId = field(value.config, 'value_from_key_vault.secret_id');
+          if (secretId === undefined || d.view.resolve(value.config['api_management_name']) !== service)
+            continue;
+          const secret = d.view.resolve(secretId);
+          const vault = secret
+            ? d.view.resolve(secret.config['key_vault_id'] ?? secret.config['parent_id'])
+            : undefined;
+          if (vault) {
+            vaults.set(vault.address, {
+              vault,
+              clientId: field(value.config, 'value_from_key_vault.identity_client_id'),
+              declaredBy: [value],
+            });
+          }
+        }
+        return [...vaults.values()].map(({ vault, clientId, declaredBy }) => ({
+          id: `gateway-keyvault:${service.address}->${vault.address}`,
+          kind: 'gateway-keyvault' as const,
+          caller: { label: nameOf(service), resource: service, network },
+          target: { label: nameOf(vault), resource: vault },
+          endpoint: vault,
+          host: CALLEE_SERVICES['azurerm_key_vault']!.host(vault)!,
+          port: 443,
+          authentication: 'entra' as const,
+          identity: serviceIdentity(d, service, clientId),
+          dataActions: [GET_SECRET],
+          declaredBy,
+        }));
+      }),
+  },
+  {
+    id: 'gateway-telemetry',
+    title: 'Gateway logger → Application Insights',
+    discover: (d) => {
+      const byService = new Map(gateways(d).map((g) => [g.service.address, g]));
+      return d.view
+        .byType('Microsoft.ApiManagement/service/loggers')
+        .filter((l) => field(body(l), 'properties.loggerType') === 'applicationInsights')
+        .flatMap((logger) => {
+          const gateway = byService.get(d.view.resolve(logger.config['parent_id'])?.address ?? '');
+          const component =
+            d.view.resolve(field(body(logger), 'properties.resourceId')) ??
+            d.view.resolve(field(body(logger), 'properties.credentials.connectionString'));
+          if (!gateway || component?.type !== 'azurerm_application_insights') return [];
+          const clientId = field(body(logger), 'properties.credentials.identityClientId');
+          return [
+            {
+              id: `gateway-telemetry:${logger.address}`,
+              kind: 'gateway-telemetry' as const,
+              caller: {
+                label: `${nameOf(gateway.service)} logger ${nameOf(logger)}`,
+                resource: gateway.service,
+                network: gateway.network,
+              },
+              target: { label: nameOf(component), resource: component },
+              endpoint: component,
+              host: CALLEE_SERVICES['azurerm_application_insights']!.host(component)!,
+              port: 443,
+              authentication: 'entra' as const,
+              ...(clientId === undefined
+                ? {
+                    identityProblem: `logger ${nameOf(logger)} authenticates with the connection string's key, not an identity`,
+                  }
+                : { identity: serviceIdentity(d, gateway.service, clientId) }),
+              dataActions: [TELEMETRY_WRITE],
+              declaredBy: [logger],
+            },
+          ];
+        });
+    },
+  },
+  {
+    id: 'tenant-secret',
+    title: 'Tenant application → its gateway key in Key Vault',
+    discover: (d) =>
+      tenantIdentities(d).flatMap(({ slug, identity }) =>
+        d.view
+          .byType('Microsoft.KeyVault/vaults/secrets', 'azurerm_key_vault_secret')
+          .filter((secret) => tagOf(secret, 'tenant') === slug)
+          .map((secret) => {
+            const vault = d.view.resolve(secret.config['parent_id'] ?? secret.config['key_vault_id']);
+            return {
+              id: `tenant-secret:${identity.address}->${secret.address}`,
+              kind: 'tenant-secret' as const,
+              caller: {
+                label: `tenant ${slug} (${nameOf(identity)})`,
+                resource: identity,
+                network: applicationNetwork(d, String(identity.config['location'])),
+              },
+              target: { label: `secret ${nameOf(secret)}`, resource: secret },
+              ...(vault ? { endpoint: vault } : {}),
+              host: (vault && serviceOf(vault)?.host(vault)) ?? '?',
+              port: 443,
+              authentication: 'entra' as const,
+              identity: userIdentity(identity),
+              dataActions: [GET_SECRET],
+              declaredBy: [identity, secret],
+            };
+          }),
+      ),
+  },
+  {
+    id: 'tenant-prompts',
+    title: 'Tenant application → its prompt-library container',
+    discover: (d) =>
+      tenantIdentities(d).flatMap(({ slug, identity }) =>
+        d.view
+          .byType('azurerm_storage_container')
+          .filter((c) => (c.config['metadata'] as Record<string, unknown> | undefined)?.['tenant'] === slug)
+          .map((container) => {
+            const account = d.view.resolve(container.config['storage_account_id']);
+            return {
+              id: `tenant-prompts:${identity.address}->${container.address}`,
+              kind: 'tenant-prompts' as const,
+              caller: {
+                label: `tenant ${slug} (${nameOf(identity)})`,
+                resource: identity,
+                network: applicationNetwork(d, String(identity.config['location'])),
+              },
+              target: { label: `container ${nameOf(container)}`, resource: container },
+              ...(account ? { endpoint: account } : {}),
+              host: (account && serviceOf(account)?.host(account)) ?? '?',
+              port: 443,
+              authentication: 'entra' as const,
+              identity: userIdentity(identity),
+              dataActions: [BLOB_READ, BLOB_WRITE],
+              declaredBy: [identity, container],
+            };
+          }),
+      ),
+  },
+];
+
+/** Every data path of the plan's stack: the paths some resource of this stack declares. */
+export function discoverPaths(view: PlanView, context: DiscoveryContext): DataPath[] {
+  const d: Discovery = { view, network: new NetworkView(view), context };
+  return PATH_KINDS.flatMap((kind) => kind.discover(d)).filter((path) =>
+    path.declaredBy.some((r) => view.owns(r)),
+  );
+}
+
+export { nameOf };

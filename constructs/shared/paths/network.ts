@@ -1,0 +1,373 @@
+/**
+ * The network as the plan describes it, for the data-path proof: subnets (declared inside a VNet, as `azurerm_subnet`,
+ * or given as the ARM id of a subnet outside the stack), VNets and their peerings, NSG rules with Azure's default
+ * rules, private endpoints, private DNS zones, their VNet links and A records. Everything is read from the plan of
+ * the stack and of the stacks it references (a tenant shard reads the platform's network).
+ */
+import { blocks, field, type PlanResource, type PolicyPlan } from '../policy/plan';
+import { coversPort, type NsgRule, nsgRules } from '../policy/rules/network';
+
+/** The plan of a stack and of the stacks it reads, as one set of resources. */
+export class PlanView {
+  readonly resources: readonly PlanResource[];
+  private readonly own: ReadonlySet<PlanResource>;
+  private readonly plans: readonly PolicyPlan[];
+
+  constructor(readonly plan: PolicyPlan) {
+    this.plans = [plan, ...plan.upstream];
+    this.resources = this.plans.flatMap((p) => p.resources);
+    this.own = new Set(plan.resources);
+  }
+
+  /** True when the resource belongs to this stack, not to a stack it reads. */
+  owns(resource: PlanResource | undefined): boolean {
+    return resource !== undefined && this.own.has(resource);
+  }
+
+  byType(...types: readonly string[]): PlanResource[] {
+    return this.resources.filter(
+      (r) => types.includes(r.type) || (r.armType !== undefined && types.includes(r.armType)),
+    );
+  }
+
+  /** The resource a reference points to, in this stack or (through its outputs) in one it reads. */
+  resolve(reference: unknown): PlanResource | undefined {
+    for (const plan of this.plans) {
+      const found = plan.resolve(reference);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /** A value as its own stack wrote it (an upstream output reference becomes the output's value). */
+  dereference(value: unknown): unknown {
+    return this.plan.dereference(value);
+  }
+
+  /** The attribute a reference reads (`principal_id`, `identity[0].principal_id`), when it is a plain reference. */
+  attribute(reference: unknown): string | undefined {
+    const value = this.dereference(reference);
+    return typeof value === 'string' ? /^\$\{[a-z0-9_]+\.[^.}\s]+\.([^}]+)\}$/.exec(value)?.[1] : undefined;
+  }
+}
+
+/** A VNet: created in the plan, or outside the stack (known by the ARM id of one of its subnets). */
+export interface VirtualNetwork {
+  /** Stable key: the plan address, or the lower-cased ARM id. */
+  readonly key: string;
+  readonly name: string;
+  readonly resource?: PlanResource;
+}
+
+/** A subnet, in the plan or outside it. */
+export interface Subnet {
+  readonly key: string;
+  readonly name: string;
+  readonly vnet: VirtualNetwork;
+  /** Address prefixes, when the plan knows them. */
+  readonly prefixes: readonly string[];
+  /** The NSG on the subnet, when the plan creates it. */
+  readonly nsg?: PlanResource;
+  /** True when the plan creates the subnet (its NSG and routes are visible). */
+  readonly inPlan: boolean;
+  readonly delegations: readonly string[];
+  /** False when private-endpoint network policies are off: NSGs do not apply to private endpoints there. */
+  readonly endpointPoliciesEnabled: boolean;
+}
+
+const ARM_SUBNET =
+  /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i;
+const INLINE_SUBNET = /^(\$\{azurerm_virtual_network\.[^.}]+\.id\})\/subnets\/(.+)$/;
+
+function subnetBlock(vnet: PlanResource, name: string): Record<string, unknown> | undefined {
+  return blocks(vnet.config['subnet']).find((s) => s['name'] === name);
+}
+
+function strings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+export class NetworkView {
+  constructor(private readonly view: PlanView) {}
+
+  vnetOf(resource: PlanResource): VirtualNetwork {
+    return { key: resource.address, name: String(resource.config['name'] ?? resource.address), resource };
+  }
+
+  /** The subnet a `subnet_id` value names; undefined when it is neither a known reference nor an ARM id. */
+  subnet(reference: unknown): Subnet | undefined {
+    const value = this.view.dereference(reference);
+    if (typeof value !== 'string') return undefined;
+    const inline = INLINE_SUBNET.exec(value);
+    if (inline) {
+      const vnet = this.view.resolve(inline[1]);
+      const block = vnet ? subnetBlock(vnet, inline[2]!) : undefined;
+      if (!vnet || !block) return undefined;
+      return {
+        key: `${vnet.address}/subnets/${inline[2]}`,
+        name: inline[2]!,
+        vnet: this.vnetOf(vnet),
+        prefixes: strings(block['address_prefixes']),
+        ...(this.view.resolve(block['security_group'])
+          ? { nsg: this.view.resolve(block['security_group'])! }
+          : {}),
+        inPlan: true,
+        delegations: blocks(block['delegation']).flatMap((d) =>
+          blocks(d['service_delegation']).map((s) => String(s['name'])),
+        ),
+        endpointPoliciesEnabled: block['private_endpoint_network_policies'] !== 'Disabled',
+      };
+    }
+    const standalone = this.view.resolve(value);
+    if (standalone?.type === 'azurerm_subnet') {
+      const vnet = this.view.resolve(standalone.config['virtual_network_name']);
+      const association = this.view
+        .byType('azurerm_subnet_network_security_group_association')
+        .find((a) => this.view.resolve(a.config['subnet_id']) === standalone);
+      const nsg = association
+        ? this.view.resolve(association.config['network_security_group_id'])
+        : undefined;
+      return {
+        key: standalone.address,
+        name: String(standalone.config['name']),
+        vnet: vnet ? this.vnetOf(vnet) : { key: `unknown:${standalone.address}`, name: '?' },
+        prefixes: strings(standalone.config['address_prefixes']),
+        ...(nsg ? { nsg } : {}),
+        inPlan: true,
+        delegations: blocks(standalone.config['delegation']).flatMap((d) =>
+          blocks(d['service_delegation']).map((s) => String(s['name'])),
+        ),
+        endpointPoliciesEnabled: standalone.config['private_endpoint_network_policies'] !== 'Disabled',
+      };
+    }
+    const arm = ARM_SUBNET.exec(value);
+    if (arm) {
+      const vnetId = value.slice(0, value.toLowerCase().lastIndexOf('/subnets/'));
+      return {
+        key: value.toLowerCase(),
+        name: arm[2]!,
+        vnet: { key: vnetId.toLowerCase(), name: arm[1]! },
+        prefixes: [],
+        inPlan: false,
+        delegations: [],
+        endpointPoliciesEnabled: true,
+      };
+    }
+    return undefined;
+  }
+
+  /** Every subnet declared inside the plan's VNets. */
+  subnets(): Subnet[] {
+    return this.view
+      .byType('azurerm_virtual_network')
+      .flatMap((vnet) =>
+        blocks(vnet.config['subnet']).map((b) =>
+          this.subnet(`${this.view.plan.ref(vnet)}/subnets/${String(b['name'])}`),
+        ),
+      )
+      .filter((s): s is Subnet => s !== undefined);
+  }
+
+  /** The region of a VNet in the plan. */
+  location(vnet: VirtualNetwork): string | undefined {
+    const location = vnet.resource?.config['location'];
+    return typeof location === 'string' ? location : undefined;
+  }
+
+  /** The peering from `from` to `to`, when the plan creates one that allows traffic. */
+  peering(from: VirtualNetwork, to: VirtualNetwork): PlanResource | undefined {
+    return this.view.byType('azurerm_virtual_network_peering').find((p) => {
+      const local = this.view.resolve(p.config['virtual_network_name']);
+      const remote = p.config['remote_virtual_network_id'];
+      const remoteKey =
+        this.view.resolve(remote)?.address ?? (typeof remote === 'string' ? remote.toLowerCase() : '');
+      return (
+        local?.address === from.key &&
+        remoteKey === to.key &&
+        p.config['allow_virtual_network_access'] !== false
+      );
+    });
+  }
+
+  /** Private endpoints that connect to `resource`. */
+  privateEndpoints(resource: PlanResource): PlanResource[] {
+    return this.view
+      .byType('azurerm_private_endpoint')
+      .filter(
+        (pe) =>
+          this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')) ===
+          resource,
+      );
+  }
+
+  /** The zones of a private endpoint's zone group: by name, with the zone resource when the plan creates it. */
+  zoneGroup(endpoint: PlanResource): { name: string; resource?: PlanResource; id: string }[] {
+    return blocks(endpoint.config['private_dns_zone_group']).flatMap((group) =>
+      strings(group['private_dns_zone_ids']).map((id) => {
+        const zone = this.view.resolve(id);
+        const name = zone
+          ? String(zone.config['name'])
+          : (/\/privateDnsZones\/([^/]+)$/i.exec(id)?.[1] ?? id);
+        return { name: name.toLowerCase(), ...(zone ? { resource: zone } : {}), id };
+      }),
+    );
+  }
+
+  /** The plan's private DNS zones linked to `vnet`. */
+  zonesLinkedTo(vnet: VirtualNetwork): PlanResource[] {
+    return this.view
+      .byType('azurerm_private_dns_zone_virtual_network_link')
+      .filter((link) => this.linkTargets(link, vnet))
+      .map((link) => this.view.resolve(link.config['private_dns_zone_name']))
+      .filter((z): z is PlanResource => z?.type === 'azurerm_private_dns_zone');
+  }
+
+  /** The link of `zone` to `vnet`, if the plan has one. */
+  link(zone: PlanResource, vnet: VirtualNetwork): PlanResource | undefined {
+    return this.view
+      .byType('azurerm_private_dns_zone_virtual_network_link')
+      .find(
+        (link) =>
+          this.view.resolve(link.config['private_dns_zone_name']) === zone && this.linkTargets(link, vnet),
+      );
+  }
+
+  private linkTargets(link: PlanResource, vnet: VirtualNetwork): boolean {
+    const target = link.config['virtual_network_id'];
+    const resolved = this.view.resolve(target);
+    return resolved
+      ? resolved.address === vnet.key
+      : typeof target === 'string' && target.toLowerCase() === vnet.key;
+  }
+
+  /** The A records of `zone` named `name` (`@` for the apex). */
+  aRecords(zone: PlanResource, name: string): PlanResource[] {
+    return this.view
+      .byType('azurerm_private_dns_a_record')
+      .filter((r) => this.view.resolve(r.config['zone_name']) === zone && String(r.config['name']) === name);
+  }
+}
+
+/** One side of an NSG evaluation: the subnet it is (prefixes), or a public service (its service tag). */
+export interface TrafficEnd {
+  readonly prefixes: readonly string[];
+  /** Inside a VNet (matches the `VirtualNetwork` tag). */
+  readonly virtualNetwork: boolean;
+  /** Service tag of a public endpoint (`AzureMonitor`); public endpoints also match `Internet`. */
+  readonly serviceTag?: string;
+}
+
+const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+function range(cidr: string): [number, number] | undefined {
+  const m = CIDR.exec(cidr);
+  if (!m) return undefined;
+  const start = m.slice(1, 5).reduce((v, o) => v * 256 + Number(o), 0);
+  const size = 2 ** (32 - Number(m[5]));
+  const base = Math.floor(start / size) * size;
+  return [base, base + size];
+}
+
+function matches(prefix: string, end: TrafficEnd): boolean {
+  const p = prefix.toLowerCase();
+  if (p === '*' || p === '0.0.0.0/0' || p === 'any') return true;
+  if (p === 'virtualnetwork') return end.virtualNetwork;
+  if (p === 'internet') return end.serviceTag !== undefined;
+  if (end.serviceTag && p === end.serviceTag.toLowerCase()) return true;
+  const outer = range(prefix);
+  return (
+    outer !== undefined &&
+    end.prefixes.length > 0 &&
+    end.prefixes.every((inner) => {
+      const r = range(inner);
+      return r !== undefined && r[0] >= outer[0] && r[1] <= outer[1];
+    })
+  );
+}
+
+/** Azure's default rules, which apply after every custom rule. */
+const DEFAULT_RULES: readonly NsgRule[] = [
+  {
+    name: 'AllowVnetInBound (default)',
+    priority: 65000,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    sources: ['VirtualNetwork'],
+    destinations: ['VirtualNetwork'],
+    ports: ['*'],
+  },
+  {
+    name: 'AllowAzureLoadBalancerInBound (default)',
+    priority: 65001,
+    direction: 'Inbound',
+    access: 'Allow',
+    protocol: '*',
+    sources: ['AzureLoadBalancer'],
+    destinations: ['*'],
+    ports: ['*'],
+  },
+  {
+    name: 'DenyAllInBound (default)',
+    priority: 65500,
+    direction: 'Inbound',
+    access: 'Deny',
+    protocol: '*',
+    sources: ['*'],
+    destinations: ['*'],
+    ports: ['*'],
+  },
+  {
+    name: 'AllowVnetOutBound (default)',
+    priority: 65000,
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: '*',
+    sources: ['VirtualNetwork'],
+    destinations: ['VirtualNetwork'],
+    ports: ['*'],
+  },
+  {
+    name: 'AllowInternetOutBound (default)',
+    priority: 65001,
+    direction: 'Outbound',
+    access: 'Allow',
+    protocol: '*',
+    sources: ['*'],
+    destinations: ['Internet'],
+    ports: ['*'],
+  },
+  {
+    name: 'DenyAllOutBound (default)',
+    priority: 65500,
+    direction: 'Outbound',
+    access: 'Deny',
+    protocol: '*',
+    sources: ['*'],
+    destinations: ['*'],
+    ports: ['*'],
+  },
+];
+
+/**
+ * The first rule (by priority, custom rules before Azure's defaults) that decides TCP traffic from `source` to
+ * `destination` on `port`, as the NSG of the `direction` side sees it.
+ */
+export function decidingRule(
+  nsg: PlanResource,
+  plan: PolicyPlan,
+  direction: 'Inbound' | 'Outbound',
+  source: TrafficEnd,
+  destination: TrafficEnd,
+  port: number,
+): NsgRule {
+  return [...nsgRules(nsg, plan), ...DEFAULT_RULES]
+    .filter((r) => r.direction === direction && ['tcp', '*'].includes(r.protocol.toLowerCase()))
+    .find(
+      (r) =>
+        coversPort(r.ports, port) &&
+        r.sources.some((s) => matches(s, source)) &&
+        r.destinations.some((d) => matches(d, destination)),
+    )!;
+}

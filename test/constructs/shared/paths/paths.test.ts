@@ -1,0 +1,331 @@
+/**
+ * The data-path proof on synthesized plans. Blueprint invariants run over every environment the project loads (an
+ * adopter's own too) and over a 3-region bring-your-own variant; the mutation tests take a synthesized plan, remove
+ * one link (a peering, a zone link, a zone group entry, an A record, a role assignment, an NSG allow) and check that
+ * the proof fails at that hop and names it.
+ */
+import { Testing } from 'cdktf';
+import { describe, expect, it } from 'vitest';
+import {
+  assumptionRows,
+  checkDataPaths,
+  type DataPathContext,
+  type DataPathReport,
+  type HopKind,
+  PATH_RULES,
+  type PathResult,
+  pathRuleResults,
+} from '../../../../constructs/shared/paths';
+import { PolicyPlan, policyReportOf } from '../../../../constructs/shared/policy';
+import { type Environment, loadEnvironments, parseEnvironment } from '../../../../environments';
+import { dataPathContext } from '../../../../stacks/governance';
+import { PlatformStack } from '../../../../stacks/platform-stack';
+import { byoInput } from '../../../helpers/network';
+import { synthEnvironment, type TerraformJson } from '../../../helpers/synth';
+
+type Json = TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
+
+/** Every environment the project loads, and a 3-region bring-your-own variant whose hub declares what it provides. */
+const HUB = {
+  peering: { reason: 'The hub peers every spoke VNet with the others (Azure Virtual Network Manager mesh).' },
+  dns: { reason: 'The hub links its private DNS zones to every spoke and resolves the gateway host names.' },
+  networkSecurity: { reason: 'The hub team owns the spoke NSGs and allows HTTPS between the spokes.' },
+};
+const byo = parseEnvironment(byoInput('prod', { providedByHub: HUB }), 'test:byo-prod');
+const environments: Environment[] = [...loadEnvironments(), byo];
+const synthesized = new Map(
+  environments.map((env, i) => {
+    const json = synthEnvironment(env).json as Json;
+    return [`${i}:${env.name}`, { env, json }] as const;
+  }),
+);
+
+function check(json: Json, context: DataPathContext): DataPathReport {
+  return checkDataPaths(new PolicyPlan(json as never), context);
+}
+
+const hop = (path: PathResult, kind: HopKind) => path.hops.find((h) => h.hop === kind)!;
+const clone = (json: Json): Json => structuredClone(json);
+
+describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, json }) => {
+  const report = check(json, dataPathContext(env));
+  const paths = report.paths;
+  const of = (kind: string) => paths.filter((p) => p.kind === kind);
+
+  it('is proven hop by hop, or rests only on what config declares provided outside the stack', () => {
+    const broken = paths.filter((p) => p.verdict === 'broken');
+    expect(broken.map((p) => [p.id, p.hops.filter((h) => h.status === 'fail').map((h) => h.detail)])).toEqual(
+      [],
+    );
+    if (env.network.mode !== 'byo') expect(paths.every((p) => p.verdict === 'proven')).toBe(true);
+  });
+
+  it('covers every backend the gateway calls: models in every region, Content Safety, dedicated accounts', () => {
+    const backends = Object.values(json.resource['azapi_resource'] ?? {}).filter(
+      (r) =>
+        String(r['type']).startsWith('Microsoft.ApiManagement/service/backends@') &&
+        typeof (r['body'] as { properties?: { url?: unknown } }).properties?.url === 'string',
+    );
+    expect(backends.length).toBeGreaterThan(0);
+    expect(of('gateway-backend')).toHaveLength(backends.length);
+    const accounts = Object.values(json.resource['azurerm_cognitive_account'] ?? {});
+    const called = new Set(of('gateway-backend').map((p) => p.host.split('.')[0]));
+    for (const account of accounts)
+      expect(called, String(account['name'])).toContain(account['custom_subdomain_name']);
+  });
+
+  it('covers the gateway logger, the gateway’s Key Vault, and each tenant identity’s secret and container', () => {
+    expect(of('gateway-telemetry')).toHaveLength(1);
+    expect(of('gateway-keyvault').length).toBeGreaterThanOrEqual(1);
+    const identities = Object.values(json.resource['azurerm_user_assigned_identity'] ?? {}).filter(
+      (i) => (i['tags'] as Record<string, string>)['tenant'],
+    );
+    const secrets = Object.values(json.resource['azapi_resource'] ?? {}).filter((r) =>
+      String(r['type']).startsWith('Microsoft.KeyVault/vaults/secrets@'),
+    );
+    expect(of('tenant-secret')).toHaveLength(identities.length);
+    expect(secrets).toHaveLength(identities.length);
+    const withData = env.tenantShards
+      ? []
+      : identities.filter((i) =>
+          Object.values(json.resource['azurerm_storage_container'] ?? {}).some(
+            (c) =>
+              (c['metadata'] as Record<string, string>)['tenant'] ===
+              (i['tags'] as Record<string, string>)['tenant'],
+          ),
+        );
+    expect(of('tenant-prompts')).toHaveLength(withData.length);
+  });
+
+  it('covers the application subnets of every region, or clients on the internet where there is no private network', () => {
+    const callers = of('client-gateway').map((p) => p.caller);
+    if (env.network.mode === 'create') {
+      const regions = [env.regions.primary, ...env.regions.additional];
+      expect(callers).toHaveLength(regions.length);
+      for (const region of regions)
+        expect(
+          callers.some((c) => c.startsWith(`apps in ${region} `)),
+          region,
+        ).toBe(true);
+    } else if (env.network.mode === 'none') {
+      expect(callers).toEqual(['clients on the internet']);
+    }
+  });
+});
+
+/** The first synthesized environment with VNets in at least two regions and an internal or private-endpoint gateway. */
+const multiRegion = [...synthesized.values()].find(
+  ({ env }) => env.network.mode === 'create' && env.regions.additional.length > 0,
+)!;
+
+function firstPath(report: DataPathReport, test: (p: PathResult) => boolean): PathResult {
+  const found = report.paths.find(test);
+  if (!found) throw new Error('no path matches');
+  return found;
+}
+
+function remove(json: Json, address: string): void {
+  const [type, name] = [address.slice(0, address.indexOf('.')), address.slice(address.indexOf('.') + 1)];
+  expect(json.resource[type]?.[name], address).toBeDefined();
+  delete json.resource[type]![name];
+}
+
+/** The path with `id` after a mutation, and its hop of `kind`. */
+function after(json: Json, env: Environment, id: string, kind: HopKind) {
+  const path = check(json, dataPathContext(env)).paths.find((p) => p.id === id)!;
+  return { path, hop: hop(path, kind) };
+}
+
+describe(`mutations of a synthesized multi-region plan (${multiRegion.env.name})`, () => {
+  const { env, json } = multiRegion;
+  const context = dataPathContext(env);
+  const report = check(json, context);
+  const crossRegion = firstPath(
+    report,
+    (p) => p.kind === 'gateway-backend' && hop(p, 'route').summary.startsWith('peered'),
+  );
+
+  it('route: passes over a peering in both directions, and fails naming the VNets when one direction is removed', () => {
+    const route = hop(crossRegion, 'route');
+    expect(route.status).toBe('pass');
+    const mutated = clone(json);
+    remove(mutated, route.address!);
+    const { path, hop: broken } = after(mutated, env, crossRegion.id, 'route');
+    expect(path.verdict).toBe('broken');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(/are not peered: no azurerm_virtual_network_peering vnet-\S+ → vnet-\S+/);
+  });
+
+  it('name resolution: passes through the private endpoint’s zone, and fails naming the zone when its link to the caller’s VNet is removed', () => {
+    const dns = hop(crossRegion, 'dns');
+    expect(dns.status).toBe('pass');
+    const zoneName = /via (\S+)$/.exec(dns.summary)![1]!;
+    const mutated = clone(json);
+    const caller = Object.entries(json.resource['azurerm_api_management']!)[0]!;
+    const subnetId = String((caller[1]['virtual_network_configuration'] as { subnet_id: string }).subnet_id);
+    const vnetRef = subnetId.slice(0, subnetId.indexOf('/subnets/'));
+    const zone = Object.entries(json.resource['azurerm_private_dns_zone']!).find(
+      ([, z]) => z['name'] === zoneName,
+    )!;
+    const link = Object.entries(json.resource['azurerm_private_dns_zone_virtual_network_link']!).find(
+      ([, l]) =>
+        l['private_dns_zone_name'] === `\${azurerm_private_dns_zone.${zone[0]}.name}` &&
+        l['virtual_network_id'] === vnetRef,
+    )!;
+    remove(mutated, `azurerm_private_dns_zone_virtual_network_link.${link[0]}`);
+    const { hop: broken } = after(mutated, env, crossRegion.id, 'dns');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain(`${zoneName} is not linked to vnet-`);
+    expect(broken.address).toBe(`azurerm_private_dns_zone.${zone[0]}`);
+  });
+
+  it('name resolution: fails naming the private endpoint when its zone group loses the zone', () => {
+    const dns = hop(crossRegion, 'dns');
+    const zoneName = /via (\S+)$/.exec(dns.summary)![1]!;
+    const mutated = clone(json);
+    const [, name] = dns.address!.split('.');
+    const endpoint = mutated.resource['azurerm_private_endpoint']![name!]!;
+    const group = endpoint['private_dns_zone_group'] as { private_dns_zone_ids: string[] };
+    const zones = Object.entries(json.resource['azurerm_private_dns_zone']!);
+    group.private_dns_zone_ids = group.private_dns_zone_ids.filter(
+      (id) =>
+        !zones.some(([key, z]) => z['name'] === zoneName && id === `\${azurerm_private_dns_zone.${key}.id}`),
+    );
+    const { hop: broken } = after(mutated, env, crossRegion.id, 'dns');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(
+      new RegExp(
+        `the private endpoint \\S+'s DNS zone group does not hold ${zoneName.replace(/\./g, '\\.')}`,
+      ),
+    );
+    expect(broken.address).toBe(dns.address);
+  });
+
+  it('authorization: passes with a role that covers the call, and fails naming the callee when the role assignment is removed', () => {
+    const auth = hop(crossRegion, 'auth');
+    expect(auth.status).toBe('pass');
+    expect(auth.summary).toMatch(/^Cognitive Services OpenAI User on /);
+    const mutated = clone(json);
+    remove(mutated, auth.address!);
+    const { hop: broken } = after(mutated, env, crossRegion.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(/holds no role on \S+ or a parent scope/);
+    expect(broken.detail).toContain('chat/completions/action');
+  });
+
+  it('authorization: fails when the role does not grant the data action (a reader role)', () => {
+    const auth = hop(crossRegion, 'auth');
+    const mutated = clone(json);
+    const [, name] = auth.address!.split('.');
+    mutated.resource['azurerm_role_assignment']![name!]!['role_definition_name'] = 'Monitoring Reader';
+    const { hop: broken } = after(mutated, env, crossRegion.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(/holds Monitoring Reader on .* whose data actions .* do not cover/);
+  });
+
+  it('network security: passes by the named allow rules, and fails naming the NSG and the deny rule when the allow is removed', () => {
+    const nsg = hop(crossRegion, 'nsg');
+    expect(nsg.status).toBe('pass');
+    const rule = /^out ([^,\s]+)/.exec(nsg.summary)![1]!;
+    const mutated = clone(json);
+    // The NSG of the gateway's subnet: the caller's side.
+    const service = Object.values(json.resource['azurerm_api_management']!)[0]!;
+    const subnetId = String((service['virtual_network_configuration'] as { subnet_id: string }).subnet_id);
+    const [, vnetName, subnetName] = /^\$\{azurerm_virtual_network\.([^.]+)\.id\}\/subnets\/(.+)$/.exec(
+      subnetId,
+    )!;
+    const subnet = (
+      json.resource['azurerm_virtual_network']![vnetName!]!['subnet'] as {
+        name: string;
+        security_group: string;
+      }[]
+    ).find((b) => b.name === subnetName)!;
+    const nsgName = /^\$\{azurerm_network_security_group\.([^.]+)\.id\}$/.exec(subnet.security_group)![1]!;
+    const owner = [nsgName, mutated.resource['azurerm_network_security_group']![nsgName]!] as const;
+    owner[1]['security_rule'] = (owner[1]['security_rule'] as { name: string }[]).filter(
+      (r) => r.name !== rule,
+    );
+    const { hop: broken } = after(mutated, env, crossRegion.id, 'nsg');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(/denies outbound TCP 443 .* by rule DenyAllOutbound/);
+    expect(broken.address).toBe(`azurerm_network_security_group.${owner[0]}`);
+  });
+
+  it('turns a broken hop into a failed rule result of the rule pack: the rule, the resource, the path and what broke', () => {
+    const route = hop(crossRegion, 'route');
+    const mutated = clone(json);
+    remove(mutated, route.address!);
+    const results = pathRuleResults(check(mutated, context));
+    const failed = results.find((r) => r.status === 'fail' && r.detail?.includes(crossRegion.host))!;
+    expect(failed.rule).toBe('LZ.Path.Route');
+    expect(failed.address).toMatch(/^azurerm_virtual_network\./);
+    expect(failed.detail).toMatch(
+      new RegExp(`^path ${crossRegion.caller} → .* \\(${crossRegion.host.replace(/\./g, '\\.')}\\): vnet-`),
+    );
+    expect(PATH_RULES.map((r) => r.id)).toContain(failed.rule);
+  });
+});
+
+describe('the internal gateway’s DNS', () => {
+  const internal = [...synthesized.values()].find(
+    ({ json }) =>
+      json.resource['azurerm_virtual_network'] &&
+      Object.values(json.resource['azurerm_api_management'] ?? {}).some(
+        (s) => s['virtual_network_type'] === 'Internal',
+      ),
+  );
+
+  it.runIf(internal !== undefined)(
+    'resolves by an A record per host name, and fails when the record is removed',
+    () => {
+      const { env, json } = internal!;
+      const report = check(json, dataPathContext(env));
+      const client = firstPath(report, (p) => p.kind === 'client-gateway');
+      const dns = hop(client, 'dns');
+      expect(dns.summary).toBe(`A record in ${client.host}`);
+      const mutated = clone(json);
+      for (const [name, record] of Object.entries(mutated.resource['azurerm_private_dns_a_record'] ?? {}))
+        if (String(record['zone_name']).includes(dns.address!.split('.')[1]!))
+          delete mutated.resource['azurerm_private_dns_a_record']![name];
+      const { hop: broken } = after(mutated, env, client.id, 'dns');
+      expect(broken.status).toBe('fail');
+      expect(broken.detail).toContain(`holds no A record "@" pointing at`);
+    },
+  );
+});
+
+describe('a 3-region bring-your-own network', () => {
+  it('passes with the hub’s peering, DNS and NSGs declared, and lists each as an assumption', () => {
+    expect([byo.regions.primary, ...byo.regions.additional]).toHaveLength(3);
+    const app = Testing.app();
+    const stack = new PlatformStack(app, byo.name, { environment: byo });
+    Testing.synth(stack, true);
+    const report = policyReportOf(stack)!;
+    expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
+    const paths = report.paths!.paths;
+    expect(paths.some((p) => p.verdict === 'assumed')).toBe(true);
+    expect(paths.every((p) => p.verdict !== 'broken')).toBe(true);
+    expect(assumptionRows(report.paths!).map((r) => [r[0], r[1], r[2]])).toEqual(
+      expect.arrayContaining([
+        ['route', 'network.providedByHub.peering', HUB.peering.reason],
+        ['dns', 'network.providedByHub.dns', HUB.dns.reason],
+        ['nsg', 'network.providedByHub.networkSecurity', HUB.networkSecurity.reason],
+      ]),
+    );
+    // Assumptions are suppressions with their reason in the rule results, as the audit shows them.
+    expect(report.results).toContainEqual(
+      expect.objectContaining({
+        rule: 'LZ.Path.Route',
+        status: 'suppressed',
+        origin: 'network.providedByHub.peering',
+      }),
+    );
+  });
+
+  it('fails synth without the declaration, naming the hop and the config that would declare it', () => {
+    const env = parseEnvironment(byoInput('prod'), 'test:byo-undeclared');
+    const app = Testing.app();
+    const stack = new PlatformStack(app, env.name, { environment: env });
+    expect(() => Testing.fullSynth(stack)).toThrow(/\[LZ\.Path\.Route\] .*providedByHub\.peering/s);
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * `npm run paths`: proves the data paths from the plan files in cdktf.out, so that a path a later change breaks (in
+ * the plan itself) is caught too. Runs the built script as a user does.
+ */
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadEnvironments, parseEnvironment } from '../../environments';
+import { synthesizeAtomically } from '../../stacks/synthesize';
+import { byoInput } from '../helpers/network';
+import { runScript } from '../helpers/run';
+
+const root = mkdtempSync(join(tmpdir(), 'lz-paths-'));
+const examples = join(root, 'examples');
+synthesizeAtomically(loadEnvironments(), examples);
+const byo = join(root, 'byo');
+const reason = 'The enterprise hub owns this for every spoke in every region (change CHG-1234).';
+synthesizeAtomically(
+  [
+    parseEnvironment(
+      byoInput('prod', {
+        providedByHub: { peering: { reason }, dns: { reason }, networkSecurity: { reason } },
+      }),
+      'test:byo',
+    ),
+  ],
+  byo,
+);
+
+const rows = (stdout: string) =>
+  stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| caller'));
+
+describe('npm run paths', () => {
+  it('proves every path of each example environment, one row per path', () => {
+    for (const env of loadEnvironments()) {
+      const { status, stdout, stderr } = runScript('paths', ['--outdir', examples, '--env', env.name]);
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+      const policy = JSON.parse(readFileSync(join(examples, 'stacks', env.name, 'policy.json'), 'utf8'));
+      const table = rows(stdout).filter((l) => !l.startsWith('| ---'));
+      expect(table).toHaveLength(policy.paths.paths.length);
+      expect(table.every((row) => row.endsWith('| proven |'))).toBe(true);
+    }
+  });
+
+  it('proves a 3-region bring-your-own prod on the hub’s declarations, and lists them as assumptions', () => {
+    const { status, stdout } = runScript('paths', ['--outdir', byo, '--env', 'prod']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/\| assumed \|$/m);
+    expect(stdout).toContain('Assumed, provided outside the stack');
+    for (const origin of ['peering', 'dns', 'networkSecurity'])
+      expect(stdout).toContain(`network.providedByHub.${origin} | ${reason}`);
+  });
+
+  it('fails, naming the hop, when the plan on disk loses its peerings', () => {
+    const broken = join(root, 'broken');
+    cpSync(examples, broken, { recursive: true });
+    const file = join(broken, 'stacks', 'prod', 'cdk.tf.json');
+    const json = JSON.parse(readFileSync(file, 'utf8'));
+    delete json.resource.azurerm_virtual_network_peering;
+    writeFileSync(file, JSON.stringify(json));
+    const { status, stdout, stderr } = runScript('paths', ['--outdir', broken, '--env', 'prod']);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/BROKEN: vnet-\S+ \(caller\) and vnet-\S+ \(.*\) are not peered/);
+    expect(stderr).toMatch(/^\d+ data paths? (is|are) broken\n$/);
+  });
+
+  it('answers an unknown environment with the ones it has', () => {
+    const { status, stderr } = runScript('paths', ['--outdir', examples, '--env', 'qa']);
+    expect(status).toBe(2);
+    expect(stderr).toMatch(/has no environment "qa"; it has: dev, prod, staging\./);
+  });
+});
