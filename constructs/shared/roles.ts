@@ -92,14 +92,20 @@ export function roleOf(
   return undefined;
 }
 
+const PATTERNS = new Map<string, RegExp>();
+
 /** True when a granted action pattern (`Microsoft.CognitiveServices/*`) covers a required action. */
 export function actionCovers(pattern: string, action: string): boolean {
-  const regex = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    'i',
-  );
+  let regex = PATTERNS.get(pattern);
+  if (!regex) {
+    regex = new RegExp(
+      `^${pattern
+        .split('*')
+        .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      'i',
+    );
+    PATTERNS.set(pattern, regex);
+  }
   return regex.test(action);
 }

@@ -1,5 +1,5 @@
 /**
- * The README stays true: its quota and routing tables are what the commands print for the shipped prod config, and
+ * The README stays true: its quota, routing and data-path tables are what the commands print for the shipped prod config, and
  * every `npm run <script>` it mentions exists.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -30,6 +30,17 @@ describe('README', () => {
     const { status, stdout } = runScript('routes', ['--outdir', outdir]);
     expect(status).toBe(0);
     for (const row of tableRows(stdout)) expect(readme, row).toContain(row);
+  });
+
+  it('shows data-path rows that npm run paths prints for prod', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-readme-')), 'cdktf.out');
+    synthesizeAtomically(loadEnvironments({ names: ['prod'] }), outdir);
+    const { status, stdout } = runScript('paths', ['--outdir', outdir, '--env', 'prod']);
+    expect(status).toBe(0);
+    const excerpt = readme.slice(readme.indexOf('### Data paths'), readme.indexOf('## For auditors'));
+    const shown = tableRows(excerpt).filter((row) => row.includes('| proven |'));
+    expect(shown.length).toBeGreaterThanOrEqual(3);
+    for (const row of shown) expect(stdout, row).toContain(row);
   });
 
   it('mentions only npm scripts that exist', () => {

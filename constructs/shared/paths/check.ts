@@ -60,6 +60,8 @@ export interface PathResult {
   readonly callee: string;
   readonly host: string;
   readonly identity: string;
+  /** The resource the call is authorized on, where a hop that names no resource of its own reports. */
+  readonly target?: { readonly address: string; readonly path: string };
   readonly hops: readonly HopResult[];
   readonly verdict: PathVerdict;
 }
@@ -332,7 +334,7 @@ function checkRoute(c: Checker, path: DataPath, land: Landing): HopResult {
         endpoint,
       );
     return c.context.internet
-      ? pass('route', 'internet (public endpoint)')
+      ? pass('route', 'internet to the public endpoint (network.publicNetworkAccess)')
       : fail(
           'route',
           'internet not allowed',
@@ -593,8 +595,8 @@ export function pathRuleResults(report: DataPathReport): PathRuleResult[] {
       .map((hop) => {
         const base = {
           rule: RULE_OF_HOP[hop.hop],
-          address: hop.address ?? path.id,
-          path: hop.path ?? path.id,
+          address: hop.address ?? path.target?.address ?? path.id,
+          path: hop.path ?? path.target?.path ?? path.id,
         };
         const where = `path ${path.caller} → ${path.callee} (${path.host})`;
         if (hop.status === 'pass') return { ...base, status: 'pass' as const };

@@ -62,6 +62,13 @@ interface Discovery {
   readonly view: PlanView;
   readonly network: NetworkView;
   readonly context: DiscoveryContext;
+  /** Results computed once per discovery. */
+  readonly memo: Map<string, unknown>;
+}
+
+function once<T>(d: Discovery, key: string, compute: () => T): T {
+  if (!d.memo.has(key)) d.memo.set(key, compute());
+  return d.memo.get(key) as T;
 }
 
 /** The kinds of data path; each is one entry of {@link PATH_KINDS}. */
@@ -88,6 +95,10 @@ const APP_SERVICE_DELEGATION = 'Microsoft.Web/serverFarms';
 
 /** The API Management services of the plan, with the subnet each sends its outbound traffic from. */
 function gateways(d: Discovery): { service: PlanResource; network: CallerNetwork }[] {
+  return once(d, 'gateways', () => findGateways(d));
+}
+
+function findGateways(d: Discovery): { service: PlanResource; network: CallerNetwork }[] {
   return d.view.byType('azurerm_api_management').map((service) => {
     const subnet = d.network.subnet(field(service.config, 'virtual_network_configuration.subnet_id'));
     return {
@@ -123,6 +134,10 @@ function outboundOnly(d: Discovery, subnet: Subnet): boolean {
  * Microsoft.Web/serverFarms, used by no gateway, and receiving nothing), and declared ones outside the stack.
  */
 function clientSubnets(d: Discovery): { region: string; subnet: Subnet }[] {
+  return once(d, 'clientSubnets', () => findClientSubnets(d));
+}
+
+function findClientSubnets(d: Discovery): { region: string; subnet: Subnet }[] {
   const injected = new Set(
     gateways(d).flatMap((g) => (g.network.kind === 'subnet' ? [g.network.subnet.key] : [])),
   );
@@ -192,12 +207,18 @@ function serviceIdentity(d: Discovery, service: PlanResource, clientId: unknown)
 
 /** Resources answering at `host`, by the callee catalogue. */
 function resourceAt(d: Discovery, host: string): PlanResource | undefined {
-  const lower = host.toLowerCase();
-  return d.view.resources.find((r) => {
-    const service = CALLEE_SERVICES[r.type];
-    const label = service?.dnsLabel(r)?.toLowerCase();
-    return label !== undefined && service!.suffixes.some((suffix) => lower === `${label}.${suffix}`);
+  const index = once(d, 'hosts', () => {
+    const hosts = new Map<string, PlanResource>();
+    for (const r of d.view.resources) {
+      const service = CALLEE_SERVICES[r.type];
+      const label = service?.dnsLabel(r)?.toLowerCase();
+      if (label === undefined) continue;
+      for (const suffix of service!.suffixes)
+        if (!hosts.has(`${label}.${suffix}`)) hosts.set(`${label}.${suffix}`, r);
+    }
+    return hosts;
   });
+  return index.get(host.toLowerCase());
 }
 
 const OPENAI_INFERENCE = 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action';
@@ -456,7 +477,7 @@ export const PATH_KINDS: readonly PathKind[] = [
 
 /** Every data path of the plan's stack: the paths some resource of this stack declares. */
 export function discoverPaths(view: PlanView, context: DiscoveryContext): DataPath[] {
-  const d: Discovery = { view, network: new NetworkView(view), context };
+  const d: Discovery = { view, network: new NetworkView(view), context, memo: new Map() };
   return PATH_KINDS.flatMap((kind) => kind.discover(d)).filter((path) =>
     path.declaredBy.some((r) => view.owns(r)),
   );

@@ -24,19 +24,35 @@ export class PlanView {
     return resource !== undefined && this.own.has(resource);
   }
 
+  private readonly typeCache = new Map<string, PlanResource[]>();
+
+  /** Resources whose Terraform type or ARM type is one of `types` (cached: the proof asks the same often). */
   byType(...types: readonly string[]): PlanResource[] {
-    return this.resources.filter(
-      (r) => types.includes(r.type) || (r.armType !== undefined && types.includes(r.armType)),
-    );
+    const key = types.join('|');
+    let found = this.typeCache.get(key);
+    if (!found) {
+      found = this.resources.filter(
+        (r) => types.includes(r.type) || (r.armType !== undefined && types.includes(r.armType)),
+      );
+      this.typeCache.set(key, found);
+    }
+    return found;
   }
+
+  private readonly resolved = new Map<string, PlanResource | undefined>();
 
   /** The resource a reference points to, in this stack or (through its outputs) in one it reads. */
   resolve(reference: unknown): PlanResource | undefined {
-    for (const plan of this.plans) {
-      const found = plan.resolve(reference);
-      if (found) return found;
+    if (typeof reference !== 'string') return undefined;
+    if (!this.resolved.has(reference)) {
+      let found: PlanResource | undefined;
+      for (const plan of this.plans) {
+        found = plan.resolve(reference);
+        if (found) break;
+      }
+      this.resolved.set(reference, found);
     }
-    return undefined;
+    return this.resolved.get(reference);
   }
 
   /** A value as its own stack wrote it (an upstream output reference becomes the output's value). */
@@ -89,6 +105,8 @@ function strings(value: unknown): string[] {
 }
 
 export class NetworkView {
+  private readonly subnetCache = new Map<string, Subnet | undefined>();
+
   constructor(private readonly view: PlanView) {}
 
   vnetOf(resource: PlanResource): VirtualNetwork {
@@ -99,6 +117,11 @@ export class NetworkView {
   subnet(reference: unknown): Subnet | undefined {
     const value = this.view.dereference(reference);
     if (typeof value !== 'string') return undefined;
+    if (!this.subnetCache.has(value)) this.subnetCache.set(value, this.readSubnet(value));
+    return this.subnetCache.get(value);
+  }
+
+  private readSubnet(value: string): Subnet | undefined {
     const inline = INLINE_SUBNET.exec(value);
     if (inline) {
       const vnet = this.view.resolve(inline[1]);
@@ -260,7 +283,14 @@ export interface TrafficEnd {
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
+const RANGES = new Map<string, [number, number] | undefined>();
+
 function range(cidr: string): [number, number] | undefined {
+  if (!RANGES.has(cidr)) RANGES.set(cidr, parseRange(cidr));
+  return RANGES.get(cidr);
+}
+
+function parseRange(cidr: string): [number, number] | undefined {
   const m = CIDR.exec(cidr);
   if (!m) return undefined;
   const start = m.slice(1, 5).reduce((v, o) => v * 256 + Number(o), 0);
@@ -350,6 +380,8 @@ const DEFAULT_RULES: readonly NsgRule[] = [
   },
 ];
 
+const RULES = new WeakMap<PlanResource, readonly NsgRule[]>();
+
 /**
  * The first rule (by priority, custom rules before Azure's defaults) that decides TCP traffic from `source` to
  * `destination` on `port`, as the NSG of the `direction` side sees it.
@@ -362,7 +394,12 @@ export function decidingRule(
   destination: TrafficEnd,
   port: number,
 ): NsgRule {
-  return [...nsgRules(nsg, plan), ...DEFAULT_RULES]
+  let rules = RULES.get(nsg);
+  if (!rules) {
+    rules = [...nsgRules(nsg, plan), ...DEFAULT_RULES];
+    RULES.set(nsg, rules);
+  }
+  return rules
     .filter((r) => r.direction === direction && ['tcp', '*'].includes(r.protocol.toLowerCase()))
     .find(
       (r) =>
