@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../../environments';
 import { synthesizeAtomically } from '../../stacks/synthesize';
 import { byoInput } from '../helpers/network';
+import { exampleInput } from '../helpers/synth';
 import { runScript } from '../helpers/run';
 
 const root = mkdtempSync(join(tmpdir(), 'lz-paths-'));
@@ -26,6 +27,12 @@ synthesizeAtomically(
     ),
   ],
   byo,
+);
+
+const sharded = join(root, 'sharded');
+synthesizeAtomically(
+  [parseEnvironment({ ...exampleInput('prod'), tenantShards: { count: 2 } }, 'test:sharded')],
+  sharded,
 );
 
 const rows = (stdout: string) =>
@@ -51,6 +58,24 @@ describe('npm run paths', () => {
     expect(stdout).toContain('Assumed, provided outside the stack');
     for (const origin of ['peering', 'dns', 'networkSecurity'])
       expect(stdout).toContain(`network.providedByHub.${origin} | ${reason}`);
+  });
+
+  it('proves a sharded prod across stacks: the tenants’ paths in their shards, through the platform’s network', () => {
+    const { status, stdout } = runScript('paths', ['--outdir', sharded, '--env', 'prod']);
+    expect(status).toBe(0);
+    expect(stdout).toMatch(/^## prod-tenants-\d+$/m);
+    const tenants = stdout
+      .split(/^## /m)
+      .filter((s) => s.startsWith('prod-tenants-'))
+      .join('\n');
+    expect(tenants).toMatch(
+      /\| tenant \S+ \(id-\S+\) \| secret apim-key-\S+ \| .* \| private endpoint pep-\S+ via privatelink\.vaultcore\.azure\.net \| .* \| proven \|/,
+    );
+    expect(
+      rows(stdout)
+        .filter((l) => !l.startsWith('| ---'))
+        .every((row) => row.endsWith('| proven |')),
+    ).toBe(true);
   });
 
   it('fails, naming the hop, when the plan on disk loses its peerings', () => {

@@ -20,7 +20,7 @@ import { PolicyPlan, policyReportOf } from '../../../../constructs/shared/policy
 import { type Environment, loadEnvironments, parseEnvironment } from '../../../../environments';
 import { dataPathContext } from '../../../../stacks/governance';
 import { PlatformStack } from '../../../../stacks/platform-stack';
-import { byoInput } from '../../../helpers/network';
+import { byoInput, spokeSubnetId } from '../../../helpers/network';
 import { synthEnvironment, type TerraformJson } from '../../../helpers/synth';
 
 type Json = TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
@@ -31,7 +31,15 @@ const HUB = {
   dns: { reason: 'The hub links its private DNS zones to every spoke and resolves the gateway host names.' },
   networkSecurity: { reason: 'The hub team owns the spoke NSGs and allows HTTPS between the spokes.' },
 };
-const byo = parseEnvironment(byoInput('prod', { providedByHub: HUB }), 'test:byo-prod');
+/** Bring-your-own prod with the hub's declarations and an application subnet in every region. */
+function byoWithApps() {
+  const input = byoInput('prod', { providedByHub: HUB });
+  const network = input.network as { subnetIds: Record<string, Record<string, string>> };
+  for (const [region, ids] of Object.entries(network.subnetIds))
+    ids['appIntegration'] = spokeSubnetId(region, 'snet-app');
+  return input;
+}
+const byo = parseEnvironment(byoWithApps(), 'test:byo-prod');
 const environments: Environment[] = [...loadEnvironments(), byo];
 const synthesized = new Map(
   environments.map((env, i) => {
@@ -295,6 +303,23 @@ describe('the internal gateway’s DNS', () => {
 });
 
 describe('a 3-region bring-your-own network', () => {
+  it('proves the applications of every region to the gateway through the declared subnets', () => {
+    const report = check(
+      synthesized.get(`${environments.length - 1}:${byo.name}`)!.json,
+      dataPathContext(byo),
+    );
+    const clients = report.paths.filter((p) => p.kind === 'client-gateway');
+    expect(clients.map((p) => p.caller).sort()).toEqual(
+      [byo.regions.primary, ...byo.regions.additional].map((r) => `apps in ${r} (snet-app)`).sort(),
+    );
+    // Same spoke VNet as the gateway: routed without an assumption; other regions rest on the hub's peering.
+    const primary = clients.find((p) => p.caller.includes(byo.regions.primary))!;
+    expect(hop(primary, 'route').summary).toBe(`same VNet vnet-spoke-${byo.regions.primary}`);
+    expect(clients.filter((p) => hop(p, 'route').status === 'assumed')).toHaveLength(
+      byo.regions.additional.length,
+    );
+  });
+
   it('passes with the hub’s peering, DNS and NSGs declared, and lists each as an assumption', () => {
     expect([byo.regions.primary, ...byo.regions.additional]).toHaveLength(3);
     const app = Testing.app();
