@@ -118,26 +118,16 @@ export class PolicyAspect implements IAspect {
       r.status === 'fail' ? { ...r, level: this.options.downgrade?.[r.rule] ? 'warning' : 'error' } : r,
     );
     const results = [...evaluation.results, ...pathResults];
-    const summaries: RuleSummary[] = [
-      ...rules.map((r) => ({
-        id: r.id,
-        title: r.title,
-        severity: r.severity,
-        appliesTo: r.appliesTo,
-        sources: r.sources,
-        fix: r.fix,
-      })),
-      ...(paths
-        ? PATH_RULES.map((r) => ({
-            id: r.id,
-            title: r.title,
-            severity: r.severity,
-            appliesTo: r.appliesTo,
-            sources: r.sources,
-            fix: r.fix,
-          }))
-        : []),
-    ];
+    const summary = (r: RuleSummary): RuleSummary => ({
+      id: r.id,
+      title: r.title,
+      severity: r.severity,
+      appliesTo: r.appliesTo,
+      sources: r.sources,
+      fix: r.fix,
+    });
+    // The data-path hops are rules of the same catalogue: policy.json lists them with the pack.
+    const summaries = [...rules, ...(paths ? PATH_RULES : [])].map(summary);
 
     const nodes = new Map(stack.node.findAll().map((n) => [relativePath(stack, n), n]));
     const at = (path: string | undefined) => (path !== undefined ? nodes.get(path) : undefined) ?? stack;
