@@ -110,7 +110,8 @@ describe('any single mutation of an example config', () => {
     // Not vacuous: both outcomes happen.
     expect(seen.synthesized).toBeGreaterThan(5);
     expect(seen.rejected).toBeGreaterThan(20);
-    // About 45 full synths with the rule pack and the data-path proof: ~20 s alone on 2 cores, more beside other files.
+    // Every accepted mutation is synthesized with the rule pack and the data-path proof: about 20 s alone on 2 cores,
+    // well over the default 30 s beside the other test files on a busy machine.
   }, 90_000);
 });
 
