@@ -9,7 +9,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { Annotations, TerraformStack } from 'cdktf';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadEnvironments, parseEnvironment } from '../../environments';
@@ -18,6 +18,7 @@ import { environmentWithTenants } from '../../scripts/lib/generate';
 import { main } from '../../stacks/cli';
 import { OUTPUT_MARKER } from '../../stacks/output-dir';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
+import { tree } from '../helpers/files';
 import { exampleInput } from '../helpers/synth';
 
 function scratch(): string {
@@ -43,21 +44,6 @@ function run(argv: string[]) {
 }
 
 afterEach(() => vi.restoreAllMocks());
-
-/** Every file under `root` with its content (directories as `<dir>`). */
-function tree(root: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const path = join(dir, entry);
-      const isDir = lstatSync(path).isDirectory();
-      result[relative(root, path)] = isDir ? '<dir>' : readFileSync(path, 'utf8');
-      if (isDir) walk(path);
-    }
-  };
-  walk(root);
-  return result;
-}
 
 describe('synth command', () => {
   it('synthesizes every example environment into stacks/<name>/cdk.tf.json', () => {

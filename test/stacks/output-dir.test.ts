@@ -6,7 +6,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import {
   existsSync,
-  lstatSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -15,7 +14,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { buildSync } from 'esbuild';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -27,30 +26,12 @@ import {
   OUTPUT_MARKER,
   OutputDirError,
 } from '../../stacks/output-dir';
+import { tree } from '../helpers/files';
 
 const SYNTH = { owner: 'synth', flag: '--outdir' } as const;
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'lz-output-dir-'));
-}
-
-/** Every file and directory under `root`: path → content (directories and links marked). */
-function tree(root: string): Record<string, string> {
-  const result: Record<string, string> = {};
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir).sort()) {
-      const path = join(dir, entry);
-      const stat = lstatSync(path);
-      const key = relative(root, path);
-      if (stat.isSymbolicLink()) result[key] = '<link>';
-      else if (stat.isDirectory()) {
-        result[key] = '<dir>';
-        walk(path);
-      } else result[key] = readFileSync(path, 'utf8');
-    }
-  };
-  if (existsSync(root)) walk(root);
-  return result;
 }
 
 function write(root: string, files: Record<string, string>): void {
