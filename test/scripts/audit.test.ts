@@ -26,11 +26,12 @@ import { Testing, TerraformStack } from 'cdktf';
 let outdir: string;
 let files: Map<string, string>;
 
+// A synth of the three examples: a few seconds, more on a busy machine than the default hook timeout allows.
 beforeAll(() => {
   outdir = join(mkdtempSync(join(tmpdir(), 'lz-audit-')), 'cdktf.out');
   synthesizeAtomically(loadEnvironments(), outdir);
   files = auditFiles(outdir);
-});
+}, 60_000);
 
 describe('npm run audit', () => {
   it('keeps the committed reports in audit/ up to date with a fresh synth of the examples', () => {
