@@ -3,6 +3,23 @@
 # reviewer can see the report renders. Needs a Chromium binary (Debian: apt-get install -y chromium); CI has none,
 # which is why this is a script and not a test. Usage: npm run audit:screenshot [-- <png> [<width>,<height>]]
 set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: npm run audit:screenshot [-- [<png>] [<width>,<height>]]
+
+Renders audit/index.html in headless Chromium and saves a screenshot. Needs a Chromium binary (Debian:
+apt-get install -y chromium) and audit/index.html (npm run synth && npm run audit).
+
+  <png>              where to save the screenshot (default: docs/audit-screenshot.png)
+  <width>,<height>   the browser window in pixels (default: 1400,2000)
+  -h, --help         print this help and exit
+EOF
+}
+if [[ "${1:-}" == "-h" || "${1:-}" == "--help" ]]; then
+  usage
+  exit 0
+fi
 cd "$(dirname "$0")/.."
 png="${1:-docs/audit-screenshot.png}"
 size="${2:-1400,2000}"

@@ -22,7 +22,16 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
 import { stacksOfEnvironment } from '../environments/stack-ids';
-import { parseOptions, runScript, ScriptError, UsageError } from './lib/cli';
+import { claimOutputDir, markerText, OUTPUT_MARKER } from '../stacks/output-dir';
+import {
+  type CommandSpec,
+  helpText,
+  HELP_OPTION,
+  parseOptions,
+  runScript,
+  ScriptError,
+  UsageError,
+} from './lib/cli';
 import {
   type EnvironmentPlan,
   type PlannedStack,
@@ -103,7 +112,11 @@ function plan(environment: string, outdir: string, bundle: string, lock: boolean
       `--bundle ${bundle} overlaps --outdir ${outdir}; expected a directory of its own, e.g. plan-bundle.`,
     );
   }
-  rmSync(bundle, { recursive: true, force: true });
+  // The bundle is replaced whole: only when it is absent, empty or an earlier bundle (stacks/output-dir).
+  const output = claimOutputDir(bundle, { owner: 'pipeline plan', flag: '--bundle' });
+  rmSync(output.target, { recursive: true, force: true });
+  mkdirSync(output.target, { recursive: true });
+  writeFileSync(join(output.target, OUTPUT_MARKER), markerText(output.owner));
   const planned: PlannedStack[] = [];
   let deferBecause: string | undefined;
   for (const id of stacks) {
@@ -186,28 +199,42 @@ function apply(bundle: string): number {
   return 0;
 }
 
+const PLAN_OPTIONS = {
+  env: { type: 'string', value: '<name>', help: 'plan: the environment whose stacks to plan (required)' },
+  outdir: { type: 'string', value: '<dir>', help: 'plan: the synthesized output (default: cdktf.out)' },
+  bundle: {
+    type: 'string',
+    value: '<dir>',
+    help: 'plan: where to write the plan bundle (default: plan-bundle); apply: the bundle to apply (required)',
+  },
+  lock: { type: 'boolean', help: 'plan: take the state lock (default: plan without it; apply always locks)' },
+} as const;
+
+const COMMAND: CommandSpec<typeof PLAN_OPTIONS & { help: typeof HELP_OPTION }> = {
+  usage: USAGE,
+  description: [
+    "The pipeline's Terraform steps. plan runs terraform init and plan in every stack directory of the environment",
+    '(the platform stack, then its tenant shards) and writes a plan bundle: the stacks with their saved plans and',
+    'lock files, plan.json and summary.md. apply runs terraform apply on the saved plans of a bundle; it never plans.',
+  ].join('\n'),
+  options: { ...PLAN_OPTIONS, help: HELP_OPTION },
+  notes: 'TERRAFORM=<binary> runs another binary than terraform on PATH.',
+};
+
 runScript(() => {
   const [command, ...rest] = process.argv.slice(2);
-  if (command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
+  if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(helpText(COMMAND));
     return 0;
   }
   if (command === 'plan') {
-    const args = parseOptions(
-      rest,
-      {
-        env: { type: 'string' },
-        outdir: { type: 'string' },
-        bundle: { type: 'string' },
-        lock: { type: 'boolean' },
-      },
-      USAGE,
-    );
+    const { bundle, env, outdir, lock } = PLAN_OPTIONS;
+    const args = parseOptions(rest, { bundle, env, outdir, lock }, USAGE);
     if (!args.env) throw new UsageError(`plan needs --env <name>.\n${USAGE}`);
     return plan(args.env, args.outdir ?? 'cdktf.out', args.bundle ?? 'plan-bundle', args.lock ?? false);
   }
   if (command === 'apply') {
-    const args = parseOptions(rest, { bundle: { type: 'string' } }, USAGE);
+    const args = parseOptions(rest, { bundle: PLAN_OPTIONS.bundle }, USAGE);
     if (!args.bundle) throw new UsageError(`apply needs --bundle <dir>.\n${USAGE}`);
     return apply(args.bundle);
   }

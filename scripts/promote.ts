@@ -9,28 +9,36 @@
  * - a tenant's allocation grows without an approval;
  * - a cross-environment rule fails.
  */
-import { parseOptions, runScript, UsageError } from './lib/cli';
+import { ENVIRONMENT_OPTIONS, HELP_OPTION, parseCommand, runScript, UsageError } from './lib/cli';
 import { loadPair, promotionReport, readSide, renderPromotion } from './lib/promote';
 
-const USAGE = 'usage: promote --from <environment> --to <environment> [--outdir <dir>] [--config <file>]...';
+const COMMAND = {
+  usage: 'usage: promote --from <environment> --to <environment> [--outdir <dir>] [--config <file>]...',
+  description: [
+    'The promotion guard: compares two environments, their configuration and their synthesized plans, prints what',
+    'differs, and exits 1 when the promotion is blocked (a model staging does not run, a policy that differs, a',
+    'failing rule pack, an allocation that grows without approval, a failing cross-environment rule).',
+  ].join('\n'),
+  options: {
+    from: {
+      type: 'string',
+      value: '<environment>',
+      help: 'the environment promoted from, e.g. staging (required)',
+    },
+    to: { type: 'string', value: '<environment>', help: 'the environment promoted to, e.g. prod (required)' },
+    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    config: {
+      ...ENVIRONMENT_OPTIONS.config,
+      help: 'read both environments from these files instead of the shipped examples (repeatable)',
+    },
+    help: HELP_OPTION,
+  },
+} as const;
 
 runScript(() => {
-  const args = parseOptions(
-    process.argv.slice(2),
-    {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      outdir: { type: 'string' },
-      config: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h' },
-    },
-    USAGE,
-  );
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  if (!args.from || !args.to) throw new UsageError(`--from and --to are required.\n${USAGE}`);
+  const args = parseCommand(process.argv.slice(2), COMMAND);
+  if (!args) return 0;
+  if (!args.from || !args.to) throw new UsageError(`--from and --to are required.\n${COMMAND.usage}`);
   const outdir = args.outdir ?? 'cdktf.out';
   const [from, to] = loadPair(args.from, args.to, args.config ?? []);
   const report = promotionReport(readSide(from, outdir), readSide(to, outdir));

@@ -5,16 +5,21 @@
  */
 import { environmentQuotaPlan } from '../environments/capacity';
 import { isBatch, isProvisioned } from '../constructs/ai-endpoint/deployment-types';
-import { ENVIRONMENT_OPTIONS, environmentsFrom, markdownTable, parseOptions, runScript } from './lib/cli';
+import { ENVIRONMENT_OPTIONS, environmentsFrom, markdownTable, parseCommand, runScript } from './lib/cli';
 
-const USAGE = 'usage: quota [--env <name>]... [--config <file>]...';
+const COMMAND = {
+  usage: 'usage: quota [--env <name>]... [--config <file>]...',
+  description: [
+    'Prints the quota plan of each environment: per region, model and deployment type, the capacity the',
+    'deployments ask for, the subscription quota the config declares, and the headroom. Exits 1 when a request',
+    'has no quota or exceeds it.',
+  ].join('\n'),
+  options: ENVIRONMENT_OPTIONS,
+} as const;
 
 runScript(() => {
-  const args = parseOptions(process.argv.slice(2), ENVIRONMENT_OPTIONS, USAGE);
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommand(process.argv.slice(2), COMMAND);
+  if (!args) return 0;
   // Rules off: show the plan even when it breaks the quota, which is when it is most useful.
   const environments = environmentsFrom(args, false);
   let over = 0;

@@ -3,26 +3,31 @@
  * plan. For each model: its pool, and each backend with region, deployment type, priority, weight, capacity and
  * breaker, so that auditors and on-call see where a request can land.
  */
-import { markdownTable, parseOptions, runScript } from './lib/cli';
+import { HELP_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
 import { readPlans } from './lib/plan';
 import { routingRows } from './lib/routes';
 
-const USAGE = 'usage: routes [--env <name>]... [--outdir <dir>]';
+const COMMAND = {
+  usage: 'usage: routes [--env <name>]... [--outdir <dir>]',
+  description: [
+    "Prints the gateway's routing table, read from the synthesized plan: for each model its pool, and each backend",
+    'with region, deployment type, priority, weight, capacity, breaker and auth. Run `npm run synth` first.',
+  ].join('\n'),
+  options: {
+    env: {
+      type: 'string',
+      multiple: true,
+      value: '<stack>',
+      help: 'only this stack of the output (repeatable; default: every stack)',
+    },
+    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    help: HELP_OPTION,
+  },
+} as const;
 
 runScript(() => {
-  const args = parseOptions(
-    process.argv.slice(2),
-    {
-      env: { type: 'string', multiple: true },
-      outdir: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    USAGE,
-  );
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommand(process.argv.slice(2), COMMAND);
+  if (!args) return 0;
   for (const plan of readPlans(args.outdir ?? 'cdktf.out', args.env ?? [])) {
     const rows = routingRows(plan);
     process.stdout.write(`\n## ${plan.name}\n\n`);

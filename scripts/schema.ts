@@ -3,16 +3,20 @@
  */
 import { writeFileSync } from 'node:fs';
 import { environmentJsonSchemaText } from '../environments/json-schema';
-import { parseOptions, runScript } from './lib/cli';
+import { HELP_OPTION, parseCommand, runScript } from './lib/cli';
 
-const USAGE = 'usage: schema';
+const COMMAND = {
+  usage: 'usage: schema',
+  description: [
+    'Writes environments/schema.json, the JSON Schema of an environment config, from the zod schema. Editors use it',
+    'to check --config files; a test fails when it is stale.',
+  ].join('\n'),
+  options: { help: HELP_OPTION },
+} as const;
 
 runScript(() => {
-  const args = parseOptions(process.argv.slice(2), { help: { type: 'boolean', short: 'h' } }, USAGE);
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = parseCommand(process.argv.slice(2), COMMAND);
+  if (!args) return 0;
   writeFileSync('environments/schema.json', environmentJsonSchemaText());
   process.stdout.write('wrote environments/schema.json\n');
   return 0;

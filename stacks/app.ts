@@ -2,6 +2,8 @@
  * The cdktf app: `npm run synth` and `cdktf synth|diff|deploy` run this file, compiled to dist/app.js.
  * See stacks/cli.ts for the options.
  */
+import { exitQuietlyOnClosedPipe } from '../scripts/lib/cli';
 import { main } from './cli';
 
+exitQuietlyOnClosedPipe();
 process.exitCode = main(process.argv.slice(2));

@@ -1,17 +1,17 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
 import { policyReportOf, policyReportText } from '../constructs/shared/policy';
 import type { Environment } from '../environments';
+import { stacksOfEnvironment } from '../environments/stack-ids';
+import {
+  claimOutputDir,
+  commitStaging,
+  createStaging,
+  discardStaging,
+  type OutputDir,
+  OutputDirError,
+} from './output-dir';
 import { PlatformStack } from './platform-stack';
 import { addTenantShards } from './tenant-shard-stack';
 
@@ -81,9 +81,23 @@ export function buildApp(app: App, environments: readonly Environment[]): Platfo
 /** Terraform's working files that survive a re-synth, so that `cdktf deploy` need not re-initialise every time. */
 const KEPT_WORKING_FILES = ['.terraform', '.terraform.lock.hcl'];
 
+export interface SynthesizeOptions {
+  /**
+   * Replace only the stacks of the environments synthesized (their platform stack and every tenant shard, also shards
+   * that no longer exist) and keep the other environments' stacks of the previous output: `--env`, `--config`.
+   * @default false - the output holds exactly the environments synthesized
+   */
+  readonly keepOtherEnvironments?: boolean;
+  /** Receives one line per stage, for progress on long runs. */
+  readonly onStage?: (stage: string) => void;
+  /** Receives what synth did besides writing: finished or cleaned-up interrupted runs, kept stacks. */
+  readonly onNote?: (note: string) => void;
+}
+
 /**
  * Synthesizes the environments into `outdir` atomically: the app writes into a temporary sibling directory, and only
- * a synth without error annotations replaces `outdir`. A failed synth leaves the previous output untouched and no
+ * a synth without error annotations replaces `outdir` (see ./output-dir for the rules on which directories synth
+ * writes and how an interrupted swap is finished). A failed synth leaves the previous output untouched and no
  * temporary directory behind.
  *
  * @returns the warnings and infos of the manifest, for the caller to print.
@@ -92,14 +106,16 @@ export function synthesizeAtomically(
   environments: readonly Environment[],
   outdir: string,
   build: (app: App, environments: readonly Environment[]) => unknown = buildApp,
+  options: SynthesizeOptions = {},
 ): SynthAnnotation[] {
-  const target = resolve(outdir);
-  mkdirSync(dirname(target), { recursive: true });
-  const staging = mkdtempSync(join(dirname(target), `.${basename(target)}.tmp-`));
-  let retired: string | undefined;
+  const output = claimOutputDir(outdir, { owner: 'synth', flag: '--outdir' });
+  for (const note of output.notes) options.onNote?.(note);
+  const staging = createStaging(output);
   try {
     const app = new App({ outdir: staging });
     build(app, environments);
+    const stacks = app.node.children.filter((c) => TerraformStack.isStack(c)).length;
+    options.onStage?.(`built ${stacks} stack${stacks === 1 ? '' : 's'}`);
     try {
       app.synth();
     } catch (error) {
@@ -112,18 +128,15 @@ export function synthesizeAtomically(
     if (errors.length > 0) throw new SynthError(errors);
     writePolicyReports(app, staging);
 
-    if (existsSync(target)) {
-      carryOverWorkingFiles(target, staging);
-      retired = `${staging}.old`;
-      renameSync(target, retired);
-    }
-    renameSync(staging, target);
+    options.onStage?.('wrote the plans and policy reports');
+    const carried = carryOver(output, staging, environments, options.keepOtherEnvironments ?? false);
+    commitStaging(output, staging, carried.moves);
+    if (carried.kept.length > 0)
+      options.onNote?.(`kept ${carried.kept.join(', ')} from the previous ${outdir}`);
     return annotations.filter((a) => a.level !== 'error');
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    discardStaging(staging);
     throw error;
-  } finally {
-    if (retired) rmSync(retired, { recursive: true, force: true });
   }
 }
 
@@ -143,15 +156,54 @@ function writePolicyReports(app: App, outdir: string): void {
   }
 }
 
-function carryOverWorkingFiles(previous: string, next: string): void {
-  const stacksDir = join(previous, 'stacks');
-  if (!existsSync(stacksDir)) return;
-  for (const stack of readdirSync(stacksDir)) {
-    const destination = join(next, 'stacks', stack);
-    if (!existsSync(destination)) continue;
-    for (const file of KEPT_WORKING_FILES) {
-      const source = join(stacksDir, stack, file);
-      if (existsSync(source)) renameSync(source, join(destination, file));
-    }
+/** The manifest cdktf writes at the top of the output. */
+interface OutputManifest {
+  readonly stacks: Record<string, unknown>;
+  readonly [key: string]: unknown;
+}
+
+/**
+ * What moves from the previous output into the new one: Terraform's working files of every stack synthesized again
+ * and, with `keep`, the whole directories of the stacks of other environments, which the new manifest then lists.
+ */
+function carryOver(
+  output: OutputDir,
+  staging: string,
+  environments: readonly Environment[],
+  keep: boolean,
+): { moves: string[]; kept: string[] } {
+  if (output.previous !== 'owned') return { moves: [], kept: [] };
+  const manifestFile = join(staging, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as OutputManifest;
+  const workingFiles = Object.keys(manifest.stacks).flatMap((stack) =>
+    KEPT_WORKING_FILES.map((file) => join('stacks', stack, file)),
+  );
+  if (!keep) return { moves: workingFiles, kept: [] };
+
+  const previousFile = join(output.target, 'manifest.json');
+  let previous: OutputManifest;
+  try {
+    previous = JSON.parse(readFileSync(previousFile, 'utf8')) as OutputManifest;
+    if (!previous.stacks || typeof previous.stacks !== 'object') throw new Error('it lists no stacks');
+  } catch (error) {
+    throw new OutputDirError(
+      `synth cannot keep the other environments of ${output.path}: ${previousFile} is unreadable (${(error as Error).message}); run a full \`npm run synth\` (without --env and --config), which replaces the whole directory.`,
+    );
   }
+  const replaced = new Set(
+    environments.flatMap((env) => stacksOfEnvironment(env.name, Object.keys(previous.stacks))),
+  );
+  const kept = Object.keys(previous.stacks).filter(
+    (stack) =>
+      !replaced.has(stack) && !(stack in manifest.stacks) && existsSync(join(output.target, 'stacks', stack)),
+  );
+  const stacks = { ...manifest.stacks };
+  for (const stack of kept) stacks[stack] = previous.stacks[stack]!;
+  const sorted = Object.fromEntries(
+    Object.keys(stacks)
+      .sort()
+      .map((stack) => [stack, stacks[stack]!]),
+  );
+  writeFileSync(manifestFile, JSON.stringify({ ...manifest, stacks: sorted }, null, 2));
+  return { moves: [...kept.map((stack) => join('stacks', stack)), ...workingFiles], kept };
 }

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, type Environment, loadEnvironments } from '../../environments';
+import { OutputDirError } from '../../stacks/output-dir';
 
 /** Wrong command-line usage: one sentence and the usage line, exit code 2. */
 export class UsageError extends Error {}
@@ -7,12 +8,79 @@ export class UsageError extends Error {}
 /** A precondition a script cannot meet (no cdktf.out, a corrupt file): one sentence, exit code 1. */
 export class ScriptError extends Error {}
 
+/** One option of a command: what parseArgs needs, and what `--help` says about it. */
+export interface OptionSpec {
+  readonly type: 'string' | 'boolean';
+  readonly multiple?: boolean;
+  readonly short?: string;
+  readonly default?: string;
+  /** The value's placeholder in the help, e.g. `<name>`. */
+  readonly value?: string;
+  /** One line: what the option does and its default. */
+  readonly help: string;
+}
+
+/** A command: its usage line(s), a short description, its options and closing notes (examples, variables). */
+export interface CommandSpec<O extends Record<string, OptionSpec>> {
+  readonly usage: string;
+  readonly description: string;
+  readonly options: O;
+  readonly notes?: string;
+}
+
+/** `-h, --help`, which every command takes. */
+export const HELP_OPTION = { type: 'boolean', short: 'h', help: 'print this help and exit' } as const;
+
 /** The options every config-reading script takes: `--env <name>` and `--config <file>`, both repeatable. */
 export const ENVIRONMENT_OPTIONS = {
-  env: { type: 'string', multiple: true },
-  config: { type: 'string', multiple: true },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies ParseArgsConfig['options'];
+  env: {
+    type: 'string',
+    multiple: true,
+    value: '<name>',
+    help: 'a shipped environment by name (environments/index.ts; repeatable; default: all of them)',
+  },
+  config: {
+    type: 'string',
+    multiple: true,
+    value: '<file>',
+    help: 'an environment from a JSON or YAML file that follows environments/schema.json (repeatable)',
+  },
+  help: HELP_OPTION,
+} as const satisfies Record<string, OptionSpec>;
+
+/** The `--help` text: usage, description, one line per option, notes. */
+export function helpText(command: CommandSpec<Record<string, OptionSpec>>): string {
+  const flags = Object.entries(command.options).map(([name, option]) => {
+    const flag = `${option.short ? `-${option.short}, ` : ''}--${name}${option.type === 'string' ? ` ${option.value ?? '<value>'}` : ''}`;
+    return [flag, option.help] as const;
+  });
+  const width = Math.max(...flags.map(([flag]) => flag.length));
+  return [
+    command.usage,
+    '',
+    command.description,
+    '',
+    ...flags.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`),
+    ...(command.notes ? ['', command.notes] : []),
+    '',
+  ].join('\n');
+}
+
+/**
+ * Parses the command line; with `--help` prints the help on stdout and returns undefined (exit 0). Wrong usage
+ * throws a {@link UsageError} with the usage line.
+ */
+export function parseCommand<O extends Record<string, OptionSpec>>(
+  argv: readonly string[],
+  command: CommandSpec<O>,
+) {
+  const values = parseOptions(argv, command.options, `${command.usage}\nRun with --help for the options.`);
+  if ((values as { help?: boolean }).help) {
+    process.stdout.write(helpText(command));
+    return undefined;
+  }
+  return values;
+}
 
 export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(
   argv: readonly string[],
@@ -34,15 +102,57 @@ export function environmentsFrom(
   return loadEnvironments({ configFiles: values.config ?? [], names: values.env ?? [], rules });
 }
 
+/**
+ * A reader that closed the pipe (`npm run -s routes | head -1`) ends the command quietly, with the exit code it had:
+ * the output was not wanted any more.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
+/**
+ * Progress on stderr, one line per row or stage, prefixed with the command and the time since it started. On when
+ * asked (`--progress`) or when stderr is a terminal and `long` says the run is long; otherwise silent.
+ */
+export function progressReporter(
+  command: string,
+  flag: boolean | undefined,
+  long = true,
+): (line: string) => void {
+  const enabled = flag === true || (long && process.stderr.isTTY === true);
+  const started = process.hrtime.bigint();
+  return (line) => {
+    if (!enabled) return;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    process.stderr.write(`${command}: ${line} (${seconds.toFixed(1)} s)\n`);
+  };
+}
+
+/** `--progress`, for the long commands. */
+export const PROGRESS_OPTION = {
+  type: 'boolean',
+  help: 'print progress on stderr, one line per row or stage (the default when stderr is a terminal)',
+} as const;
+
 /** Runs a script body and turns known failures into one clear message and exit code 1 (2 for usage). */
 export function runScript(body: () => number | void): void {
+  exitQuietlyOnClosedPipe();
   try {
     process.exitCode = body() ?? 0;
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
-    } else if (error instanceof ConfigError || error instanceof ScriptError) {
+    } else if (
+      error instanceof ConfigError ||
+      error instanceof ScriptError ||
+      error instanceof OutputDirError
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     } else {

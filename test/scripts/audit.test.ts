@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -6,8 +15,9 @@ import { PolicyPlan } from '../../constructs/shared/policy';
 import { renderXml } from '../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
 import { loadEnvironments } from '../../environments';
-import { auditFiles } from '../../scripts/lib/audit';
+import { auditFiles, writeAudit } from '../../scripts/lib/audit';
 import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
+import { markerText, OUTPUT_MARKER } from '../../stacks/output-dir';
 import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
 import { RawResource } from '../helpers/policy';
@@ -16,15 +26,17 @@ import { Testing, TerraformStack } from 'cdktf';
 let outdir: string;
 let files: Map<string, string>;
 
+// A synth of the three examples: a few seconds, more on a busy machine than the default hook timeout allows.
 beforeAll(() => {
   outdir = join(mkdtempSync(join(tmpdir(), 'lz-audit-')), 'cdktf.out');
   synthesizeAtomically(loadEnvironments(), outdir);
   files = auditFiles(outdir);
-});
+}, 60_000);
 
 describe('npm run audit', () => {
   it('keeps the committed reports in audit/ up to date with a fresh synth of the examples', () => {
-    expect(readdirSync('audit').sort()).toEqual([...files.keys()].sort());
+    expect(readdirSync('audit').sort()).toEqual([OUTPUT_MARKER, ...files.keys()].sort());
+    expect(readFileSync(join('audit', OUTPUT_MARKER), 'utf8')).toBe(markerText('audit'));
     for (const [name, content] of files) {
       expect(
         readFileSync(join('audit', name), 'utf8') === content,
@@ -115,6 +127,51 @@ describe('npm run audit', () => {
     expect(runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]).stderr).toMatch(
       /policy\.json is missing/,
     );
+  });
+});
+
+describe('the audit directory', () => {
+  it('is refused in one sentence when the audit does not own it, and nothing is written or deleted', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'docs', 'guide.md'), 'mine');
+    for (const out of [join(dir, 'docs'), outdir]) {
+      const result = runScript('audit', ['--outdir', outdir, '--out', out]);
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(
+        /^audit refuses --out [^\n]*: it (is not empty and has no \.lz-output\.json of audit \(if it is audit's output from before the marker, remove it yourself\)|holds the output of synth); [^\n]*\.\n$/,
+      );
+    }
+    expect(readdirSync(join(dir, 'docs'))).toEqual(['guide.md']);
+    expect(readdirSync(outdir).sort()).toEqual([OUTPUT_MARKER, 'manifest.json', 'stacks']);
+  });
+
+  it('never drops a report silently: it refuses, or with --prune says what it removed and what it left out', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
+    const out = join(dir, 'audit');
+    writeAudit(outdir, out);
+    const before = readdirSync(out).sort();
+    // An output without staging: prod's comparison with staging cannot be made, staging.md would go.
+    const withoutStaging = join(dir, 'cdktf.out');
+    cpSync(outdir, withoutStaging, { recursive: true });
+    rmSync(join(withoutStaging, 'stacks', 'staging'), { recursive: true });
+    const manifest = JSON.parse(readFileSync(join(withoutStaging, 'manifest.json'), 'utf8'));
+    delete manifest.stacks.staging;
+    writeFileSync(join(withoutStaging, 'manifest.json'), JSON.stringify(manifest));
+
+    expect(() => writeAudit(withoutStaging, out)).toThrow(
+      `${withoutStaging} has no stack for ${out}/staging.md: synthesize that environment (npm run synth), or pass --prune to remove its report.`,
+    );
+    expect(readdirSync(out).sort()).toEqual(before);
+
+    const result = runScript('audit', ['--outdir', withoutStaging, '--out', out, '--prune']);
+    expect(result.status).toBe(0);
+    expect(result.stderr.split('\n')).toEqual([
+      'audit: prod.md has no comparison with staging: the output holds no environment of stage staging (npm run synth writes them all)',
+      `audit: removed ${out}/staging.md: ${withoutStaging} has no stack for it (--prune)`,
+      '',
+    ]);
+    expect(readdirSync(out).sort()).toEqual([OUTPUT_MARKER, 'dev.md', 'index.html', 'prod.md']);
   });
 });
 

@@ -3,11 +3,12 @@
  * or YAML, no cdktf.out, an unknown flag. Each answers with a clear sentence and a non-zero exit, no stack trace,
  * and leaves no partial output.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { environmentWithTenants } from '../../scripts/lib/generate';
 
 const dir = mkdtempSync(join(tmpdir(), 'lz-commands-'));
 const malformedJson = join(dir, 'broken.json');
@@ -109,6 +110,7 @@ describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(result.stdout + result.stderr).not.toMatch(ESCAPE); // no colour codes off a terminal
     expect(result.stderr.trim().split('\n').length).toBeLessThanOrEqual(4);
     for (const flag of ['--outdir', '--out']) {
       const target = args[args.indexOf(flag) + 1];
@@ -119,4 +121,187 @@ describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {
 
 it('leaves no temporary directories behind', () => {
   expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+});
+
+/** A terminal's escape sequence (colours, cursor moves): never in output that is not a terminal. */
+// eslint-disable-next-line no-control-regex
+const ESCAPE = /\u001b\[/;
+
+/** Preloaded into a command: makes it believe stderr is a terminal, as when a person runs it. */
+const fakeTerminal = join(dir, 'fake-terminal.cjs');
+writeFileSync(fakeTerminal, 'process.stderr.isTTY = true;\n');
+
+describe('--help', () => {
+  const HELP: Array<[string, string[], string[]]> = [
+    ['synth', ['dist/app.js'], ['--env', '--config', '--outdir', '--progress', '-h, --help']],
+    ['audit', ['dist/scripts/audit.js'], ['--outdir', '--out', '--prune', '-h, --help']],
+    [
+      'bench',
+      ['dist/scripts/bench.js'],
+      ['--runs', '--tenants', '--check', '--no-write', '--progress', '-h, --help'],
+    ],
+    ['bench:shards', ['dist/scripts/bench-shards.js'], ['--tenants', '--shards', '--progress', '-h, --help']],
+    ['quota', ['dist/scripts/quota.js'], ['--env', '--config', '-h, --help']],
+    ['routes', ['dist/scripts/routes.js'], ['--env', '--outdir', '-h, --help']],
+    ['promote', ['dist/scripts/promote.js'], ['--from', '--to', '--outdir', '--config', '-h, --help']],
+    ['schema', ['dist/scripts/schema.js'], ['-h, --help']],
+    ['pipeline', ['dist/scripts/pipeline.js'], ['--env', '--outdir', '--bundle', '--lock', '-h, --help']],
+    [
+      'pipeline plan',
+      ['dist/scripts/pipeline.js', 'plan'],
+      ['--env', '--outdir', '--bundle', '--lock', '-h, --help'],
+    ],
+  ];
+  const SHELL: Array<[string, string, string[]]> = [
+    [
+      'bootstrap-state',
+      'scripts/bootstrap-state',
+      [
+        '--subscription',
+        '--location',
+        '--resource-group',
+        '--storage-account',
+        '--container',
+        '--writer',
+        '--reader',
+        '--sku',
+        '--retention-days',
+        '--dry-run',
+        '-h, --help',
+      ],
+    ],
+    ['audit:screenshot', 'scripts/audit-screenshot.sh', ['<png>', '<width>,<height>', '-h, --help']],
+  ];
+
+  /** The options a help text documents: lines `  <flag> [<value>]  <what it does>`. */
+  function documented(help: string): string[] {
+    return help
+      .split('\n')
+      .map((line) => /^ {2}(-h, --help|--[a-z-]+|<[^>]+>(?:,<[^>]+>)?)(?: <[^>]+>)? {2,}\S/.exec(line)?.[1])
+      .filter((flag): flag is string => flag !== undefined);
+  }
+
+  it.each(HELP)('%s answers --help with its usage and each of its options', (_name, command, options) => {
+    const result = spawnSync(process.execPath, [...command, '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^usage: /);
+    expect(documented(result.stdout)).toEqual(options);
+    expect(result.stdout).not.toMatch(ESCAPE);
+  });
+
+  it.each(SHELL)('%s answers --help with its usage and each of its options', (_name, script, options) => {
+    const result = spawnSync('bash', [script, '--help'], { encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^usage: /);
+    expect(documented(result.stdout)).toEqual(options);
+  });
+});
+
+// Whole synths and a short benchmark: seconds each on an idle machine, more on a shared one.
+describe('progress on stderr', () => {
+  const progressLine = (command: string) => new RegExp(`^${command}: \\S.* \\(\\d+\\.\\d s\\)$`);
+  const lines = (stderr: string) => stderr.split('\n').filter((line) => line !== '');
+
+  it('bench prints one line per row with --progress, and bench --tenants chooses the rows', () => {
+    const result = run('dist/scripts/bench.js', [
+      '--runs',
+      '1',
+      '--tenants',
+      '1',
+      '--no-write',
+      '--progress',
+    ]);
+    expect(result.status).toBe(0);
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^bench: 3 rows, 1 timed run each after a warm-up \(/),
+      expect.stringMatching(/^bench: 1\/3 floor: median \d+\.\d{3} s \(/),
+      expect.stringMatching(
+        /^bench: 2\/3 examples: dev, staging, prod: median \d+\.\d{3} s, peak \d+ MiB \(/,
+      ),
+      expect.stringMatching(/^bench: 3\/3 prod, 3 regions, 1 tenant: median \d+\.\d{3} s, peak \d+ MiB \(/),
+    ]);
+    for (const line of lines(result.stderr)) expect(line).toMatch(progressLine('bench'));
+    expect(result.stdout).toContain('| prod, 3 regions, 1 tenant ');
+    expect(result.stdout).not.toMatch(/^\| 1,000 tenants/m); // goals of rows that did not run are not listed
+    expect(result.stdout + result.stderr).not.toMatch(ESCAPE);
+  }, 120_000);
+
+  it('bench:shards prints one line per stage by default on a terminal', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--require', fakeTerminal, 'dist/scripts/bench-shards.js', '--tenants', '10', '--shards', '2'],
+      { encoding: 'utf8' },
+    );
+    expect(result.status).toBe(0);
+    expect(lines(result.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
+      'bench:shards: generated prod with 10 tenants in 2 shards',
+      'bench:shards: synthesizing (node dist/app.js)',
+      expect.stringMatching(/^bench:shards: synthesized in \d+\.\d s, peak \d+ MiB$/),
+      expect.stringMatching(/^bench:shards: checked 2 remote states and \d+ outputs read$/),
+    ]);
+    expect(result.stdout).toContain('every cross-stack reference resolves');
+  }, 60_000);
+
+  const synth = (preload: string[], args: string[], outdir: string) =>
+    spawnSync(process.execPath, [...preload, 'dist/app.js', ...args, '--outdir', join(dir, outdir)], {
+      encoding: 'utf8',
+    });
+  const tenants101 = () => {
+    const config = join(dir, 'tenants-101.json');
+    if (!existsSync(config)) writeFileSync(config, JSON.stringify(environmentWithTenants(101)));
+    return ['--config', config];
+  };
+
+  it('synth prints its stages above 100 tenants by default on a terminal', () => {
+    const result = synth(['--require', fakeTerminal], tenants101(), 'progress-1');
+    expect(result.status).toBe(0);
+    expect(lines(result.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
+      'synth: loaded prod: 101 tenants',
+      'synth: built 1 stack',
+      'synth: wrote the plans and policy reports',
+      `synth: replaced ${join(dir, 'progress-1')}`,
+    ]);
+  }, 60_000);
+
+  it('synth prints no progress when stderr is not a terminal, unless asked with --progress', () => {
+    expect(synth([], tenants101(), 'progress-2')).toMatchObject({ status: 0, stderr: '' });
+    const asked = synth([], ['--env', 'dev', '--progress'], 'progress-3');
+    expect(asked.status).toBe(0);
+    expect(lines(asked.stderr)).toHaveLength(4);
+    for (const line of lines(asked.stderr)) expect(line).toMatch(progressLine('synth'));
+  }, 60_000);
+
+  it('synth prints no progress on a terminal at 100 tenants or fewer', () => {
+    expect(synth(['--require', fakeTerminal], ['--env', 'dev'], 'progress-4')).toMatchObject({
+      status: 0,
+      stderr: '',
+    });
+  }, 60_000);
+});
+
+describe('a closed pipe', () => {
+  /** Runs a command whose reader has gone before it writes (`… | head -0`). */
+  function intoClosedPipe(args: string[]): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((done) => {
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+      child.stdout.destroy();
+      let stderr = '';
+      child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+      child.on('close', (code) => done({ code, stderr }));
+    });
+  }
+
+  it.each([
+    ['routes', ['dist/scripts/routes.js', '--outdir', 'OUTDIR']],
+    ['quota', ['dist/scripts/quota.js', '--env', 'prod']],
+    ['synth --help', ['dist/app.js', '--help']],
+  ])('ends %s quietly with its own exit code', async (_name, args) => {
+    const outdir = join(dir, 'routes-out');
+    if (!existsSync(outdir)) {
+      expect(run('dist/app.js', ['--env', 'dev', '--outdir', outdir]).status).toBe(0);
+    }
+    const result = await intoClosedPipe(args.map((a) => (a === 'OUTDIR' ? outdir : a)));
+    expect(result).toEqual({ code: 0, stderr: '' });
+  });
 });

@@ -1,12 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, TerraformStack } from 'cdktf';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadEnvironments } from '../../environments';
+import { loadEnvironments, parseEnvironment } from '../../environments';
+import { auditFiles } from '../../scripts/lib/audit';
+import { environmentWithTenants } from '../../scripts/lib/generate';
 import { main } from '../../stacks/cli';
+import { OUTPUT_MARKER } from '../../stacks/output-dir';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
+import { tree } from '../helpers/files';
 import { exampleInput } from '../helpers/synth';
 
 function scratch(): string {
@@ -146,6 +158,150 @@ describe('atomic output', () => {
     synthesizeAtomically(environments, outdir);
     expect(existsSync(join(outdir, 'stacks', 'dev', '.terraform'))).toBe(true);
     expect(readFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
+  });
+});
+
+describe('--env and --config replace only the environments they name', () => {
+  it("keep the other environments' stacks and replace every stack of theirs, also shards that no longer exist", () => {
+    const dir = scratch();
+    const outdir = join(dir, 'cdktf.out');
+    const prodInShards = (count: number) => ({ ...environmentWithTenants(12), tenantShards: { count } });
+    synthesizeAtomically(
+      [...loadEnvironments({ names: ['dev'] }), parseEnvironment(prodInShards(3), 'prod in 3 shards')],
+      outdir,
+    );
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual([
+      'dev',
+      'prod',
+      'prod-tenants-1',
+      'prod-tenants-2',
+      'prod-tenants-3',
+    ]);
+    writeFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), '# dev lock');
+    writeFileSync(join(outdir, 'stacks', 'prod', '.terraform.lock.hcl'), '# prod lock');
+    writeFileSync(join(outdir, 'stacks', 'prod', 'stray.json'), '{}');
+    const dev = tree(join(outdir, 'stacks', 'dev'));
+
+    const file = join(dir, 'prod.json');
+    writeFileSync(file, JSON.stringify(prodInShards(2)));
+    const result = run(['--config', file, '--outdir', outdir]);
+
+    expect(result).toMatchObject({ code: 0, stderr: `synth: kept dev from the previous ${outdir}\n` });
+    const stacks = ['dev', 'prod', 'prod-tenants-1', 'prod-tenants-2'];
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(stacks);
+    expect(tree(join(outdir, 'stacks', 'dev'))).toEqual(dev);
+    expect(readdirSync(join(outdir, 'stacks', 'prod')).sort()).toEqual([
+      '.terraform.lock.hcl',
+      'cdk.tf.json',
+      'policy.json',
+    ]);
+    // The manifest lists exactly the stacks on disk, each with its plan, and the shards still depend on prod.
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks)).toEqual(stacks);
+    for (const stack of stacks) {
+      expect(existsSync(join(outdir, manifest.stacks[stack].synthesizedStackPath)), stack).toBe(true);
+    }
+    expect(manifest.stacks['prod-tenants-2'].dependencies).toEqual(['prod']);
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+
+  it('leaves an audit that still reports every environment and compares staging with prod', () => {
+    const outdir = join(scratch(), 'cdktf.out');
+    expect(run(['--outdir', outdir]).code).toBe(0);
+    const staging = readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8');
+    expect(run(['--env', 'prod', '--outdir', outdir]).code).toBe(0);
+    expect(readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8')).toBe(staging);
+    const files = auditFiles(outdir);
+    expect([...files.keys()]).toEqual(['dev.md', 'staging.md', 'prod.md', 'index.html']);
+    expect(files.get('prod.md')).toContain('Differences between staging and prod');
+  });
+
+  it('refuses to keep environments when the previous manifest is unreadable, and writes nothing', () => {
+    const outdir = join(scratch(), 'cdktf.out');
+    expect(run(['--env', 'dev', '--outdir', outdir]).code).toBe(0);
+    writeFileSync(join(outdir, 'manifest.json'), '{"stacks": ');
+    const before = tree(outdir);
+    const result = run(['--env', 'prod', '--outdir', outdir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /^synth cannot keep the other environments of .*manifest\.json is unreadable .*run a full `npm run synth` \(without --env and --config\), which replaces the whole directory\.\n$/,
+    );
+    expect(tree(outdir)).toEqual(before);
+  });
+});
+
+describe('the output directory', () => {
+  it('is refused in one sentence when synth does not own it, and nothing is written or deleted', () => {
+    const dir = scratch();
+    writeFileSync(join(dir, 'notes.md'), 'mine');
+    const result = run(['--env', 'dev', '--outdir', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `synth refuses --outdir ${dir}: it is not empty and has no ${OUTPUT_MARKER} of synth (if it is synth's output from before the marker, remove it yourself); synth writes only into an absent or empty directory, or into its own earlier output (marked by ${OUTPUT_MARKER}).\n`,
+    );
+    expect(tree(dir)).toEqual({ 'notes.md': 'mine' });
+  });
+
+  it('is created with the umask: readable by the group when the umask says so', () => {
+    const dir = scratch();
+    const result = spawnSync(
+      '/bin/sh',
+      [
+        '-c',
+        `umask 027 && "${process.execPath}" dist/app.js --env dev --outdir "${dir}/synth" && umask 002 && "${process.execPath}" dist/scripts/audit.js --outdir "${dir}/synth" --out "${dir}/audit"`,
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const modes = (root: string) => {
+      const found = new Set<string>();
+      const walk = (path: string) => {
+        const stat = lstatSync(path);
+        found.add(`${stat.isDirectory() ? 'dir' : 'file'} ${(stat.mode & 0o777).toString(8)}`);
+        if (stat.isDirectory()) for (const entry of readdirSync(path)) walk(join(path, entry));
+      };
+      walk(root);
+      return [...found].sort();
+    };
+    expect(modes(join(dir, 'synth'))).toEqual(['dir 750', 'file 640']);
+    expect(modes(join(dir, 'audit'))).toEqual(['dir 775', 'file 664']);
+  });
+
+  it('is whole after synth is killed between the two renames: the next run finishes the swap', () => {
+    const dir = scratch();
+    const outdir = join(dir, 'cdktf.out');
+    expect(run(['--outdir', outdir]).code).toBe(0);
+    mkdirSync(join(outdir, 'stacks', 'dev', '.terraform'));
+    writeFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), '# lock');
+    // Preloaded into synth: SIGKILL right after the previous output is renamed away, before the new one moves in.
+    const killer = join(dir, 'kill-between-renames.cjs');
+    writeFileSync(
+      killer,
+      `const fs = require('fs'); const rename = fs.renameSync;
+fs.renameSync = (from, to) => { rename(from, to); if (String(to).endsWith('.old')) process.kill(process.pid, 'SIGKILL'); };`,
+    );
+    const killed = spawnSync(process.execPath, [
+      '--require',
+      killer,
+      'dist/app.js',
+      '--env',
+      'dev',
+      '--outdir',
+      outdir,
+    ]);
+    expect(killed.signal).toBe('SIGKILL');
+    expect(existsSync(outdir)).toBe(false);
+
+    const next = run(['--env', 'staging', '--outdir', outdir]);
+
+    expect(next.code).toBe(0);
+    expect(next.stderr).toMatch(
+      /^synth: finished the replacement of cdktf\.out that process \d+ began before it was stopped\n/,
+    );
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
+    expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'kill-between-renames.cjs']);
   });
 });
 

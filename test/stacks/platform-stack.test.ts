@@ -64,9 +64,13 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s stack', (name) => {
       string,
       { source: string; version: string }
     >;
-    expect(required['azapi']).toEqual({ source: 'Azure/azapi', version: '~> 2.5' });
+    expect(required['azapi']).toEqual({ source: 'Azure/azapi', version: '2.12.0' });
     expect(required['azurerm']).toEqual({ source: 'azurerm', version: '4.55.0' });
     expect(required['random']?.source).toBe('hashicorp/random');
+    // Every provider is pinned exactly, so that a plan reviewed today is the plan a later init installs for.
+    for (const [name, provider] of Object.entries(required)) {
+      expect(provider.version, name).toMatch(/^\d+\.\d+\.\d+$/);
+    }
   });
 
   it('creates one resource group per region, named by the naming function', () => {

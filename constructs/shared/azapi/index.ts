@@ -19,7 +19,7 @@ import {
 } from 'cdktf';
 
 /** The azapi provider version constraint written into `required_providers`. */
-export const AZAPI_VERSION_CONSTRAINT = '~> 2.5';
+export const AZAPI_VERSION_CONSTRAINT = '2.12.0';
 
 const GENERATOR_METADATA = { providerName: 'azapi', providerVersionConstraint: AZAPI_VERSION_CONSTRAINT };
 

@@ -200,7 +200,7 @@ describe('azapi binding', () => {
 
   it('declares the provider with its registry source and snake_case settings', () => {
     const json = synthAzapi();
-    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '~> 2.5' });
+    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '2.12.0' });
     expect(json.provider.azapi).toEqual([{ use_oidc: true }]);
   });
 });
