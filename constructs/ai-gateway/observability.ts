@@ -40,11 +40,13 @@ export class GatewayObservability extends Construct {
           loggerType: 'applicationInsights',
           resourceId: props.applicationInsights.resourceId,
           isBuffered: true,
-          credentials: {
-            connectionString: props.applicationInsights.connectionString,
-            identityClientId: props.identityClientId,
-          },
+          credentials: { identityClientId: props.identityClientId },
         },
+      },
+      // The connection string holds the instrumentation key: azapi merges it into the request but keeps it out of the
+      // plan's diff (sensitive_body, azapi 2.x). Ingestion itself is Entra ID only (local auth is off).
+      sensitiveBody: {
+        properties: { credentials: { connectionString: props.applicationInsights.connectionString } },
       },
     });
     const azureMonitorLogger = new AzapiResource(this, 'AzureMonitorLogger', {
