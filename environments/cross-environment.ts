@@ -1,4 +1,5 @@
-import { ConfigError, type ConfigProblem } from './errors';
+import { ConfigError, type ConfigProblem, formatPath } from './errors';
+import { globalNames, type PlannedName } from './names';
 import { atLeastAsStrict } from './sections/endpoints';
 import { stateKey } from './sections/foundation';
 import type { Environment } from './schema';
@@ -17,6 +18,8 @@ export interface LoadedEnvironment {
  * - prod defines every content filter that staging defines, each at least as strict.
  * - every stack keeps its own state: no two stacks (platform or tenant shard, of any environment) share a state blob
  *   or an HCP Terraform workspace.
+ * - no two environments plan the same globally unique name (Key Vault, storage, API Management, account subdomains):
+ *   Azure would give the second environment's apply a conflict, or worse, one environment's resource.
  */
 export function crossEnvironmentErrors(loaded: readonly LoadedEnvironment[]): ConfigError[] {
   const errors: ConfigError[] = [];
@@ -48,6 +51,31 @@ export function crossEnvironmentErrors(loaded: readonly LoadedEnvironment[]): Co
     if (problems.length > 0) errors.push(new ConfigError(prod.source, problems));
   }
   errors.push(...sharedStateErrors(loaded));
+  errors.push(...globalNameErrors(loaded));
+  return errors;
+}
+
+function globalNameErrors(loaded: readonly LoadedEnvironment[]): ConfigError[] {
+  const holders = new Map<string, { entry: PlannedName; source: string }>();
+  const errors: ConfigError[] = [];
+  for (const { env, source } of loaded) {
+    const problems: ConfigProblem[] = [];
+    for (const { namespace, entry } of globalNames(env)) {
+      const key = `${namespace}:${entry.name.toLowerCase()}`;
+      const holder = holders.get(key);
+      if (!holder) {
+        holders.set(key, { entry, source });
+        continue;
+      }
+      problems.push({
+        path: formatPath(entry.path),
+        message: `${entry.kind} name "${entry.name}" is globally unique and already planned by ${holder.source} at ${formatPath(holder.entry.path)}; expected another naming.prefix or naming.environmentCode in one of them`,
+        received: JSON.stringify(entry.name),
+        rule: 'globally-unique-names-across-environments',
+      });
+    }
+    if (problems.length > 0) errors.push(new ConfigError(source, problems));
+  }
   return errors;
 }
 

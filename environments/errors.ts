@@ -183,7 +183,28 @@ function unionMessage(issue: z.core.$ZodIssueInvalidUnion): string {
     : issue.message;
 }
 
-/** Turns zod issues into problems with path, expectation and the value received. */
+/** A failure of a union option at the union itself: the input is not of the option's type or literal. */
+function failsAtRoot(issue: z.core.$ZodIssue): boolean {
+  return issue.path.length === 0 && (issue.code === 'invalid_type' || issue.code === 'invalid_value');
+}
+
+/**
+ * The issues of the union option that the input was meant for, with their full paths: the options whose type the
+ * input has (an object for `"none" | { … }`), and of those the one with the fewest issues. Undefined when the input
+ * has the type of no option: then the union's own message says what was expected.
+ */
+function closestOption(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] | undefined {
+  if ('discriminator' in issue && typeof issue.discriminator === 'string') return undefined;
+  const fitting = issue.errors.filter((errors) => errors.length > 0 && !errors.some(failsAtRoot));
+  if (fitting.length === 0) return undefined;
+  const closest = fitting.reduce((best, errors) => (errors.length < best.length ? errors : best));
+  return closest.map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }));
+}
+
+/**
+ * Turns zod issues into problems with path, expectation and the value received. A problem inside a union (an
+ * allocation `"none" | { … }`) is reported at its deepest path, in the option the input was meant for.
+ */
 export function problemsFromIssues(
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
@@ -191,6 +212,13 @@ export function problemsFromIssues(
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
+    if (issue.code === 'invalid_union') {
+      const inner = closestOption(issue);
+      if (inner) {
+        problems.push(...problemsFromIssues(inner, input, schema));
+        continue;
+      }
+    }
     const path = issue.path as PathKey[];
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeysAt(schema, path);

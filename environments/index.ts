@@ -2,17 +2,17 @@
  * Loading environments: the shipped examples, or a JSON/YAML file that follows the same schema. Every problem of
  * every source is reported in one run.
  */
-import { readFileSync } from 'node:fs';
-import { extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { readConfigFile } from './config-file';
 import { dev } from './dev';
 import { ConfigError, problemsFromIssues } from './errors';
+import { inputHygieneProblems } from './hygiene';
 import { prod } from './prod';
 import { crossEnvironmentErrors } from './cross-environment';
 import { type Environment, type EnvironmentInput, EnvironmentSchema, EnvironmentShapeSchema } from './schema';
 import { staging } from './staging';
 
 export { ConfigError } from './errors';
+export { MAX_CONFIG_BYTES, readConfigFile } from './config-file';
 export type { Environment, EnvironmentInput } from './schema';
 
 /** The shipped example configuration, in promotion order. */
@@ -27,58 +27,15 @@ export function parseEnvironment(
   source: string,
   options: { rules?: boolean } = {},
 ): Environment {
-  const schema = options.rules === false ? EnvironmentShapeSchema : EnvironmentSchema;
+  const hygiene = inputHygieneProblems(input);
+  // The rules look values up by config keys: with a key named like an Object member they would read the prototype.
+  // Check only the shapes then, so that every other problem still shows in the same run.
+  const schema = options.rules === false || hygiene.length > 0 ? EnvironmentShapeSchema : EnvironmentSchema;
   const result = schema.safeParse(input, { reportInput: true });
-  if (result.success) return result.data;
-  throw new ConfigError(source, problemsFromIssues(result.error.issues, input, schema));
-}
-
-/**
- * Reads a JSON or YAML config file. Syntax errors and duplicate keys (which JSON.parse would silently resolve to the
- * last one) are config errors with their line and column.
- */
-export function readConfigFile(file: string): unknown {
-  const extension = extname(file).toLowerCase();
-  if (!['.json', '.yaml', '.yml'].includes(extension)) {
-    throw new ConfigError(file, [
-      {
-        path: '(file)',
-        message: 'expected a .json, .yaml or .yml file',
-        received: JSON.stringify(extension || file),
-      },
-    ]);
-  }
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    const reason =
-      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
-    throw new ConfigError(file, [
-      { path: '(file)', message: `cannot read the file: ${reason}`, received: '' },
-    ]);
-  }
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
-  if (document.errors.length > 0) {
-    // Every duplicate key is its own problem; after the first syntax error the rest are usually its echoes.
-    const duplicates = document.errors.filter((error) => error.code === 'DUPLICATE_KEY');
-    const syntax = document.errors.find((error) => error.code !== 'DUPLICATE_KEY');
-    throw new ConfigError(
-      file,
-      [...(syntax ? [syntax] : []), ...duplicates].map((error) => {
-        const at = lineCounter.linePos(error.pos[0]);
-        const message =
-          error.code === 'DUPLICATE_KEY' ? 'duplicate key: each key may appear once' : error.message;
-        return {
-          path: `line ${at.line}, column ${at.col}`,
-          message: `${extension === '.json' ? 'invalid JSON' : 'invalid YAML'}: ${message}`,
-          received: '',
-        };
-      }),
-    );
-  }
-  return document.toJS();
+  if (result.success && hygiene.length === 0) return result.data;
+  const reported = new Set(hygiene.map((problem) => problem.path));
+  const shapes = result.success ? [] : problemsFromIssues(result.error.issues, input, schema);
+  throw new ConfigError(source, [...hygiene, ...shapes.filter((problem) => !reported.has(problem.path))]);
 }
 
 /** What to load: the examples (all or some by name), or config files. */

@@ -1,6 +1,13 @@
-import { checkName, composeName, type NameInputs, type ResourceKind } from '../constructs/shared/naming';
+import {
+  checkName,
+  composeName,
+  NAME_RULES,
+  type NameInputs,
+  type ResourceKind,
+} from '../constructs/shared/naming';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { monitoringNames } from './monitoring-names';
+import { formatPath } from './errors';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
 import { SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
@@ -22,13 +29,40 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['tenants'],
 ];
 
+/** Who a planned name belongs to. */
+export type NameOwner = 'platform' | 'tenant';
+
 /** One name the stack will use, the config path that decides it, and every Azure rule it breaks. */
 export interface PlannedName {
   readonly kind: ResourceKind;
   readonly name: string;
   readonly path: ConfigPath;
   readonly problems: readonly string[];
+  readonly owner: NameOwner;
 }
+
+/**
+ * The mark that starts the qualifier of every name a tenant owns: `id-cx-genai-prd-sdc-t-legal`,
+ * `kvcxgenaiprdsdctresearch`. No platform name of a kind that tenants also use has a qualifier starting with it (the
+ * book refuses one), so no tenant slug can produce a platform name: in hyphenated names the segment after the region
+ * code is `t` for a tenant and never for the platform; in compact names the character after it is `t` for a tenant and
+ * never for the platform.
+ */
+export const TENANT_MARK = 't';
+
+/** The kinds of resource a tenant gets a name of: every other kind is the platform's alone. */
+export const TENANT_NAME_KINDS: ReadonlySet<ResourceKind> = new Set<ResourceKind>([
+  'userAssignedIdentity',
+  'resourceGroup',
+  'keyVault',
+  'privateEndpoint',
+  'budget',
+  'aiServicesAccount',
+  'customSubdomain',
+  'apimEntity',
+  'storageContainer',
+  'keyVaultSecret',
+]);
 
 /**
  * Collects the names of one environment. The schema checks every entry at parse time, and the stack takes its names
@@ -39,11 +73,43 @@ export class NameBook {
 
   constructor(private readonly inputs: NameInputs) {}
 
-  /** Names one resource and records it against the config path that decides it. */
+  /**
+   * Names one platform resource and records it against the config path that decides it.
+   *
+   * @throws Error when the qualifier of a kind that tenants also use starts with {@link TENANT_MARK}: that name could
+   * be a tenant's (a programming error, never a config one).
+   */
   name(
     kind: ResourceKind,
     path: ConfigPath,
     options: { readonly region?: AzureRegion; readonly qualifier?: string; readonly instance?: number } = {},
+  ): string {
+    if (TENANT_NAME_KINDS.has(kind) && options.qualifier?.startsWith(TENANT_MARK)) {
+      throw new Error(
+        `platform ${kind} qualifier "${options.qualifier}" starts with the tenant mark "${TENANT_MARK}"`,
+      );
+    }
+    return this.compose('platform', kind, path, options);
+  }
+
+  /** Names one resource of tenant `slug`: the qualifier is `t-<slug>` (and `-<purpose>` when it has several). */
+  tenantName(
+    kind: ResourceKind,
+    slug: string,
+    options: { readonly region?: AzureRegion; readonly purpose?: string } = {},
+  ): string {
+    const qualifier = [TENANT_MARK, slug, ...(options.purpose ? [options.purpose] : [])].join('-');
+    return this.compose('tenant', kind, ['tenants', slug], {
+      ...(options.region ? { region: options.region } : {}),
+      qualifier,
+    });
+  }
+
+  private compose(
+    owner: NameOwner,
+    kind: ResourceKind,
+    path: ConfigPath,
+    options: { readonly region?: AzureRegion; readonly qualifier?: string; readonly instance?: number },
   ): string {
     const name = composeName({
       ...this.inputs,
@@ -52,13 +118,13 @@ export class NameBook {
       ...(options.qualifier === undefined ? {} : { qualifier: options.qualifier }),
       ...(options.instance === undefined ? {} : { instance: options.instance }),
     });
-    this.planned.push({ kind, name, path, problems: checkName(kind, name) });
+    this.planned.push({ kind, name, path, problems: checkName(kind, name), owner });
     return name;
   }
 
   /** Records a name built elsewhere against another kind's rules too (a custom subdomain is the account name). */
-  check(kind: ResourceKind, name: string, path: ConfigPath): string {
-    this.planned.push({ kind, name, path, problems: checkName(kind, name) });
+  check(kind: ResourceKind, name: string, path: ConfigPath, owner: NameOwner = 'platform'): string {
+    this.planned.push({ kind, name, path, problems: checkName(kind, name), owner });
     return name;
   }
 
@@ -83,8 +149,22 @@ export function environmentRegions(env: Environment): AzureRegion[] {
   return [env.regions.primary, ...env.regions.additional];
 }
 
-/** The names of everything the platform stack creates for an environment. */
-export function environmentNames(env: Environment) {
+const planned = new WeakMap<Environment, ReturnType<typeof planNames>>();
+
+/**
+ * The names of everything the platform stack creates for an environment. Planned once per parsed environment: the
+ * schema's name rules, the platform stack and every tenant shard read the same plan.
+ */
+export function environmentNames(env: Environment): ReturnType<typeof planNames> {
+  let names = planned.get(env);
+  if (!names) {
+    names = planNames(env);
+    planned.set(env, names);
+  }
+  return names;
+}
+
+function planNames(env: Environment) {
   const inputs = namingInputs(env);
   const book = new NameBook(inputs);
   const resourceGroups = Object.fromEntries(
@@ -181,29 +261,29 @@ function tenantNames(env: Environment, book: NameBook): Record<string, TenantNam
   return Object.fromEntries(
     tenantsIn(env).map(({ slug, tenant, allocation }) => {
       const path = ['tenants', slug];
+      // The product id is the `Tenant` dimension of the token metrics: the slug itself, in a namespace (products) that
+      // only tenants use (the slug schema refuses API Management's sample products). Containers and secrets carry a
+      // fixed prefix in namespaces that only tenants use too.
       const names: TenantNames = {
-        identity: book.name('userAssignedIdentity', path, { qualifier: slug }),
-        product: book.check('apimEntity', slug, path),
-        container: book.check('storageContainer', `tenant-${slug}`, path),
-        secret: book.check('keyVaultSecret', `apim-key-${slug}`, path),
+        identity: book.tenantName('userAssignedIdentity', slug),
+        product: book.check('apimEntity', slug, path, 'tenant'),
+        container: book.check('storageContainer', `tenant-${slug}`, path, 'tenant'),
+        secret: book.check('keyVaultSecret', `apim-key-${slug}`, path, 'tenant'),
         ...(tenant.tier === 'dedicated'
           ? {
               dedicated: {
-                resourceGroup: book.name('resourceGroup', path, { qualifier: slug }),
-                keyVault: book.name('keyVault', path, { qualifier: slug }),
-                keyVaultPrivateEndpoint: book.name('privateEndpoint', path, { qualifier: `${slug}-kv` }),
-                budget: book.name('budget', path, { qualifier: slug }),
+                resourceGroup: book.tenantName('resourceGroup', slug),
+                keyVault: book.tenantName('keyVault', slug),
+                keyVaultPrivateEndpoint: book.tenantName('privateEndpoint', slug, { purpose: 'kv' }),
+                budget: book.tenantName('budget', slug),
                 accounts: Object.fromEntries(
                   (Object.keys(allocation.dedicated?.accounts ?? {}) as AzureRegion[]).map((region) => {
-                    const name = book.name('aiServicesAccount', path, { region, qualifier: slug });
+                    const name = book.tenantName('aiServicesAccount', slug, { region });
                     return [
                       region,
                       {
-                        name: book.check('customSubdomain', name, path),
-                        privateEndpoint: book.name('privateEndpoint', path, {
-                          region,
-                          qualifier: `${slug}-ais`,
-                        }),
+                        name: book.check('customSubdomain', name, path, 'tenant'),
+                        privateEndpoint: book.tenantName('privateEndpoint', slug, { region, purpose: 'ais' }),
                       },
                     ];
                   }),
@@ -253,4 +333,55 @@ function networkNames(env: Environment, book: NameBook): Partial<Record<AzureReg
   );
 }
 
-export type EnvironmentNames = ReturnType<typeof environmentNames>;
+export type EnvironmentNames = ReturnType<typeof planNames>;
+
+/**
+ * Kinds that share one namespace: a Cognitive Services account name is also its custom subdomain, whatever its kind.
+ * Short names of action groups are labels in a notification, not names: they need not be unique.
+ */
+export function nameNamespace(kind: ResourceKind): string | undefined {
+  if (kind === 'actionGroupShortName') return undefined;
+  if (['customSubdomain', 'openAiAccount', 'aiServicesAccount', 'contentSafetyAccount'].includes(kind))
+    return 'cognitive account';
+  return kind;
+}
+
+/** Who holds a name, for messages. */
+export function describeHolder(entry: PlannedName): string {
+  return `the ${entry.owner === 'tenant' ? 'tenant name' : 'name'} planned at ${formatPath(entry.path)}`;
+}
+
+/** A planned name that another entry of the same namespace already holds (Azure names are case-insensitive). */
+export interface NameClash {
+  readonly entry: PlannedName;
+  readonly holder: PlannedName;
+}
+
+/** Every name planned twice in one namespace; the first entry holds it, each later one clashes. */
+export function nameClashes(entries: readonly PlannedName[]): NameClash[] {
+  const holders = new Map<string, PlannedName>();
+  const clashes: NameClash[] = [];
+  for (const entry of entries) {
+    const namespace = nameNamespace(entry.kind);
+    // A custom subdomain is its account's name checked against DNS rules: the account's entry stands for it.
+    if (namespace === undefined || entry.kind === 'customSubdomain') continue;
+    const key = `${namespace}:${entry.name.toLowerCase()}`;
+    const holder = holders.get(key);
+    if (holder) clashes.push({ entry, holder });
+    else holders.set(key, entry);
+  }
+  return clashes;
+}
+
+/** The globally unique names of an environment (Key Vault, storage, API Management, account subdomains), one per name. */
+export function globalNames(env: Environment): Array<{ namespace: string; entry: PlannedName }> {
+  const seen = new Set<string>();
+  return environmentNames(env).book.entries.flatMap((entry) => {
+    const namespace = nameNamespace(entry.kind);
+    if (namespace === undefined || !NAME_RULES[entry.kind].globallyUnique) return [];
+    const key = `${namespace}:${entry.name.toLowerCase()}`;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ namespace, entry }];
+  });
+}

@@ -6,14 +6,15 @@
  */
 import { z } from 'zod';
 import { environmentCapacityClaims } from './capacity';
-import { environmentNames, NAME_INPUT_PATHS } from './names';
+import { describeHolder, environmentNames, NAME_INPUT_PATHS, nameClashes } from './names';
 import { type EnvironmentRule, withRules } from './rules';
 import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
-import { DERIVED_TAGS, FOUNDATION_FIELDS } from './sections/foundation';
+import { TAG_LIMITS } from '../constructs/shared/tags';
+import { DERIVED_TAGS, environmentTags, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
-import { TENANT_FIELDS, tenantRules } from './sections/tenants';
+import { TENANT_FIELDS, tenantRules, tenantsIn, tenantTags } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 
@@ -125,19 +126,67 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
     id: 'tags-not-reserved',
     reads: [['tags', 'additional']],
     check: (env, report) => {
-      const reserved = new Set<string>([
-        ...DERIVED_TAGS,
-        'owner',
-        'costCenter',
-        'businessUnit',
-        'criticality',
-        'dataClassification',
-      ]);
+      // Azure treats tag names case-insensitively: "Owner" would silently replace the mandatory "owner".
+      const reserved = new Set<string>(
+        [...DERIVED_TAGS, 'owner', 'costCenter', 'businessUnit', 'criticality', 'dataClassification'].map(
+          (name) => name.toLowerCase(),
+        ),
+      );
+      const seen = new Map<string, string>();
       for (const name of Object.keys(env.tags.additional)) {
-        if (reserved.has(name)) {
+        const folded = name.toLowerCase();
+        if (reserved.has(folded)) {
           report({
             path: ['tags', 'additional', name],
-            message: `tag "${name}" is set by the blueprint or has its own field; expected another name`,
+            message: `tag "${name}" is set by the blueprint or has its own field (Azure compares tag names case-insensitively); expected another name`,
+          });
+        } else if (seen.has(folded)) {
+          report({
+            path: ['tags', 'additional', name],
+            message: `tag "${name}" differs from "${seen.get(folded)}" only in case, and Azure treats them as one tag (${TAG_LIMITS.source}); expected one of them`,
+          });
+        }
+        seen.set(folded, name);
+      }
+    },
+  },
+  {
+    id: 'tags-fit-azure-limits',
+    reads: [['name'], ['workload'], ['tags'], ['tenants'], ['network', 'mode']],
+    check: (env, report) => {
+      // The tags each resource really carries: the environment's on every resource, a tenant's over them on its
+      // own. Private DNS zones and their links, which network.mode "create" creates, take fewer and plainer ones.
+      const dns = env.network.mode === 'create';
+      const platform = environmentTags(env);
+      const tagSets = [
+        {
+          tags: platform,
+          what: 'every resource',
+          limit: dns ? TAG_LIMITS.perPrivateDnsResource : TAG_LIMITS.perResource,
+          where: dns
+            ? 'on private DNS zones and their links (network.mode "create" creates them)'
+            : 'per resource',
+        },
+        ...tenantsIn(env).map((t) => ({
+          tags: { ...platform, ...tenantTags(t.slug, t.tenant) },
+          what: `tenant ${t.slug}'s resources`,
+          limit: TAG_LIMITS.perResource,
+          where: 'per resource',
+        })),
+      ];
+      const tooMany = tagSets.find((set) => Object.keys(set.tags).length > set.limit);
+      if (tooMany) {
+        report({
+          path: ['tags', 'additional'],
+          message: `${tooMany.what} would carry ${Object.keys(tooMany.tags).length} tags; Azure allows ${tooMany.limit} ${tooMany.where} (${TAG_LIMITS.source}); expected fewer tags.additional`,
+        });
+      }
+      if (!dns) return;
+      for (const name of Object.keys(env.tags.additional)) {
+        if (!TAG_LIMITS.dnsName.test(name)) {
+          report({
+            path: ['tags', 'additional', name],
+            message: `tag "${name}" would reach the private DNS zones (network.mode "create"), whose tag names take no spaces, special or unicode characters and no leading digit (${TAG_LIMITS.source}); expected letters, digits, - and _, starting with a letter`,
           });
         }
       }
@@ -189,6 +238,18 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
         for (const problem of planned.problems) {
           report({ path: planned.path, message: `${planned.kind} name "${planned.name}" ${problem}` });
         }
+      }
+    },
+  },
+  {
+    id: 'names-distinct',
+    reads: NAME_INPUT_PATHS,
+    check: (env, report) => {
+      for (const { entry, holder } of nameClashes(environmentNames(env).book.entries)) {
+        report({
+          path: entry.path,
+          message: `${entry.kind} name "${entry.name}" is already ${describeHolder(holder)}; expected a name of its own${entry.owner === 'tenant' ? ' (another tenant slug)' : ''}`,
+        });
       }
     },
   },

@@ -6,25 +6,16 @@ import { Aspects, AzurermBackend, LocalBackend, type TerraformStack } from 'cdkt
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { AzapiProvider } from '../constructs/shared/azapi';
+import { LiteralStringsAspect } from '../constructs/shared/literal';
 import { TagsAspect } from '../constructs/shared/tags';
-import { stateKey } from '../environments/sections/foundation';
+import { environmentTags, stateKey } from '../environments/sections/foundation';
 import type { Environment } from '../environments/schema';
 import { HcpTerraformBackend } from './hcp-terraform-backend';
-
-/** Value of the `managedBy` tag on every resource. */
-export const MANAGED_BY = 'cdktf:genai-landing-zone';
 
 /** Terraform that the cloud block needs: saved plans on HCP Terraform (`plan -out`, `apply <plan>`) came in 1.6. */
 export const CLOUD_REQUIRED_VERSION = '>= 1.6.0';
 
-/** The mandatory tags of an environment, as the tags aspect applies them. */
-export function environmentTags(env: Environment): Record<string, string> {
-  const { additional, ...named } = env.tags;
-  const defined = Object.fromEntries(
-    Object.entries(named).filter(([, value]) => value !== undefined),
-  ) as Record<string, string>;
-  return { ...additional, ...defined, environment: env.name, workload: env.workload, managedBy: MANAGED_BY };
-}
+export { environmentTags, MANAGED_BY } from '../environments/sections/foundation';
 
 /**
  * Adds the providers, the backend and the tags aspect to a stack of `env`. `shard` is the tenant shard the stack
@@ -91,4 +82,6 @@ export function addStackFoundation(stack: TerraformStack, env: Environment, shar
   }
 
   Aspects.of(stack).add(new TagsAspect(environmentTags(env)));
+  // Config text reaches the plan as text: every string a resource writes has its template sequences escaped.
+  Aspects.of(stack).add(new LiteralStringsAspect());
 }

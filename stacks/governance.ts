@@ -215,13 +215,19 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
           deleteLocks: env.protection.deleteLocks,
           preventDestroy: env.protection.preventDestroy,
         },
-        quota: environmentQuotaPlan(env).map((row) => ({
-          region: row.region,
-          model: row.model,
-          type: row.type,
-          requested: row.requested,
-          quota: row.quota ?? null,
-        })),
+        // The quota plan sums the whole environment (shared and every dedicated tenant): it belongs to the platform
+        // stack. A shard's report stays its own, so removing a tenant changes only the shard that held it.
+        ...('shard' in stack
+          ? { platformStack: env.name }
+          : {
+              quota: environmentQuotaPlan(env).map((row) => ({
+                region: row.region,
+                model: row.model,
+                type: row.type,
+                requested: row.requested,
+                quota: row.quota ?? null,
+              })),
+            }),
       },
     }),
   );

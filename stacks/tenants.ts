@@ -21,7 +21,7 @@ import { dataProtection } from './governance';
 import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
 import { routesFromAccounts } from '../environments/sections/gateway';
-import { tenantsIn } from '../environments/sections/tenants';
+import { tenantsIn, tenantTags } from '../environments/sections/tenants';
 
 /** What the tenants need from the platform. */
 export interface TenantDependencies {
@@ -85,7 +85,7 @@ export function buildTenants(
   return tenants.map(({ slug, tenant, allocation, hasAccess, hasData }) => {
     const tenantScope = new Construct(root, slug);
     const tenantNames = names.tenants[slug]!;
-    const tags = { tenant: slug, owner: tenant.owner, costCenter: tenant.costCenter };
+    const tags = tenantTags(slug, tenant);
     // Offboarded data stays under prevent_destroy until config deletes it (a schema rule keeps this on in prod).
     const protect = tenant.lifecycle === 'offboarded' && env.tenancy.protectOffboardedData;
     const dedicated = tenant.tier === 'dedicated' && hasData ? tenantNames.dedicated : undefined;

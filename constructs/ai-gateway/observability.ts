@@ -59,11 +59,13 @@ export class GatewayObservability extends Construct {
           loggerType: 'applicationInsights',
           resourceId: props.applicationInsights.resourceId,
           isBuffered: true,
-          credentials: {
-            connectionString: props.applicationInsights.connectionString,
-            identityClientId: props.identity.clientId,
-          },
+          credentials: { identityClientId: props.identity.clientId },
         },
+      },
+      // The connection string holds the instrumentation key: azapi merges it into the request but keeps it out of the
+      // plan's diff (sensitive_body, azapi 2.x). Ingestion itself is Entra ID only (local auth is off).
+      sensitiveBody: {
+        properties: { credentials: { connectionString: props.applicationInsights.connectionString } },
       },
       dependsOn: [this.telemetryPublisher],
     });

@@ -225,6 +225,12 @@ export const NAME_RULES = {
   },
 } as const satisfies Record<string, NameRule>;
 
+/**
+ * The products API Management creates in a new service, which a tenant's product must not take (PSRule for Azure
+ * Azure.APIM.SampleProducts; the rule pack's LZ.APIM.SampleProducts).
+ */
+export const APIM_SAMPLE_PRODUCTS = ['starter', 'unlimited'] as const;
+
 /** A resource kind that the naming function knows the rules of. */
 export type ResourceKind = keyof typeof NAME_RULES;
 

@@ -1,6 +1,29 @@
 import { type IAspect, TerraformResource, Token } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
+/**
+ * Azure's limits on tags (Learn: "Use tags to organize your Azure resources and management hierarchy", Limitations,
+ * https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations).
+ */
+export const TAG_LIMITS = {
+  /** Tag name/value pairs per resource, resource group or subscription. */
+  perResource: 50,
+  /** Azure Private DNS (zone, A records and virtual network link) support only 15 tags. */
+  perPrivateDnsResource: 15,
+  /** Characters of a tag name; storage accounts allow 128. */
+  nameLength: 512,
+  storageNameLength: 128,
+  /** Characters of a tag value. */
+  valueLength: 256,
+  /**
+   * Azure DNS tag names: no spaces, not starting with a digit, no special or unicode characters (the same page's note;
+   * azurerm issue 6129 shows private DNS zones dropping tags with `:` or spaces). Read as ASCII letters, digits, `-`
+   * and `_`, starting with a letter.
+   */
+  dnsName: /^[A-Za-z][A-Za-z0-9_-]*$/,
+  source: 'https://learn.microsoft.com/azure/azure-resource-manager/management/tag-resources#limitations',
+} as const;
+
 /** A resource whose generated class has the `tags` getter/setter pair (azurerm classes and our azapi binding). */
 export interface Taggable extends TerraformResource {
   tags: Record<string, string> | undefined;

@@ -19,6 +19,23 @@ export const DeploymentName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}
     'expected a deployment name: 2–64 letters, digits, periods, underscores and hyphens, starting with a letter or digit',
 });
 
+/**
+ * Model names, versions and formats as the model catalog spells them (`gpt-4o`, `Meta-Llama-3.1-405B-Instruct`,
+ * `2024-11-20`, `Mistral AI`). ARM documents no length for them; the bounds are ours, twice the longest published value,
+ * so that a 10 kB string is a config error and not a request Azure rejects an hour into the apply.
+ */
+const ModelName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
+  message: 'expected a model name such as gpt-4o: 1–64 letters, digits, periods, underscores and hyphens',
+});
+const ModelVersion = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, {
+  message:
+    'expected a model version such as 2024-11-20: 1–32 letters, digits, periods, underscores and hyphens',
+});
+const ModelFormat = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, {
+  message:
+    'expected a model format such as OpenAI: 1–64 letters, digits, spaces, periods, underscores and hyphens',
+});
+
 const Severity = z.enum(['Low', 'Medium', 'High'], {
   error: () =>
     'expected "Low" (blocks low severity and above: strictest), "Medium" or "High" (blocks high only)',
@@ -80,12 +97,11 @@ const Blocklist = z.strictObject({
 const Deployment = z
   .strictObject({
     model: z.strictObject({
-      name: z.string().min(1).describe('Model name, e.g. gpt-4o.'),
-      version: z.string().min(1).describe('Model version, e.g. 2024-11-20. Pinned: no implicit latest.'),
-      format: z
-        .string()
-        .default('OpenAI')
-        .describe('Model format; non-OpenAI models need an AIServices account.'),
+      name: ModelName.describe('Model name, e.g. gpt-4o.'),
+      version: ModelVersion.describe('Model version, e.g. 2024-11-20. Pinned: no implicit latest.'),
+      format: ModelFormat.default('OpenAI').describe(
+        'Model format; non-OpenAI models need an AIServices account.',
+      ),
     }),
     type: z.enum(DEPLOYMENT_TYPE_NAMES, {
       error: () => `expected a deployment type: one of ${DEPLOYMENT_TYPE_NAMES.join(', ')}`,
@@ -143,7 +159,17 @@ const Account = z
       .describe(
         'Forbid the account to call out except to allowedFqdns (data exfiltration control). Required in prod.',
       ),
-    allowedFqdns: z.array(z.string().min(1)).default([]),
+    allowedFqdns: z
+      .array(
+        z
+          .string()
+          .max(253)
+          .regex(/^(?:\*\.)?(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$/, {
+            message: 'expected a fully qualified domain name such as contoso.com',
+          }),
+      )
+      .default([])
+      .describe('Hosts the account may call when outbound access is restricted.'),
   })
   .describe('One Azure OpenAI / AI Services account in one region.');
 export type Account = z.output<typeof Account>;
@@ -171,14 +197,14 @@ export const EndpointsSection = z
       .describe('Custom RAI policies, keyed by name; deployments reference them by key.'),
     blocklists: z.record(slug('blocklist key', 40), Blocklist).default({}),
     quota: z
-      .partialRecord(Region, z.record(z.string().min(1), QuotaByType))
+      .partialRecord(Region, z.record(z.union([z.literal('*'), ModelName]), QuotaByType))
       .default({})
       .describe(
         "The subscription's quota per region, model and deployment type (thousands of TPM, or PTU). Provisioned quota is model-independent: declare it under the model key '*'.",
       ),
     provisionedThroughputRules: z
       .record(
-        z.string().min(1),
+        ModelName,
         z.partialRecord(
           z.enum(['ProvisionedManaged', 'GlobalProvisionedManaged', 'DataZoneProvisionedManaged']),
           PtuRuleSchema,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TAG_LIMITS } from '../../constructs/shared/tags';
 import { compactCode, Email, Region, slug, Uuid } from './primitives';
 
 /** The stage decides which rules apply: staging and prod are private and keep their state remotely. */
@@ -25,17 +26,44 @@ export const NamingSection = z
   })
   .describe('Inputs of the naming function.');
 
-/** Azure's tag rules: names up to 512 characters without `<>%&\?/`, values up to 256 characters. */
-const TagValue = z.string().min(1, { message: 'a tag value must not be empty' }).max(256, {
-  message: 'a tag value must be at most 256 characters',
-});
+/**
+ * Azure's tag rules (constructs/shared/tags.ts, TAG_LIMITS): names without `<>%&\?/`, at most 128 characters because
+ * every environment has a storage account (512 elsewhere), values up to 256 characters. Control characters have no
+ * place in either.
+ */
+const TagValue = z
+  .string()
+  .min(1, { message: 'a tag value must not be empty' })
+  .max(TAG_LIMITS.valueLength, {
+    message: `a tag value must be at most ${TAG_LIMITS.valueLength} characters`,
+  })
+  .regex(/^[^\p{Cc}]*$/u, { message: 'a tag value must not contain control characters' });
 const TagName = z
   .string()
   .regex(/^[^<>%&\\?/]+$/, { message: 'a tag name must not contain < > % & \\ ? /' })
-  .max(512, { message: 'a tag name must be at most 512 characters' });
+  .regex(/^[^\p{Cc}]*$/u, { message: 'a tag name must not contain control characters' })
+  .max(TAG_LIMITS.storageNameLength, {
+    message: `a tag name must be at most ${TAG_LIMITS.storageNameLength} characters (the limit of storage accounts, which every environment has; ${TAG_LIMITS.nameLength} elsewhere)`,
+  });
 
-/** Reserved tag names: the stack sets them from other fields. */
-export const DERIVED_TAGS = ['environment', 'workload', 'managedBy'] as const;
+/** Reserved tag names: the stack sets them from other fields (`tenant` on a tenant's resources). */
+export const DERIVED_TAGS = ['environment', 'workload', 'managedBy', 'tenant'] as const;
+
+/** Value of the `managedBy` tag on every resource. */
+export const MANAGED_BY = 'cdktf:genai-landing-zone';
+
+/** The mandatory tags of an environment, as the tags aspect applies them to every taggable resource. */
+export function environmentTags(env: {
+  name: string;
+  workload: string;
+  tags: z.output<typeof TagsSection>;
+}): Record<string, string> {
+  const { additional, ...named } = env.tags;
+  const defined = Object.fromEntries(
+    Object.entries(named).filter(([, value]) => value !== undefined),
+  ) as Record<string, string>;
+  return { ...additional, ...defined, environment: env.name, workload: env.workload, managedBy: MANAGED_BY };
+}
 
 export const TagsSection = z
   .strictObject({
@@ -110,8 +138,9 @@ const CloudBackend = z
       .describe('Terraform Enterprise host. Default: app.terraform.io (HCP Terraform).'),
     project: z
       .string()
-      .min(1)
-      .max(40)
+      .regex(/^[A-Za-z0-9 _-]{1,40}$/, {
+        message: 'expected a project name: 1–40 letters, digits, spaces, - and _',
+      })
       .optional()
       .describe('Project of the workspaces. Default: the default project.'),
     workspacePrefix: z

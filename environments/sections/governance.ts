@@ -37,7 +37,9 @@ export const GovernanceSection = z
           rule: RuleId,
           resource: z
             .string()
-            .min(1)
+            .regex(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/, {
+              message: 'expected a construct path such as PromptLibrary/Account (construct ids joined by /)',
+            })
             .describe(
               'Construct path of the resource inside the stack, e.g. "PromptLibrary/Account" (policy.json lists every path).',
             ),

@@ -165,6 +165,25 @@ export const AlertsSection = z
     'Thresholds, severities and windows of every alert. Defaults are production-sane; override per environment.',
   );
 
+/**
+ * Names a webhook variable cannot take: those Terraform reserves for variables (Terraform: "Input Variables", declaring
+ * an input variable) and the ids of the stack's own top-level constructs, whose namespace the variable shares.
+ */
+export const RESERVED_VARIABLE_NAMES: ReadonlySet<string> = new Set([
+  'source',
+  'version',
+  'providers',
+  'count',
+  'for_each',
+  'lifecycle',
+  'depends_on',
+  'locals',
+  'azurerm',
+  'azapi',
+  'random',
+  'backend',
+]);
+
 const WebhookReceiver = z
   .strictObject({
     uri: z
@@ -179,6 +198,10 @@ const WebhookReceiver = z
       .regex(/^[a-z][a-z0-9_]*$/, {
         message: 'expected a Terraform variable name: lowercase letters, digits, _',
       })
+      .max(64, { message: 'expected a Terraform variable name of at most 64 characters' })
+      .refine((name) => !RESERVED_VARIABLE_NAMES.has(name), {
+        message: `expected a variable name that Terraform and the stack do not use themselves (not ${[...RESERVED_VARIABLE_NAMES].join(', ')})`,
+      })
       .optional()
       .describe(
         'Name of a sensitive Terraform variable that holds the URL (set TF_VAR_<name> in the pipeline), so that an integration key never lands in git or in the plan.',
@@ -186,7 +209,12 @@ const WebhookReceiver = z
     aadAuth: z
       .strictObject({
         objectId: Uuid.describe('Object id of the Entra application that protects the webhook.'),
-        identifierUri: z.string().min(1).optional(),
+        identifierUri: z
+          .string()
+          .regex(/^[A-Za-z][A-Za-z0-9+.-]*:[^\s{}<>"\\^`|]+$/, {
+            message: 'expected the application id URI, such as api://alerts-bridge',
+          })
+          .optional(),
         tenantId: Uuid.optional(),
       })
       .optional()
@@ -331,15 +359,15 @@ export function monitoringRules<E extends Env>(): EnvironmentRule<E>[] {
     },
     {
       id: 'webhook-secret-not-in-config',
-      reads: [['stage'], groupsPath],
+      reads: [groupsPath],
       check: (env, report) => {
-        if (env.stage === 'dev') return;
+        // Every stage: a dev plan is read by as many people as prod's, and a pager key works the same from either.
         for (const [key, group] of Object.entries(env.monitoring.actionGroups)) {
           for (const [name, webhook] of Object.entries(group.webhook)) {
             if (webhook.uri !== undefined && webhook.aadAuth === undefined) {
               report({
                 path: [...groupsPath, key, 'webhook', name, 'uri'],
-                message: `${env.stage}: a webhook URL usually carries its integration key, which must not live in git; expected uriFromVariable, or aadAuth for a secure webhook`,
+                message: `a webhook URL usually carries its integration key, which must not live in git or in the plan; expected uriFromVariable (a sensitive Terraform variable), or aadAuth for a secure webhook`,
               });
             }
           }

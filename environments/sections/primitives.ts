@@ -51,4 +51,7 @@ export function compactCode(what: string, minLength: number, maxLength: number) 
 
 export const Uuid = z.guid({ message: 'expected a GUID such as 00000000-0000-0000-0000-000000000000' });
 
-export const Email = z.email({ message: 'expected an e-mail address' });
+/** An e-mail address, at most 254 characters (RFC 5321's path limit less its brackets): it fits a tag value too. */
+export const Email = z
+  .email({ message: 'expected an e-mail address' })
+  .max(254, { message: 'expected an e-mail address of at most 254 characters' });

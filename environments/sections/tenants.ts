@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { isBatch, isProvisioned } from '../../constructs/ai-endpoint/deployment-types';
 import { GATEWAY_TIERS, type GatewayTier } from '../../constructs/ai-gateway/routing';
+import { APIM_SAMPLE_PRODUCTS } from '../../constructs/shared/naming';
 import type { AzureRegion } from '../../constructs/shared/regions';
 import type { EnvironmentRule } from '../rules';
 import {
@@ -18,9 +19,11 @@ import { Email, Reason, Region, slug } from './primitives';
  * A tenant slug: the stable key of every id and name a tenant owns. Lowercase letters, digits and single hyphens;
  * short, because it goes into 24-character Key Vault and storage names.
  */
-export const TenantSlug = slug('tenant slug', 12).min(2, {
-  message: 'tenant slug must be at least 2 characters',
-});
+export const TenantSlug = slug('tenant slug', 12)
+  .min(2, { message: 'tenant slug must be at least 2 characters' })
+  .refine((value) => !(APIM_SAMPLE_PRODUCTS as readonly string[]).includes(value), {
+    message: `tenant slug must not be ${APIM_SAMPLE_PRODUCTS.join(' or ')}: the slug is the tenant's product id, and API Management creates sample products with those ids`,
+  });
 
 /** What a tenant may use in one environment, or `none` when it is not in that environment. */
 const Allocation = z.union(
@@ -100,7 +103,7 @@ const Tenant = z
       ),
     deleteData: Reason.optional().describe("Offboarded only: delete the tenant's data, and why."),
     allocations: z
-      .record(z.string(), Allocation)
+      .record(slug('environment name', 12), Allocation)
       .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),
   })
   .describe('One tenant of the platform.');
@@ -134,6 +137,14 @@ export const APIM_LIMITS: Readonly<Record<GatewayTier, { products: number; subsc
 };
 export const APIM_LIMITS_SOURCE =
   'https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#api-management-limits';
+
+/** Tags of a tenant's resources, over the environment's: the slug, and its owner and cost center for chargeback. */
+export function tenantTags(
+  slug: string,
+  tenant: Pick<Tenant, 'owner' | 'costCenter'>,
+): Record<string, string> {
+  return { tenant: slug, owner: tenant.owner, costCenter: tenant.costCenter };
+}
 
 /** A tenant as it is in one environment. */
 export interface TenantInEnvironment {

@@ -6,7 +6,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { TAG_LIMITS } from '../../constructs/shared/tags';
 import { loadEnvironments } from '../../environments';
+import { MAX_CONFIG_BYTES, MAX_YAML_ALIASES } from '../../environments/config-file';
+import { MAX_CONFIG_DEPTH } from '../../environments/hygiene';
+import { TENANT_MARK } from '../../environments/names';
 import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
 
@@ -50,6 +54,18 @@ describe('README', () => {
     const mentioned = [...readme.matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]!);
     expect(mentioned.length).toBeGreaterThan(5);
     for (const name of mentioned) expect(scripts, `npm run ${name}`).toContain(name);
+  });
+
+  it('lists the input limits the code enforces', () => {
+    const section = /### Robustness: input limits\n([\s\S]*?)\n### /.exec(readme)?.[1] ?? '';
+    expect(section).toContain(`at most ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`);
+    expect(section).toContain(`expand at most ${MAX_YAML_ALIASES} times`);
+    expect(section).toContain(`nesting at most ${MAX_CONFIG_DEPTH} levels`);
+    expect(section).toContain(`at most ${TAG_LIMITS.perResource} per resource`);
+    expect(section).toContain(`${TAG_LIMITS.perPrivateDnsResource} where private DNS zones are created`);
+    expect(section).toContain(`names at most ${TAG_LIMITS.storageNameLength} characters`);
+    expect(section).toContain(`values at most ${TAG_LIMITS.valueLength}`);
+    expect(section).toContain(`carry \`${TENANT_MARK}-<slug>\``);
   });
 
   it('starts with the two commands of a fresh machine', () => {

@@ -80,7 +80,7 @@ describe('tenant input', () => {
         path: 'tenants.researchlab1',
         rule: 'names-fit-azure-rules',
         message: expect.stringMatching(
-          /^keyVault name "kvcontxgenaiprdsdcresearchlab1" is 30 characters long/,
+          /^keyVault name "kvcontxgenaiprdsdctresearchlab1" is 31 characters long/,
         ),
       }),
     );

@@ -27,6 +27,13 @@ export function hubZoneIds(): Partial<Record<PrivateDnsZoneKey, string>> {
 }
 
 /** An example environment switched to bring-your-own network. `network` replaces the example's network section. */
+/** What a bring-your-own hub declares it provides: the assumptions of the data-path proof, with their reasons. */
+export const HUB_PROVIDES = {
+  peering: { reason: 'The hub peers every spoke VNet with the others (Azure Virtual Network Manager mesh).' },
+  dns: { reason: 'The hub links its private DNS zones to every spoke and resolves the gateway host names.' },
+  networkSecurity: { reason: 'The hub team owns the spoke NSGs and allows HTTPS between the spokes.' },
+};
+
 export function byoInput(name: 'staging' | 'prod', network: Record<string, unknown> = {}): EnvironmentInput {
   const base = exampleInput(name);
   const regions = [base.regions.primary, ...(base.regions.additional ?? [])];

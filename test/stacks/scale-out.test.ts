@@ -200,6 +200,32 @@ describe('tenant addresses across layouts', () => {
     ]);
   });
 
+  it('changes no other shard, not even its policy.json, when a dedicated tenant is removed', () => {
+    const input = exampleInput('prod', { tenantShards: { count: 2 } });
+    const { research: _removed, ...others } = input.tenants!;
+    const shrunk = synthApp([parseEnvironment({ ...input, tenants: others }, 't')]);
+    const home = shardStackId('prod', shardOfSlug('research', { count: 2, pins: {} }));
+    const untouched = ['prod-tenants-1', 'prod-tenants-2'].filter((id) => id !== home);
+    expect(untouched.length).toBe(1);
+    for (const id of untouched) {
+      for (const file of ['cdk.tf.json', 'policy.json']) {
+        expect(readFileSync(join(shrunk.outdir, 'stacks', id, file), 'utf8')).toBe(
+          readFileSync(join(app.outdir, 'stacks', id, file), 'utf8'),
+        );
+      }
+    }
+    // The environment's quota plan (shared and dedicated capacity together) is the platform stack's to report.
+    const quota = (dir: string, id: string) =>
+      (
+        JSON.parse(readFileSync(join(dir, 'stacks', id, 'policy.json'), 'utf8')) as {
+          facts: Record<string, unknown>;
+        }
+      ).facts;
+    expect(quota(app.outdir, 'prod')['quota']).not.toEqual(quota(shrunk.outdir, 'prod')['quota']);
+    expect(quota(app.outdir, home)).toMatchObject({ platformStack: 'prod' });
+    expect(quota(app.outdir, home)).not.toHaveProperty('quota');
+  });
+
   it('changes no other shard when a tenant is added', () => {
     const input = exampleInput('prod', { tenantShards: { count: 2 } });
     const added = structuredClone(input.tenants!['legal']!);

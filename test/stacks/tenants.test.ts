@@ -130,11 +130,11 @@ describe('dedicated tenants', () => {
 
   it('get their own resource group, model account, Key Vault and pools', () => {
     expect(research('azurerm_resource_group').map((r) => r.config['name'])).toEqual([
-      'rg-cx-genai-prd-sdc-research',
+      'rg-cx-genai-prd-sdc-t-research',
     ]);
-    expect(research('azurerm_key_vault').map((r) => r.config['name'])).toEqual(['kvcxgenaiprdsdcresearch']);
+    expect(research('azurerm_key_vault').map((r) => r.config['name'])).toEqual(['kvcxgenaiprdsdctresearch']);
     const accounts = research('azurerm_cognitive_account');
-    expect(accounts.map((a) => a.config['name'])).toEqual(['ais-cx-genai-prd-sdc-research']);
+    expect(accounts.map((a) => a.config['name'])).toEqual(['ais-cx-genai-prd-sdc-t-research']);
     expect(accounts[0]!.config).toMatchObject({
       local_auth_enabled: false,
       public_network_access_enabled: false,
@@ -149,7 +149,7 @@ describe('dedicated tenants', () => {
     const secret = research('azapi_resource').find((r) =>
       String(r.config['type']).startsWith('Microsoft.KeyVault/vaults/secrets'),
     );
-    expect(plan.resolve(secret?.config['parent_id'])?.config['name']).toBe('kvcxgenaiprdsdcresearch');
+    expect(plan.resolve(secret?.config['parent_id'])?.config['name']).toBe('kvcxgenaiprdsdctresearch');
   });
 
   it('count against the quota plan', () => {

@@ -3,6 +3,7 @@
  * resources with their address, construct path and snake_case config, and the references between them.
  * Pure data: no cdktf import, so scripts can read cdktf.out with the same model the rules used at synth time.
  */
+import { readTemplate } from '../template';
 
 /** One resource of the plan. */
 export interface PlanResource {
@@ -138,7 +139,9 @@ export class PolicyPlan {
       for (const referrer of this.resources) {
         const seen = new Set<string>();
         for (const text of strings(referrer.config)) {
-          for (const match of text.matchAll(REFERENCE)) {
+          // Only what Terraform evaluates refers: escaped config text (`$${azurerm_x.y.id}`) is text.
+          if (!text.includes('${')) continue;
+          for (const match of readTemplate(text).sequences.join(' ').matchAll(REFERENCE)) {
             const target = `${match[1]}.${match[2]}`;
             if (target === referrer.address || seen.has(target)) continue;
             seen.add(target);

@@ -320,7 +320,7 @@ function models(stack: AuditedStack): Section {
     intro: `${rows.length} deployments. Every one names a custom content filter of its account (rule LZ.AI.DeploymentContentFilter).`,
     tables: [
       { caption: 'Deployments', table: { header: ['region', 'account', 'deployment', 'model', 'type', 'capacity', 'content filter'], rows: sorted(rows), empty: 'No model deployments.' } },
-      { caption: 'Quota plan (declared in config; synth rejects a plan over it)', table: { header: ['region', 'model', 'type', 'requested', 'quota', 'headroom'], rows: sorted(quota), empty: 'No quota declared.' } },
+      { caption: 'Quota plan (declared in config; synth rejects a plan over it)', table: { header: ['region', 'model', 'type', 'requested', 'quota', 'headroom'], rows: sorted(quota), empty: policy.facts['platformStack'] ? `The environment's quota plan is in the report of its platform stack, ${String(policy.facts['platformStack'])}.` : 'No quota declared.' } },
     ],
   };
 }

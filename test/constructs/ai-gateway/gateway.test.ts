@@ -214,6 +214,11 @@ describe('AiGateway', () => {
       loggerType: 'applicationInsights',
       credentials: { identityClientId: 'client-1' },
     });
+    // The connection string (it holds the instrumentation key) travels in sensitive_body, never in the plan's body.
+    expect(JSON.stringify(logger!.config['body'])).not.toContain('InstrumentationKey');
+    expect(logger!.config['sensitive_body']).toEqual({
+      properties: { credentials: { connectionString: 'InstrumentationKey=x' } },
+    });
     const diagnostic = plan.byType('azapi_resource').find((r) => r.config['name'] === 'applicationinsights');
     expect(properties(diagnostic)).toMatchObject({
       httpCorrelationProtocol: 'W3C',

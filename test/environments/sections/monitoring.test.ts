@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { deterministicGuid } from '../../../constructs/shared/guid';
 import { ConfigError, parseEnvironment } from '../../../environments';
 import { defaultShortName } from '../../../environments/monitoring-names';
 import { environmentNames } from '../../../environments/names';
+import { RESERVED_VARIABLE_NAMES } from '../../../environments/sections/monitoring';
+import { PlatformStack } from '../../../stacks/platform-stack';
 import { exampleEnvironment, exampleInput } from '../../helpers/synth';
 
 /** Every problem of a config, as the user sees them; fails when the config is accepted. */
@@ -184,7 +187,7 @@ describe('monitoring section: bad input, each with its own message and path', ()
     ]);
   });
 
-  it('keeps webhook secrets out of git outside dev, and wants exactly one URL source', () => {
+  it('keeps webhook secrets out of git and the plan in every stage, and wants exactly one URL source', () => {
     const literal = problems('prod', {
       monitoring: {
         actionGroups: { oncall: { webhook: { pager: { uri: 'https://events.example.com/int/KEY' } } } },
@@ -209,6 +212,52 @@ describe('monitoring section: bad input, each with its own message and path', ()
         monitoring: { actionGroups: { platform: { webhook: { chat: { uri: 'http://x' } } } } },
       }).map((p) => p.message),
     ).toContain('expected an https:// URL');
+    // dev too: its plan is read as widely as prod's, and a pager key pages from either.
+    for (const env of ['dev', 'staging', 'prod'] as const) {
+      const group = Object.keys(exampleInput(env).monitoring?.actionGroups ?? {})[0]!;
+      expect(
+        problems(env, {
+          monitoring: {
+            actionGroups: {
+              [group]: {
+                webhook: { clear: { uri: 'https://events.pagerduty.com/integration/KEY/enqueue' } },
+              },
+            },
+          },
+        }),
+      ).toEqual([
+        expect.objectContaining({
+          path: `monitoring.actionGroups.${group}.webhook.clear.uri`,
+          rule: 'webhook-secret-not-in-config',
+        }),
+      ]);
+    }
+  });
+});
+
+describe('webhook variables', () => {
+  it('cannot take a name Terraform reserves or one of the stack’s own construct ids', () => {
+    // Every top-level construct id a variable name could equal is reserved: a clash is a config error, not a crash.
+    const stack = new PlatformStack(Testing.app(), 'prod', { environment: exampleEnvironment('prod') });
+    const ids = stack.node.children.map((c) => c.node.id).filter((id) => /^[a-z][a-z0-9_]*$/.test(id));
+    const variables = new Set(
+      Object.values(exampleInput('prod').monitoring?.actionGroups ?? {}).flatMap((g) =>
+        Object.values(g.webhook ?? {}).flatMap((w) => (w.uriFromVariable ? [w.uriFromVariable] : [])),
+      ),
+    );
+    for (const id of ids.filter((id) => !variables.has(id))) expect(RESERVED_VARIABLE_NAMES).toContain(id);
+    for (const name of ['azurerm', 'count']) {
+      expect(
+        problems('prod', {
+          monitoring: { actionGroups: { oncall: { webhook: { pager: { uriFromVariable: name } } } } },
+        }),
+      ).toEqual([
+        expect.objectContaining({
+          path: 'monitoring.actionGroups.oncall.webhook.pager.uriFromVariable',
+          message: expect.stringMatching(/^expected a variable name that Terraform and the stack do not use/),
+        }),
+      ]);
+    }
   });
 });
 

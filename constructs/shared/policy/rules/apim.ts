@@ -3,6 +3,7 @@
  * diagnostics, and the tenant products and subscriptions. Sources: checkov CKV_AZURE_107/173/174/215, PSRule
  * Azure.APIM.*, and our gateway invariants (a breaker on every backend, a token limit on every product).
  */
+import { APIM_SAMPLE_PRODUCTS } from '../../naming';
 import { body, field, type PlanResource, type PolicyPlan } from '../plan';
 import { check, fail, notApplicable, pass, rule, type Verdict } from '../rule';
 import { child, findAll, parseXml, type XmlElement } from '../xml';
@@ -506,7 +507,10 @@ export const APIM_RULES = [
     fix: 'Name tenant products after the tenant; never deploy starter or unlimited.',
     check: (r) => {
       const id = productIdOf(r).toLowerCase();
-      return check(!['starter', 'unlimited'].includes(id), `product "${id}" is a sample product`);
+      return check(
+        !(APIM_SAMPLE_PRODUCTS as readonly string[]).includes(id),
+        `product "${id}" is a sample product`,
+      );
     },
   }),
   rule({

@@ -20,17 +20,13 @@ import { PolicyPlan, policyReportOf } from '../../../../constructs/shared/policy
 import { type Environment, loadEnvironments, parseEnvironment } from '../../../../environments';
 import { dataPathContext } from '../../../../stacks/governance';
 import { PlatformStack } from '../../../../stacks/platform-stack';
-import { byoInput, spokeSubnetId } from '../../../helpers/network';
+import { byoInput, HUB_PROVIDES, spokeSubnetId } from '../../../helpers/network';
 import { synthEnvironment, type TerraformJson } from '../../../helpers/synth';
 
 type Json = TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
 
 /** Every environment the project loads, and a 3-region bring-your-own variant whose hub declares what it provides. */
-const HUB = {
-  peering: { reason: 'The hub peers every spoke VNet with the others (Azure Virtual Network Manager mesh).' },
-  dns: { reason: 'The hub links its private DNS zones to every spoke and resolves the gateway host names.' },
-  networkSecurity: { reason: 'The hub team owns the spoke NSGs and allows HTTPS between the spokes.' },
-};
+const HUB = HUB_PROVIDES;
 /** Bring-your-own prod with the hub's declarations and an application subnet in every region. */
 function byoWithApps() {
   const input = byoInput('prod', { providedByHub: HUB });
