@@ -7,18 +7,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { cpus, totalmem } from 'node:os';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readSynthOutput } from '../constructs/shared/plan';
 import { environmentWithTenants } from './lib/generate';
 import { markdownTable, parseOptions, runScript, ScriptError } from './lib/cli';
 
@@ -49,18 +41,14 @@ function median(values: readonly number[]): number {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
-/** Resources and bytes of every cdk.tf.json under `outdir`. */
+/** Resources and bytes of every stack's cdk.tf.json in `outdir`. */
 function outputSize(outdir: string): { resources: number; bytes: number } {
-  const stacks = join(outdir, 'stacks');
+  const output = readSynthOutput(outdir);
   let resources = 0;
   let bytes = 0;
-  for (const stack of readdirSync(stacks)) {
-    const file = join(stacks, stack, 'cdk.tf.json');
-    bytes += statSync(file).size;
-    const json = JSON.parse(readFileSync(file, 'utf8')) as {
-      resource?: Record<string, Record<string, unknown>>;
-    };
-    for (const byId of Object.values(json.resource ?? {})) resources += Object.keys(byId).length;
+  for (const id of output.stackIds) {
+    bytes += statSync(join(outdir, output.manifest.stacks[id]!.synthesizedStackPath)).size;
+    resources += output.stack(id).resources.length;
   }
   return { resources, bytes };
 }

@@ -4,7 +4,7 @@
  * breaker, so that auditors and on-call see where a request can land.
  */
 import { markdownTable, parseOptions, runScript } from './lib/cli';
-import { readPlans } from './lib/plan';
+import { readSynthOutput } from '../constructs/shared/plan';
 import { routingRows } from './lib/routes';
 
 const USAGE = 'usage: routes [--env <name>]... [--outdir <dir>]';
@@ -23,7 +23,7 @@ runScript(() => {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  for (const plan of readPlans(args.outdir ?? 'cdktf.out', args.env ?? [])) {
+  for (const plan of readSynthOutput(args.outdir ?? 'cdktf.out').stacks(args.env ?? [])) {
     const rows = routingRows(plan);
     process.stdout.write(`\n## ${plan.name}\n\n`);
     process.stdout.write(

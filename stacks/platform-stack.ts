@@ -1,4 +1,4 @@
-import { Aspects, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
@@ -14,7 +14,7 @@ import {
 import type { SubnetKey } from '../constructs/network';
 import { ContentSafety } from '../constructs/content-safety';
 import { PromptLibrary } from '../constructs/prompt-library';
-import { DiagnosticsCoverageAspect, Monitoring } from '../constructs/monitoring';
+import { Monitoring } from '../constructs/monitoring';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
@@ -333,7 +333,6 @@ export class PlatformStack extends TerraformStack {
         dedicatedBudgets: dedicatedBudgets(env, names, this.tenants),
       },
     );
-    Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));
 
     applyGovernance(this);
   }

@@ -1,16 +1,13 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import { policyReportOf, policyReportText } from '../constructs/shared/policy';
+import { readSynthOutput, type SynthOutput } from '../constructs/shared/plan';
+import {
+  evaluateGovernance,
+  isGoverned,
+  policyReportPath,
+  policyReportText,
+} from '../constructs/shared/policy';
 import type { Environment } from '../environments';
 import { PlatformStack } from './platform-stack';
 import { addTenantShards } from './tenant-shard-stack';
@@ -36,15 +33,7 @@ export class SynthError extends Error {
   }
 }
 
-interface Manifest {
-  readonly stacks: Record<
-    string,
-    { annotations?: Array<{ constructPath: string; level: string; message: string }> }
-  >;
-}
-
-function readAnnotations(outdir: string): SynthAnnotation[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+function annotationsOf({ manifest }: SynthOutput): SynthAnnotation[] {
   return Object.entries(manifest.stacks).flatMap(([stack, entry]) =>
     (entry.annotations ?? []).map((a) => ({
       stack,
@@ -107,10 +96,10 @@ export function synthesizeAtomically(
       const errors = errorAnnotations(app);
       throw errors.length > 0 ? new SynthError(errors) : error;
     }
-    const annotations = readAnnotations(staging);
+    const output = readSynthOutput(staging);
+    const annotations = [...annotationsOf(output), ...governSynthesized(app, output)];
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
-    writePolicyReports(app, staging);
 
     if (existsSync(target)) {
       carryOverWorkingFiles(target, staging);
@@ -127,20 +116,24 @@ export function synthesizeAtomically(
   }
 }
 
-/** The file next to each stack's cdk.tf.json that holds its policy results; `npm run audit` reads it. */
-export const POLICY_REPORT_FILE = 'policy.json';
-
-/** Writes each stack's policy results next to its plan. A PlatformStack whose policy did not run is an error. */
-function writePolicyReports(app: App, outdir: string): void {
+/**
+ * Governance, once per stack, on the plan synth has just written: evaluates the checks, writes each stack's
+ * policy.json next to its cdk.tf.json, and returns the notes (errors fail the synth). A PlatformStack without
+ * governance is an error.
+ */
+function governSynthesized(app: App, output: SynthOutput): SynthAnnotation[] {
+  const notes: SynthAnnotation[] = [];
   for (const stack of app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
-    const report = policyReportOf(stack);
-    if (!report) {
+    if (!isGoverned(stack)) {
       if (stack instanceof PlatformStack)
         throw new Error(`${stack.node.path}: the policy rule pack did not run`);
       continue;
     }
-    writeFileSync(join(outdir, 'stacks', stack.node.id, POLICY_REPORT_FILE), policyReportText(report));
+    const { report, notes: stackNotes } = evaluateGovernance(stack, output.stack(stack.node.id))!;
+    writeFileSync(policyReportPath(output, stack.node.id), policyReportText(report));
+    for (const note of stackNotes) notes.push({ stack: stack.node.id, ...note });
   }
+  return notes;
 }
 
 function carryOverWorkingFiles(previous: string, next: string): void {

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PlanReadError } from '../../constructs/shared/plan';
 import { ConfigError, type Environment, loadEnvironments } from '../../environments';
 
 /** Wrong command-line usage: one sentence and the usage line, exit code 2. */
@@ -42,7 +43,11 @@ export function runScript(body: () => number | void): void {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 2;
-    } else if (error instanceof ConfigError || error instanceof ScriptError) {
+    } else if (
+      error instanceof ConfigError ||
+      error instanceof ScriptError ||
+      error instanceof PlanReadError
+    ) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
     } else {

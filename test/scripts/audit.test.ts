@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyPlan } from '../../constructs/shared/policy';
 import { renderXml } from '../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
 import { loadEnvironments } from '../../environments';
@@ -10,7 +9,9 @@ import { auditFiles } from '../../scripts/lib/audit';
 import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
 import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
+import { StackPlan } from '../../constructs/shared/plan';
 import { RawResource } from '../helpers/policy';
+import { synthesizeStack } from '../helpers/synth';
 import { Testing, TerraformStack } from 'cdktf';
 
 let outdir: string;
@@ -71,7 +72,7 @@ describe('npm run audit', () => {
   it('says "no tenants" for a plan without products', () => {
     const audit = auditEnvironment({
       name: 'empty',
-      plan: new PolicyPlan({ resource: {} }),
+      plan: new StackPlan('empty', { resource: {} }),
       policy: {
         version: 1,
         stack: 'empty',
@@ -98,7 +99,7 @@ describe('npm run audit', () => {
     const result = runScript('audit', ['--outdir', join(dir, 'nothing'), '--out', join(dir, 'audit')]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/does not exist: run `npm run synth` first\./);
+    expect(result.stderr).toMatch(/has no manifest\.json: run `npm run synth` first\./);
     expect(existsSync(join(dir, 'audit'))).toBe(false);
   });
 
@@ -139,7 +140,7 @@ describe('tenant isolation matrix', () => {
       state: 'active',
       allow_tracing: false,
     });
-    const rows = tenantRows(new PolicyPlan(stack.toTerraform() as never));
+    const rows = tenantRows(synthesizeStack(stack).plan);
     expect(rows).toEqual([
       [
         'tenant-a',

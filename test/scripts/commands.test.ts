@@ -66,7 +66,7 @@ const CASES: Array<[string, string, string[], RegExp]> = [
     'audit',
     'dist/scripts/audit.js',
     ['--outdir', noOutput, '--out', join(dir, 'audit-1')],
-    /does not exist: run `npm run synth` first\./,
+    /has no manifest\.json: run `npm run synth` first\./,
   ],
   ['audit', 'dist/scripts/audit.js', ['--bogus'], /Unknown option '--bogus'/],
   [

@@ -8,16 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentInput, parseEnvironment } from '../../environments';
+import { POLICY_REPORT_FILE } from '../../constructs/shared/policy';
 import {
   allocationGrowth,
-  POLICY_REPORT,
   type PromotionCheck,
   promotionReport,
   readSide,
   renderPromotion,
 } from '../../scripts/lib/promote';
 import { policyDifferences } from '../../scripts/lib/policy-diff';
-import { POLICY_REPORT_FILE, synthesizeAtomically } from '../../stacks/synthesize';
+import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
 import { exampleInput } from '../helpers/synth';
 
@@ -169,17 +169,17 @@ describe('promotion guard', () => {
   });
 
   it('reads the rule pack results synth writes next to each plan', () => {
-    expect(POLICY_REPORT).toBe(POLICY_REPORT_FILE);
     expect(clean.check('rule-pack').summary).toMatch(/^\d+ results in 2 stacks, no failure$/);
   });
 
   it('blocks when the rule pack fails or did not run, and names the rule', () => {
     const f = copyOf(clean);
     writeFileSync(
-      join(f.outdir, 'stacks', 'prod', 'policy.json'),
+      join(f.outdir, 'stacks', 'prod', POLICY_REPORT_FILE),
       JSON.stringify({
         version: 1,
         stack: 'prod',
+        rules: [],
         results: [
           {
             rule: 'LZ.KeyVault.PurgeProtection',

@@ -8,16 +8,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { policyReportOf, suppressRule } from '../../constructs/shared/policy';
+import { suppressRule } from '../../constructs/shared/policy';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { parseEnvironment } from '../../environments';
-import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
+import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../helpers/synth';
 import { problemsOf } from '../helpers/config';
 
-function report(stack: PlatformStack) {
-  Testing.synth(stack, true);
-  return policyReportOf(stack)!;
+/** Synthesizes a stack as synth does; its policy report and what governance prints. */
+function govern(stack: PlatformStack) {
+  const { policy, notes } = synthesizeStack(stack);
+  return { policy, notes };
 }
 
 /** Every suppression of an example stage: rule, resource and where the reason was written. */
@@ -42,8 +43,7 @@ const EXPECTED_SUPPRESSIONS = {
 } as const;
 
 describe.each(['staging', 'prod'] as const)('%s example', (name) => {
-  const { stack } = synthEnvironment(exampleEnvironment(name));
-  const policy = policyReportOf(stack)!;
+  const { policy } = synthEnvironment(exampleEnvironment(name));
 
   it('passes every rule, with no problem and no unused suppression', () => {
     expect(policy.results.filter((r) => r.status === 'fail')).toEqual([]);
@@ -60,8 +60,7 @@ describe.each(['staging', 'prod'] as const)('%s example', (name) => {
 });
 
 describe('dev example', () => {
-  const { stack } = synthEnvironment(exampleEnvironment('dev'));
-  const policy = policyReportOf(stack)!;
+  const { policy } = synthEnvironment(exampleEnvironment('dev'));
 
   it('passes, its weakened defaults suppressed with the reasons written in its config', () => {
     expect(policy.results.filter((r) => r.status === 'fail')).toEqual([]);
@@ -118,15 +117,17 @@ describe('violations', () => {
     const app = Testing.app();
     const stack = new PlatformStack(app, 'dev', { environment: env });
     stack.keyVault.vault.addOverride('soft_delete_retention_days', 3);
-    const policy = report(stack);
+    const { policy, notes } = govern(stack);
     expect(policy.results.find((r) => r.rule === 'LZ.KeyVault.SoftDelete')).toMatchObject({
       status: 'fail',
       level: 'warning',
     });
-    const warnings = stack.keyVault.vault.node.metadata
-      .filter((m) => m.type === '@cdktf/warn')
-      .map((m) => String(m.data));
-    expect(warnings.join('\n')).toMatch(/Downgraded to a warning: Experimenting with a short retention/);
+    expect(notes).toContainEqual({
+      level: 'warning',
+      path: 'dev/KeyVault/Vault',
+      message: expect.stringMatching(/Downgraded to a warning: Experimenting with a short retention/),
+    });
+    expect(notes.filter((n) => n.level === 'error')).toEqual([]);
   });
 
   it.each(['staging', 'prod'] as const)('cannot be downgraded in %s', (name) => {
@@ -191,15 +192,16 @@ describe('suppressions', () => {
     const stack = new PlatformStack(app, 'staging', { environment: env });
     suppressRule(stack.promptLibrary.account, 'LZ.Storage.MinTls', 'because');
     suppressRule(stack.promptLibrary.account, 'LZ.Nope' as never, 'A reason that is long enough to read.');
-    const policy = report(stack);
+    const { policy, notes } = govern(stack);
     expect(policy.problems.map((p) => `${p.path ?? '(stack)'}: ${p.message}`)).toEqual([
       'PromptLibrary/Account: suppression of LZ.Storage.MinTls on PromptLibrary/Account: the reason must be at least a sentence (20 characters or more)',
       'PromptLibrary/Account: suppression of LZ.Nope on PromptLibrary/Account: unknown rule "LZ.Nope"; expected a rule id of the pack (see policy.json)',
       '(stack): governance.suppressions[0] of LZ.KeyVault.Firewall on KeyVault/Nothing: no resource has the construct path "KeyVault/Nothing"',
       'KeyVault/Vault: governance.suppressions[1] of LZ.Storage.MinTls on KeyVault/Vault: the rule does not apply to azurerm_key_vault; expected one of azurerm_storage_account',
     ]);
-    const errors = stack.promptLibrary.account.node.metadata.filter((m) => m.type === '@cdktf/error');
-    expect(errors).toHaveLength(2);
+    expect(
+      notes.filter((n) => n.level === 'error' && n.path === 'staging/PromptLibrary/Account'),
+    ).toHaveLength(2);
   });
 
   it('that are not needed are reported as warnings', () => {
@@ -215,15 +217,15 @@ describe('suppressions', () => {
       },
     });
     const stack = new PlatformStack(Testing.app(), 'staging', { environment: env });
-    const policy = report(stack);
+    const { policy, notes } = govern(stack);
     expect(policy.unusedSuppressions).toEqual([
       expect.objectContaining({ rule: 'LZ.KeyVault.Firewall', origin: 'governance.suppressions[0]' }),
     ]);
-    expect(
-      stack.keyVault.vault.node.metadata.some(
-        (m) => m.type === '@cdktf/warn' && /unused suppression/.test(String(m.data)),
-      ),
-    ).toBe(true);
+    expect(notes).toContainEqual({
+      level: 'warning',
+      path: 'staging/KeyVault/Vault',
+      message: expect.stringMatching(/unused suppression of LZ.KeyVault.Firewall/),
+    });
   });
 });
 

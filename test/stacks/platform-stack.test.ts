@@ -6,7 +6,7 @@ import { AzapiResource, AzapiTrackedResource } from '../../constructs/shared/aza
 import { AZURE_REGIONS } from '../../constructs/shared/regions';
 import { isTaggable } from '../../constructs/shared/tags';
 import { MANAGED_BY, PlatformStack } from '../../stacks/platform-stack';
-import { exampleEnvironment, querySynthesized, synthEnvironment, type Synthesized } from '../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment, type Synthesized } from '../helpers/synth';
 
 const MANDATORY_TAGS = ['environment', 'workload', 'owner', 'costCenter', 'managedBy'];
 
@@ -160,7 +160,7 @@ describe('tags aspect', () => {
       parentId: rg.id,
       body: { properties: {} },
     });
-    const synth = querySynthesized(stack, Testing.synth(stack));
+    const synth = synthesizeStack(stack);
     expect(synth.text).toHaveResourceWithProperties(ResourceGroup, {
       name: 'rg-extra',
       tags: expect.objectContaining({

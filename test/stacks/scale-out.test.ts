@@ -92,23 +92,23 @@ describe('sharded layout', () => {
     for (const n of [1, 2, 3]) {
       const id = shardStackId('prod', n);
       expect(app.manifest.stacks[id]!.dependencies).toEqual(['prod']);
-      expect(app.plan(id).json.terraform?.['backend']).toEqual({
+      expect(app.stack(id).json.terraform?.['backend']).toEqual({
         azurerm: expect.objectContaining({ container_name: 'tfstate-prod', key: `${id}.tfstate` }),
       });
     }
-    expect(app.plan('prod').json.terraform?.['backend']).toEqual({
+    expect(app.stack('prod').json.terraform?.['backend']).toEqual({
       azurerm: expect.objectContaining({ key: 'prod.tfstate' }),
     });
   });
 
   it('keeps every tenant resource out of the platform stack and in its own shard only', () => {
-    expect(app.plan('prod').resources.filter((r) => /^Tenants_/.test(r.logicalId))).toEqual([]);
-    expect(app.plan('prod').byType('azurerm_storage_container')).toEqual([]);
+    expect(app.stack('prod').resources.filter((r) => /^Tenants_/.test(r.name))).toEqual([]);
+    expect(app.stack('prod').byType('azurerm_storage_container')).toEqual([]);
     for (const [n, members] of plan) {
       const owners = new Set(
         app
-          .plan(shardStackId('prod', n))
-          .resources.map((r) => /^Tenants_([a-z0-9-]+?)_/.exec(r.logicalId)?.[1])
+          .stack(shardStackId('prod', n))
+          .resources.map((r) => /^Tenants_([a-z0-9-]+?)_/.exec(r.name)?.[1])
           .filter((s) => s !== undefined),
       );
       expect([...owners].sort()).toEqual([...members].sort());
@@ -120,11 +120,11 @@ describe('sharded layout', () => {
     expect(report.problems).toEqual([]);
     expect(report.remoteStates).toBe(3);
     expect(report.outputsRead).toBeGreaterThan(10);
-    const remote = app.plan('prod-tenants-1').json.data?.['terraform_remote_state'];
+    const remote = app.stack('prod-tenants-1').json.data?.['terraform_remote_state'];
     expect(remote).toEqual({
       'cross-stack-reference-input-prod': {
         backend: 'azurerm',
-        config: (app.plan('prod').json.terraform?.['backend'] as Record<string, unknown>)['azurerm'],
+        config: (app.stack('prod').json.terraform?.['backend'] as Record<string, unknown>)['azurerm'],
         workspace: '${terraform.workspace}',
       },
     });
@@ -165,9 +165,9 @@ describe('tenant addresses across layouts', () => {
   it("keeps a tenant's addresses when it moves into a shard, except its container (moved with the tenant)", () => {
     const unsharded = synthEnvironment(exampleEnvironment('prod'));
     const tenantIds = (ids: string[]) => ids.filter((id) => /^Tenants_/.test(id)).sort();
-    const before = tenantIds(unsharded.resources().map((r) => r.logicalId));
+    const before = tenantIds(unsharded.resources().map((r) => r.name));
     const after = tenantIds(
-      [1, 2].flatMap((n) => app.plan(shardStackId('prod', n)).resources.map((r) => r.logicalId)),
+      [1, 2].flatMap((n) => app.stack(shardStackId('prod', n)).resources.map((r) => r.name)),
     );
     const containers = after.filter((id) => /_Container_/.test(id));
     expect(after.filter((id) => !containers.includes(id))).toEqual(before);

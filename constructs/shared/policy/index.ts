@@ -1,12 +1,18 @@
 export {
-  PolicyAspect,
-  type PolicyAspectOptions,
-  type PolicyReport,
-  policyReportOf,
-  policyReportText,
-} from './aspect';
-export { evaluatePolicy, MIN_REASON_LENGTH, type RuleResult, type Suppression } from './engine';
-export { PolicyPlan, type PlanResource } from './plan';
+  evaluatePolicy,
+  type GovernanceProblem,
+  MIN_REASON_LENGTH,
+  type RuleResult,
+  type Suppression,
+} from './engine';
+export {
+  evaluateGovernance,
+  type GovernanceNote,
+  type GovernanceOptions,
+  governStack,
+  isGoverned,
+  type StackGovernance,
+} from './governance';
 export {
   isPolicyRuleId,
   NOT_ADOPTED,
@@ -15,5 +21,13 @@ export {
   type PolicyRuleId,
   ruleById,
 } from './registry';
-export type { PolicyContext, PolicyRule, Severity } from './rule';
+export {
+  POLICY_REPORT_FILE,
+  type PolicyReport,
+  policyReportPath,
+  policyReportText,
+  readPolicyReport,
+  type RuleSummary,
+} from './report';
+export type { CheckInfo, PlanCheck, PolicyContext, PolicyRule, Severity, Verdict } from './rule';
 export { suppressRule } from './suppressions';

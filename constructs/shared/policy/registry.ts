@@ -6,6 +6,7 @@
 import type { NotAdopted, PolicyRule } from './rule';
 import { AI_RULES } from './rules/ai';
 import { APIM_RULES } from './rules/apim';
+import { DIAGNOSTICS_RULES } from './rules/diagnostics';
 import { IDENTITY_RULES } from './rules/identity';
 import { KEY_VAULT_RULES } from './rules/key-vault';
 import { MONITORING_RULES } from './rules/monitoring';
@@ -19,6 +20,7 @@ export const POLICY_RULES = [
   ...KEY_VAULT_RULES,
   ...STORAGE_RULES,
   ...MONITORING_RULES,
+  ...DIAGNOSTICS_RULES,
   ...NETWORK_RULES,
   ...IDENTITY_RULES,
   ...PROTECTION_RULES,

@@ -451,9 +451,16 @@ const CASES: Record<PolicyRuleId, Case> = {
     raw(s, 'Insights', 'azurerm_application_insights', { workspace_id: '/w', disable_ip_masking: !ok }),
   'LZ.Monitor.ResourceDiagnostics': (s, ok) => {
     const target = account(s);
-    if (ok) diagnostics(s, target);
+    const workspace = raw(s, 'Workspace', 'azurerm_log_analytics_workspace', { name: 'log' });
+    raw(s, 'Diagnostics', 'azurerm_monitor_diagnostic_setting', {
+      target_resource_id: target.ref(),
+      log_analytics_workspace_id: pick(ok, workspace.ref(), '/subscriptions/x/workspaces/elsewhere'),
+      enabled_log: [{ category_group: 'allLogs' }],
+    });
     return target;
   },
+  'LZ.Monitor.DiagnosticsClassified': (s, ok) =>
+    raw(s, 'Thing', pick(ok, 'azurerm_resource_group', 'azurerm_service_plan'), { name: 'x' }),
   'LZ.Network.SubnetNsg': (s, ok) =>
     raw(s, 'Vnet', 'azurerm_virtual_network', {
       subnet: [
