@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, TerraformStack } from 'cdktf';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readSynthOutput } from '../../constructs/shared/plan';
 import { loadEnvironments } from '../../environments';
 import { main } from '../../stacks/cli';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
@@ -41,12 +42,12 @@ describe('synth command', () => {
       code: 0,
       stdout: expect.stringContaining('synthesized dev, staging, prod'),
     });
+    const output = readSynthOutput(outdir);
+    expect([...output.stackIds].sort()).toEqual(['dev', 'prod', 'staging']);
     for (const name of ['dev', 'staging', 'prod']) {
-      const json = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-      expect(json['//'].metadata.stackName).toBe(name);
+      expect(output.stack(name).json['//']?.metadata?.stackName).toBe(name);
+      expect(output.manifest.stacks[name]?.synthesizedStackPath).toBe(`stacks/${name}/cdk.tf.json`);
     }
-    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['dev', 'prod', 'staging']);
   });
 
   it('synthesizes one environment from a YAML or JSON file', () => {

@@ -3,12 +3,13 @@
  * fail synth with the rule, the resource and the fix, suppressions need a reason and a known rule, dev alone may
  * downgrade, and prod protects its data while dev stays easy to tear down.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { suppressRule } from '../../constructs/shared/policy';
+import { readSynthOutput } from '../../constructs/shared/plan';
+import { readPolicyReport, suppressRule } from '../../constructs/shared/policy';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { parseEnvironment } from '../../environments';
@@ -286,7 +287,7 @@ describe('policy.json', () => {
   it('is written next to each plan and lists every rule × resource result', () => {
     const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
     synthesizeAtomically([exampleEnvironment('dev')], outdir);
-    const written = JSON.parse(readFileSync(join(outdir, 'stacks', 'dev', 'policy.json'), 'utf8'));
+    const written = readPolicyReport(readSynthOutput(outdir), 'dev');
     expect(written).toMatchObject({ version: 1, stack: 'dev', facts: { stage: 'dev' } });
     expect(written.rules.length).toBeGreaterThan(60);
     expect(written.results.every((r: { status: string }) => ['pass', 'suppressed'].includes(r.status))).toBe(

@@ -16,12 +16,8 @@ function taggableResources(synth: Synthesized) {
     .findAll()
     .filter(isTaggable)
     .map((resource) => {
-      const logicalId = synth.stack.getLogicalId(resource);
-      const config = synth.json.resource?.[resource.terraformResourceType]?.[logicalId];
-      return {
-        address: `${resource.terraformResourceType}.${logicalId}`,
-        tags: config?.['tags'] as Record<string, string>,
-      };
+      const address = `${resource.terraformResourceType}.${synth.stack.getLogicalId(resource)}`;
+      return { address, tags: synth.plan.byAddress(address)?.config['tags'] as Record<string, string> };
     });
 }
 
