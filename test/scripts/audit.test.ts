@@ -4,22 +4,20 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderXml } from '../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
-import { loadEnvironments } from '../../environments';
 import { auditFiles } from '../../scripts/lib/audit';
 import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
-import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
 import { StackPlan } from '../../constructs/shared/plan';
 import { RawResource } from '../helpers/policy';
 import { synthesizeStack } from '../helpers/synth';
+import { copyOfExamples, examplesOutdir } from '../helpers/examples';
 import { Testing, TerraformStack } from 'cdktf';
 
 let outdir: string;
 let files: Map<string, string>;
 
 beforeAll(() => {
-  outdir = join(mkdtempSync(join(tmpdir(), 'lz-audit-')), 'cdktf.out');
-  synthesizeAtomically(loadEnvironments(), outdir);
+  outdir = examplesOutdir();
   files = auditFiles(outdir);
 });
 
@@ -104,9 +102,8 @@ describe('npm run audit', () => {
   });
 
   it('fails in one sentence, writing nothing, when a policy report is corrupt', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
-    const copy = join(dir, 'cdktf.out');
-    synthesizeAtomically(loadEnvironments({ names: ['dev'] }), copy);
+    const copy = copyOfExamples();
+    const dir = join(copy, '..');
     writeFileSync(join(copy, 'stacks', 'dev', 'policy.json'), '{"version": 1, "results": [');
     const result = runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]);
     expect(result.status).toBe(1);

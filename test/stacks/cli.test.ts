@@ -8,6 +8,7 @@ import { readSynthOutput } from '../../constructs/shared/plan';
 import { loadEnvironments } from '../../environments';
 import { main } from '../../stacks/cli';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
+import { copyOfExamples, examplesSynth } from '../helpers/examples';
 import { exampleInput } from '../helpers/synth';
 
 function scratch(): string {
@@ -36,12 +37,11 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('synth command', () => {
   it('synthesizes every example environment into stacks/<name>/cdk.tf.json', () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    const result = run(['--outdir', outdir]);
-    expect(result).toMatchObject({
-      code: 0,
-      stdout: expect.stringContaining('synthesized dev, staging, prod'),
-    });
+    // The global setup ran `node dist/app.js` with CDKTF_OUTDIR, as `cdktf synth` does.
+    const { outdir, status, stdout, stderr } = examplesSynth();
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toBe(`synthesized dev, staging, prod into ${outdir}\n`);
     const output = readSynthOutput(outdir);
     expect([...output.stackIds].sort()).toEqual(['dev', 'prod', 'staging']);
     for (const name of ['dev', 'staging', 'prod']) {
@@ -61,8 +61,11 @@ describe('synth command', () => {
 
   it('selects environments with --env and rejects unknown ones in one sentence', () => {
     const outdir = join(scratch(), 'out');
-    expect(run(['--env', 'prod', '--outdir', outdir]).code).toBe(0);
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod']);
+    expect(run(['--env', 'dev', '--outdir', outdir])).toMatchObject({
+      code: 0,
+      stdout: `synthesized dev into ${outdir}\n`,
+    });
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['dev']);
     const wrong = run(['--env', 'qa', '--outdir', outdir]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(
@@ -71,9 +74,8 @@ describe('synth command', () => {
   });
 
   it('answers a broken config with every problem, no stack trace, and leaves the previous output alone', () => {
-    const dir = scratch();
-    const outdir = join(dir, 'cdktf.out');
-    expect(run(['--outdir', outdir]).code).toBe(0);
+    const outdir = copyOfExamples();
+    const dir = join(outdir, '..');
     const before = readFileSync(join(outdir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8');
 
     const file = join(dir, 'broken.yaml');
@@ -114,9 +116,8 @@ describe('atomic output', () => {
   const environments = loadEnvironments({ names: ['dev'] });
 
   it('keeps the previous output when synth reports an error annotation', () => {
-    const dir = scratch();
-    const outdir = join(dir, 'cdktf.out');
-    synthesizeAtomically(environments, outdir);
+    const outdir = copyOfExamples();
+    const dir = join(outdir, '..');
     const failing = (app: Parameters<typeof buildApp>[0]) => {
       const [stack] = buildApp(app, environments);
       Annotations.of(stack!).addError('a policy rule failed');
@@ -140,8 +141,7 @@ describe('atomic output', () => {
   });
 
   it("keeps terraform's working files of a stack across a re-synth", () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    synthesizeAtomically(environments, outdir);
+    const outdir = copyOfExamples();
     mkdirSync(join(outdir, 'stacks', 'dev', '.terraform'));
     writeFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), '# lock');
     synthesizeAtomically(environments, outdir);
@@ -151,17 +151,6 @@ describe('atomic output', () => {
 });
 
 describe('the built app, run as users run it', () => {
-  it('exits 0 and writes the three stacks', () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    const result = spawnSync(process.execPath, ['dist/app.js'], {
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
-  });
-
   it('exits non-zero with one clear sentence for a missing config file', () => {
     const result = spawnSync(
       process.execPath,

@@ -8,13 +8,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import { readSynthOutput } from '../../constructs/shared/plan';
 import { readPolicyReport, suppressRule } from '../../constructs/shared/policy';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { parseEnvironment } from '../../environments';
 import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../helpers/synth';
 import { problemsOf } from '../helpers/config';
+import { examplesOutput } from '../helpers/examples';
 
 /** Synthesizes a stack as synth does; its policy report and what governance prints. */
 function govern(stack: PlatformStack) {
@@ -285,13 +285,20 @@ describe('data protection', () => {
 
 describe('policy.json', () => {
   it('is written next to each plan and lists every rule × resource result', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
-    synthesizeAtomically([exampleEnvironment('dev')], outdir);
-    const written = readPolicyReport(readSynthOutput(outdir), 'dev');
+    const written = readPolicyReport(examplesOutput(), 'dev');
     expect(written).toMatchObject({ version: 1, stack: 'dev', facts: { stage: 'dev' } });
     expect(written.rules.length).toBeGreaterThan(60);
     expect(written.results.every((r: { status: string }) => ['pass', 'suppressed'].includes(r.status))).toBe(
       true,
     );
   });
+
+  it.each(['dev', 'staging', 'prod'] as const)(
+    'holds for %s exactly what the tests evaluate: one evaluation, on the plan synth wrote',
+    (name) => {
+      const synth = synthEnvironment(exampleEnvironment(name));
+      expect(readPolicyReport(examplesOutput(), name)).toEqual(synth.policy);
+      expect(examplesOutput().stack(name).resources).toEqual(synth.plan.resources);
+    },
+  );
 });

@@ -4,21 +4,20 @@
  * `LZ.Monitor.DiagnosticsClassified` warns about a type nobody has classified. Both fail synth or warn like any rule,
  * can be suppressed with a reason, and land in policy.json.
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { Testing } from 'cdktf';
 import { describe, expect, it } from 'vitest';
 import { KeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { ServicePlan } from '@cdktf/provider-azurerm/lib/service-plan';
 import { readPolicyReport } from '../../../../constructs/shared/policy';
-import { DIAGNOSTICS_TABLE, diagnosticsClass } from '../../../../constructs/shared/policy/rules/diagnostics';
-import { readSynthOutput } from '../../../../constructs/shared/plan';
-import { loadEnvironments } from '../../../../environments';
 import { PlatformStack } from '../../../../stacks/platform-stack';
-import { synthesizeAtomically } from '../../../../stacks/synthesize';
 import { evaluateStack, RawResource } from '../../../helpers/policy';
-import { exampleEnvironment } from '../../../helpers/synth';
-import { DIAGNOSTICS_RULES } from '../../../../constructs/shared/policy/rules/diagnostics';
+import { examplesOutput } from '../../../helpers/examples';
+import { exampleEnvironment, synthesizeStack } from '../../../helpers/synth';
+import {
+  DIAGNOSTICS_RULES,
+  DIAGNOSTICS_TABLE,
+  diagnosticsClass,
+} from '../../../../constructs/shared/policy/rules/diagnostics';
 
 const [RESOURCE_DIAGNOSTICS, CLASSIFIED] = DIAGNOSTICS_RULES;
 
@@ -113,33 +112,34 @@ describe('LZ.Monitor.ResourceDiagnostics', () => {
 
 describe('diagnostics at synth', () => {
   const prod = exampleEnvironment('prod');
+  const stackWith = (add: (stack: PlatformStack) => void) => {
+    const stack = new PlatformStack(Testing.app(), 'prod', { environment: prod });
+    add(stack);
+    return synthesizeStack(stack);
+  };
 
   it('fails synth for a resource without diagnostics, with the rule, the target and the fix', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-diagnostics-')), 'cdktf.out');
-    expect(() =>
-      synthesizeAtomically([prod], outdir, (app, envs) => {
-        const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
-        new KeyVault(stack, 'Undiagnosed', {
-          name: 'kv-undiagnosed',
-          location: 'swedencentral',
-          resourceGroupName: 'rg',
-          skuName: 'standard',
-          tenantId: '22222222-2222-2222-2222-222222222222',
-          purgeProtectionEnabled: true,
-        });
-        return [stack];
-      }),
-    ).toThrow(
-      new RegExp(
-        String.raw`\[prod\] prod/Undiagnosed: \[LZ\.Monitor\.ResourceDiagnostics\] .*: azurerm_key_vault\.Undiagnosed: no diagnostic setting \(AuditEvent .*Fix: Pass diagnosticSettings`,
+    const { notes } = stackWith((stack) => {
+      new KeyVault(stack, 'Undiagnosed', {
+        name: 'kv-undiagnosed',
+        location: 'swedencentral',
+        resourceGroupName: 'rg',
+        skuName: 'standard',
+        tenantId: '22222222-2222-2222-2222-222222222222',
+        purgeProtectionEnabled: true,
+      });
+    });
+    expect(notes).toContainEqual({
+      level: 'error',
+      path: 'prod/Undiagnosed',
+      message: expect.stringMatching(
+        /^\[LZ\.Monitor\.ResourceDiagnostics\] .*: azurerm_key_vault\.Undiagnosed: no diagnostic setting \(AuditEvent .*Fix: Pass diagnosticSettings/,
       ),
-    );
+    });
   });
 
   it('warns about a resource type the table does not know, and reports it in policy.json', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-diagnostics-')), 'cdktf.out');
-    const notes = synthesizeAtomically([prod], outdir, (app, envs) => {
-      const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
+    const { notes, policy } = stackWith((stack) => {
       new ServicePlan(stack, 'Plan', {
         name: 'asp',
         location: 'swedencentral',
@@ -147,16 +147,14 @@ describe('diagnostics at synth', () => {
         osType: 'Linux',
         skuName: 'B1',
       });
-      return [stack];
     });
     expect(notes).toContainEqual({
-      stack: 'prod',
       level: 'warning',
       path: 'prod/Plan',
       message: expect.stringContaining('resource type azurerm_service_plan is not in the diagnostics table'),
     });
-    const report = readPolicyReport(readSynthOutput(outdir), 'prod');
-    expect(report.results).toContainEqual(
+    expect(notes.filter((n) => n.level === 'error')).toEqual([]);
+    expect(policy.results).toContainEqual(
       expect.objectContaining({
         rule: 'LZ.Monitor.DiagnosticsClassified',
         path: 'Plan',
@@ -164,18 +162,16 @@ describe('diagnostics at synth', () => {
         level: 'warning',
       }),
     );
-    expect(report.rules).toContainEqual(
+    expect(policy.rules).toContainEqual(
       expect.objectContaining({ id: 'LZ.Monitor.DiagnosticsClassified', enforcement: 'warning' }),
     );
   });
 
   it('classifies every resource of every loaded environment, and covers every required one', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-diagnostics-')), 'cdktf.out');
-    synthesizeAtomically(loadEnvironments(), outdir);
-    const output = readSynthOutput(outdir);
+    const output = examplesOutput();
     for (const id of output.stackIds) {
       const results = readPolicyReport(output, id).results.filter(
-        (r) => r.rule.startsWith('LZ.Monitor.Diagnostics') || r.rule === 'LZ.Monitor.ResourceDiagnostics',
+        (r) => r.rule.startsWith('LZ.Monitor.') && r.rule.includes('Diagnostics'),
       );
       expect(
         results.filter((r) => r.status !== 'pass'),
@@ -188,15 +184,16 @@ describe('diagnostics at synth', () => {
       expect(
         results.filter((r) => r.rule === 'LZ.Monitor.ResourceDiagnostics').map((r) => r.address),
       ).toEqual(
-        expect.arrayContaining([
-          ...plan
+        expect.arrayContaining(
+          plan
             .byType(
               'azurerm_log_analytics_workspace',
               'azurerm_application_insights',
               'azurerm_cognitive_account',
+              'azurerm_key_vault',
             )
             .map((r) => r.address),
-        ]),
+        ),
       );
     }
   });
