@@ -6,7 +6,9 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { describe, expect, it } from 'vitest';
 import { readPolicyReport, suppressRule } from '../../constructs/shared/policy';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
@@ -104,6 +106,25 @@ describe('violations', () => {
       /\[prod\] prod\/KeyVault\/Vault: \[LZ\.KeyVault\.PurgeProtection\] Key Vaults have purge protection: purge_protection_enabled is not true \(azurerm_key_vault\.KeyVault_[0-9A-F]+\)\. Fix: Set purge_protection_enabled = true/,
     );
     expect(message).toContain('CKV_AZURE_110');
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('include a reference to another stack that the platform stack would write unresolved', () => {
+    // The platform stack skips cdktf's preparing pass (it reads no other stack); the plan check is the safety net.
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
+    const env = exampleEnvironment('dev');
+    expect(() =>
+      synthesizeAtomically([env], outdir, (app, envs) => {
+        const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
+        const other = new TerraformStack(app, 'other');
+        new AzurermProvider(other, 'azurerm', { features: [{}] });
+        const group = new ResourceGroup(other, 'Group', { name: 'rg-other', location: 'swedencentral' });
+        stack.keyVault.vault.addOverride('tags.elsewhere', group.id);
+        return [stack];
+      }),
+    ).toThrow(
+      /\[dev\] dev\/KeyVault\/Vault: \[LZ\.Plan\.References\] .*refers to what the plan does not have: \$\{azurerm_resource_group\.Group\.id\}/,
+    );
     expect(existsSync(outdir)).toBe(false);
   });
 

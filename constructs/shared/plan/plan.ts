@@ -45,6 +45,8 @@ const LEADING_REFERENCE = /^\$\{([a-z0-9_]+)\.([^.}\s]+)(?:\.[^}]*)?\}/;
 const BARE_ADDRESS = /^([a-z0-9_]+)\.([^.\s]+)$/;
 /** A value read from another stack: `${data.terraform_remote_state.<state>.outputs.<output>…}`. */
 const REMOTE_OUTPUT = /^\$\{data\.terraform_remote_state\.([^.}\s]+)\.outputs\.([^.}\s[]+)/;
+/** Named values of Terraform's language that are not blocks of the plan (`${var.x}`, `${each.key}`). */
+const NAMED_VALUES = new Set(['var', 'local', 'terraform', 'each', 'count', 'path', 'self', 'module']);
 
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
@@ -282,6 +284,36 @@ export class StackPlan {
       }
     }
     return [...found.values()].sort((a, b) => compare(a.stack, b.stack) || compare(a.address, b.address));
+  }
+
+  /**
+   * The references in `resource`'s config that name nothing of the plan: no such resource or data source here, or
+   * an upstream output that does not exist. Terraform fails on them at plan time.
+   */
+  unresolvedReferences(resource: PlanResource): string[] {
+    const found = new Set<string>();
+    for (const text of stringsIn(resource.config)) {
+      if (!text.includes('${')) continue;
+      for (const [reference, type, name] of text.matchAll(REFERENCE)) {
+        if (!NAMED_VALUES.has(type!) && !this.knows(reference, `${type}.${name}`)) found.add(reference);
+      }
+    }
+    return [...found].sort(compare);
+  }
+
+  /** Whether the plan has what a reference (`${…}`, its `type.name` given) names. */
+  private knows(reference: string, address: string): boolean {
+    const remote = REMOTE_OUTPUT.exec(reference);
+    if (remote) {
+      const state = this.byAddressMap.has(`data.terraform_remote_state.${remote[1]}`);
+      const output = remote[2]!;
+      return (
+        state &&
+        (this.upstream.length === 0 || this.upstream.some((u) => u.json.output?.[output] !== undefined))
+      );
+    }
+    const data = /^\$\{data\.([a-z0-9_]+)\.([^.}\s]+)/.exec(reference);
+    return this.byAddressMap.has(data ? `data.${data[1]}.${data[2]}` : address);
   }
 
   /** Resources of this stack whose config refers to `resource` anywhere (any attribute). */

@@ -9,7 +9,7 @@
 import { TerraformResource, type TerraformStack } from 'cdktf';
 import type { StackPlan } from '../plan';
 import { evaluatePolicy, type Suppression } from './engine';
-import { NOT_ADOPTED, POLICY_RULES } from './registry';
+import { NOT_ADOPTED, PLAN_CHECKS, POLICY_RULES } from './registry';
 import { type PolicyReport, ruleSummary } from './report';
 import type { PlanCheck, PolicyContext, PolicyRule } from './rule';
 import { suppressionsOf } from './suppressions';
@@ -18,7 +18,7 @@ export interface GovernanceOptions {
   readonly context: PolicyContext;
   /** @default - the whole pack */
   readonly rules?: readonly PolicyRule[];
-  /** Checks of the whole plan, reported and suppressed like the rules. @default - none */
+  /** Checks of the whole plan, reported and suppressed like the rules. @default - every plan check */
   readonly planChecks?: readonly PlanCheck[];
   /** Suppressions from config, by construct path. @default - none */
   readonly suppressions?: readonly Suppression[];
@@ -74,7 +74,7 @@ export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): Stac
   const options = OPTIONS.get(stack);
   if (!options) return undefined;
   const rules = options.rules ?? (POLICY_RULES as readonly PolicyRule[]);
-  const planChecks = options.planChecks ?? [];
+  const planChecks = options.planChecks ?? (PLAN_CHECKS as readonly PlanCheck[]);
   const evaluation = evaluatePolicy(plan, {
     rules,
     planChecks,

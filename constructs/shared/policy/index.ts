@@ -16,6 +16,7 @@ export {
 export {
   isPolicyRuleId,
   NOT_ADOPTED,
+  PLAN_CHECKS,
   POLICY_RULE_IDS,
   POLICY_RULES,
   type PolicyRuleId,
