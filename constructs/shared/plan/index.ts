@@ -7,6 +7,6 @@ export {
   type SynthManifest,
   type SynthOutput,
 } from './files';
-export { type PlanResource, type RemoteState, StackPlan, stringsIn } from './plan';
+export { type PlanResource, type RemoteState, StackPlan } from './plan';
 export type { BlockConfig, OutputBlock, TerraformJson } from './terraform';
 export { child, findAll, parseXml, type XmlElement } from './xml';

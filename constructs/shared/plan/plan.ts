@@ -59,8 +59,9 @@ function toResource(
   address: string,
   raw: BlockConfig,
 ): PlanResource {
-  const { [METADATA_KEY]: meta, ...config } = raw;
-  const fullPath = (meta as { metadata?: { path?: string } } | undefined)?.metadata?.path;
+  const config: Record<string, unknown> = {};
+  for (const key in raw) if (key !== METADATA_KEY) config[key] = raw[key];
+  const fullPath = (raw[METADATA_KEY] as { metadata?: { path?: string } } | undefined)?.metadata?.path;
   const armType =
     type.startsWith('azapi_') && typeof config['type'] === 'string'
       ? (config['type'] as string).split('@')[0]
@@ -76,12 +77,23 @@ function toResource(
   };
 }
 
-/** Every string inside a config value, depth first. */
-export function* stringsIn(value: unknown): Generator<string> {
-  if (typeof value === 'string') yield value;
-  else if (Array.isArray(value)) for (const item of value) yield* stringsIn(item);
+/** One `${type.name…}` expression found in a config: the whole expression and the block it names. */
+interface Expression {
+  readonly text: string;
+  readonly type: string;
+  readonly name: string;
+}
+
+/** Every `${type.name…}` expression inside a config value, depth first. */
+function expressionsIn(value: unknown, into: Expression[] = []): Expression[] {
+  if (typeof value === 'string') {
+    if (value.includes('${'))
+      for (const [text, type, name] of value.matchAll(REFERENCE))
+        into.push({ text, type: type!, name: name! });
+  } else if (Array.isArray(value)) for (const item of value) expressionsIn(item, into);
   else if (value !== null && typeof value === 'object')
-    for (const item of Object.values(value)) yield* stringsIn(item);
+    for (const item of Object.values(value)) expressionsIn(item, into);
+  return into;
 }
 
 /** A stable text of a JSON value (sorted keys, undefined left out), to compare configurations. */
@@ -112,6 +124,7 @@ export class StackPlan {
   private byTypeMap?: Map<string, PlanResource[]>;
   private byPathMap?: Map<string, PlanResource>;
   private referrerIndex?: Map<string, PlanResource[]>;
+  private readonly expressions = new Map<PlanResource, readonly Expression[]>();
   private remoteSources?: Map<string, StackPlan | undefined>;
 
   /**
@@ -233,19 +246,25 @@ export class StackPlan {
   outputsRead(state: RemoteState): string[] {
     const prefix = `\${data.terraform_remote_state.${state.name}.outputs.`;
     const names = new Set<string>();
-    for (const r of this.resources)
-      for (const text of stringsIn(r.config)) {
-        const at = text.indexOf(prefix);
-        if (at < 0) continue;
-        const match = /^([^.}\s[]+)/.exec(text.slice(at + prefix.length));
-        if (match) names.add(match[1]!);
-      }
-    for (const text of stringsIn(this.json.output ?? {})) {
-      const at = text.indexOf(prefix);
-      const match = at < 0 ? null : /^([^.}\s[]+)/.exec(text.slice(at + prefix.length));
+    const expressions = [
+      ...this.resources.flatMap((r) => this.expressionsOf(r)),
+      ...expressionsIn(this.json.output ?? {}),
+    ];
+    for (const { text } of expressions) {
+      const match = text.startsWith(prefix) ? /^([^.}\s[]+)/.exec(text.slice(prefix.length)) : null;
       if (match) names.add(match[1]!);
     }
     return [...names].sort(compare);
+  }
+
+  /** The `${…}` expressions of a resource's config, found once. */
+  private expressionsOf(resource: PlanResource): readonly Expression[] {
+    let found = this.expressions.get(resource);
+    if (!found) {
+      found = expressionsIn(resource.config);
+      this.expressions.set(resource, found);
+    }
+    return found;
   }
 
   /**
@@ -277,11 +296,9 @@ export class StackPlan {
   /** Every resource that `resource`'s config refers to (in this stack or upstream), each once, by address. */
   references(resource: PlanResource): PlanResource[] {
     const found = new Map<string, PlanResource>();
-    for (const text of stringsIn(resource.config)) {
-      for (const match of text.matchAll(REFERENCE)) {
-        const target = this.resolve(match[0]);
-        if (target && target !== resource) found.set(`${target.stack} ${target.address}`, target);
-      }
+    for (const { text } of this.expressionsOf(resource)) {
+      const target = this.resolve(text);
+      if (target && target !== resource) found.set(`${target.stack} ${target.address}`, target);
     }
     return [...found.values()].sort((a, b) => compare(a.stack, b.stack) || compare(a.address, b.address));
   }
@@ -292,11 +309,8 @@ export class StackPlan {
    */
   unresolvedReferences(resource: PlanResource): string[] {
     const found = new Set<string>();
-    for (const text of stringsIn(resource.config)) {
-      if (!text.includes('${')) continue;
-      for (const [reference, type, name] of text.matchAll(REFERENCE)) {
-        if (!NAMED_VALUES.has(type!) && !this.knows(reference, `${type}.${name}`)) found.add(reference);
-      }
+    for (const { text, type, name } of this.expressionsOf(resource)) {
+      if (!NAMED_VALUES.has(type) && !this.knows(text, `${type}.${name}`)) found.add(text);
     }
     return [...found].sort(compare);
   }
@@ -322,15 +336,13 @@ export class StackPlan {
       const index = new Map<string, PlanResource[]>();
       for (const referrer of this.resources) {
         const seen = new Set<string>();
-        for (const text of stringsIn(referrer.config)) {
-          for (const match of text.matchAll(REFERENCE)) {
-            const target = `${match[1]}.${match[2]}`;
-            if (target === referrer.address || seen.has(target)) continue;
-            seen.add(target);
-            const list = index.get(target);
-            if (list) list.push(referrer);
-            else index.set(target, [referrer]);
-          }
+        for (const { type, name } of this.expressionsOf(referrer)) {
+          const target = `${type}.${name}`;
+          if (target === referrer.address || seen.has(target)) continue;
+          seen.add(target);
+          const list = index.get(target);
+          if (list) list.push(referrer);
+          else index.set(target, [referrer]);
         }
       }
       this.referrerIndex = index;

@@ -81,16 +81,21 @@ function verdictOf(
   }
 }
 
-/** The rules that apply to each resource type (and ARM type), built once per evaluation. */
-function rulesByType(rules: readonly PolicyRule[]): (resource: PlanResource) => PolicyRule[] {
+/** The rules that apply to each resource type (and ARM type), looked up once per kind of resource. */
+function rulesByType(rules: readonly PolicyRule[]): (resource: PlanResource) => readonly PolicyRule[] {
   const index = new Map<string, PolicyRule[]>();
   for (const rule of rules)
     for (const type of new Set(rule.appliesTo)) index.set(type, [...(index.get(type) ?? []), rule]);
-  const everywhere = index.get('*') ?? [];
+  const byKind = new Map<string, readonly PolicyRule[]>();
   return (resource) => {
-    const own = index.get(resource.type) ?? [];
-    const arm = resource.armType === undefined ? [] : (index.get(resource.armType) ?? []);
-    return arm.length === 0 && everywhere.length === 0 ? own : [...new Set([...own, ...arm, ...everywhere])];
+    const kind = resource.armType === undefined ? resource.type : `${resource.type} ${resource.armType}`;
+    let found = byKind.get(kind);
+    if (!found) {
+      const keys = [resource.type, ...(resource.armType === undefined ? [] : [resource.armType]), '*'];
+      found = rules.filter((rule) => keys.some((key) => index.get(key)?.includes(rule)));
+      byKind.set(kind, found);
+    }
+    return found;
   };
 }
 

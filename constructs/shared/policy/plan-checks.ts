@@ -16,7 +16,7 @@ export const PLAN_CHECKS = [
     severity: 'high',
     appliesTo: ['*'],
     sources: [
-      'own: Terraform fails at plan time on a reference it cannot resolve; cdktf writes one when a stack uses a resource of another stack without wiring it through remote state',
+      'own: Terraform fails at plan time on a reference it cannot resolve (a hand-written expression, an override, a misspelt address)',
     ],
     fix: "Refer to resources of the same stack; a tenant shard reads the platform stack's resources, which cdktf wires through outputs and remote state.",
     // Only failures are reported: a resource whose references all resolve has nothing to say.
