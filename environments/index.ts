@@ -58,6 +58,12 @@ export function readConfigFile(file: string): unknown {
       { path: '(file)', message: `cannot read the file: ${reason}`, received: '' },
     ]);
   }
+  // Well-formed JSON without a repeated key (what a pipeline generates) needs no YAML document; everything else goes
+  // through the YAML parser, which says where the problem is. At 1,000 tenants this is a twentieth of synth.
+  if (extension === '.json') {
+    const parsed = parseUniqueJson(text);
+    if (parsed.ok) return parsed.value;
+  }
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
@@ -79,6 +85,37 @@ export function readConfigFile(file: string): unknown {
     );
   }
   return document.toJS();
+}
+
+/** `JSON.parse`, unless the text is not JSON or an object repeats a key (JSON.parse would keep the last one). */
+function parseUniqueJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false };
+  }
+  // The text is valid JSON: inside an object, a string followed by a colon is a key.
+  const objects: (Set<string> | undefined)[] = [];
+  for (let at = 0; at < text.length; at++) {
+    const char = text[at];
+    if (char === '{') objects.push(new Set());
+    else if (char === '[') objects.push(undefined);
+    else if (char === '}' || char === ']') objects.pop();
+    else if (char === '"') {
+      const start = at;
+      for (at++; text[at] !== '"'; at++) if (text[at] === '\\') at++;
+      let next = at + 1;
+      while (' \t\n\r'.includes(text[next] ?? '.')) next++;
+      const keys = objects[objects.length - 1];
+      if (keys && text[next] === ':') {
+        const key = JSON.parse(text.slice(start, at + 1)) as string;
+        if (keys.has(key)) return { ok: false };
+        keys.add(key);
+      }
+    }
+  }
+  return { ok: true, value };
 }
 
 /** What to load: the examples (all or some by name), or config files. */
