@@ -99,14 +99,14 @@ function rulesByType(rules: readonly PolicyRule[]): (resource: PlanResource) => 
   };
 }
 
-/** Every verdict of every check over the plan, before suppressions. */
+/** Every verdict of every check over the plan, before suppressions, in construct-path order. */
 function verdicts(
   plan: StackPlan,
   options: EvaluationOptions,
 ): { check: CheckInfo; resource: PlanResource; verdict: Verdict }[] {
   const found: { check: CheckInfo; resource: PlanResource; verdict: Verdict }[] = [];
   const rulesFor = rulesByType(options.rules);
-  for (const resource of plan.resources) {
+  for (const resource of [...plan.resources].sort((a, b) => compare(a.path, b.path))) {
     for (const rule of rulesFor(resource))
       found.push({ check: rule, resource, verdict: verdictOf(rule, resource, plan, options.context) });
   }
@@ -119,7 +119,9 @@ function verdicts(
         cause: error,
       });
     }
-    for (const { resource, verdict } of outcome) found.push({ check: planCheck, resource, verdict });
+    const sorted = outcome.map((o, i) => ({ ...o, i }));
+    sorted.sort((a, b) => compare(a.resource.path, b.resource.path) || a.i - b.i);
+    for (const { resource, verdict } of sorted) found.push({ check: planCheck, resource, verdict });
   }
   return found;
 }
@@ -164,10 +166,13 @@ export function evaluatePolicy(plan: StackPlan, options: EvaluationOptions): Eva
       problems.push({ message: `downgrade of ${id}: the reason must be at least a sentence` });
   }
 
-  const results: RuleResult[] = [];
+  // Results by check, each list in construct-path order as the verdicts come: sorted by check id, then path.
+  const byCheck = new Map<string, RuleResult[]>();
   const used = new Set<string>();
   for (const { check, resource, verdict } of verdicts(plan, options)) {
     if (verdict.status === 'notApplicable') continue;
+    let results = byCheck.get(check.id);
+    if (!results) byCheck.set(check.id, (results = []));
     const base = { rule: check.id, address: resource.address, path: resource.path };
     if (verdict.status === 'pass') {
       results.push({ ...base, status: 'pass' });
@@ -189,7 +194,7 @@ export function evaluatePolicy(plan: StackPlan, options: EvaluationOptions): Eva
       results.push({ ...base, status: 'fail', level, detail: verdict.detail });
     }
   }
-  results.sort((a, b) => compare(a.rule, b.rule) || compare(a.path, b.path));
+  const results = [...byCheck.keys()].sort(compare).flatMap((id) => byCheck.get(id)!);
   const unused = [...suppressions.entries()].filter(([key]) => !used.has(key)).map(([, s]) => s);
   return { results, problems, unused };
 }
