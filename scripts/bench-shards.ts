@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parseEnvironment } from '../environments';
 import { MAX_TENANT_SHARDS, tenantShardPlan } from '../environments/sections/tenant-shards';
 import { markdownTable, parseOptions, runScript, ScriptError, UsageError } from './lib/cli';
+import { SYNTH_NODE_OPTIONS } from '../stacks/performance';
 import { checkCrossStackReferences } from './lib/cross-stack';
 import { environmentWithTenants } from './lib/generate';
 
@@ -55,7 +56,7 @@ runScript(() => {
     const started = process.hrtime.bigint();
     const result = spawnSync(
       process.execPath,
-      ['--require', reporter, 'dist/app.js', '--config', config, '--outdir', outdir],
+      ['--require', reporter, ...SYNTH_NODE_OPTIONS, 'dist/app.js', '--config', config, '--outdir', outdir],
       { encoding: 'utf8' },
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSynthOutput } from '../constructs/shared/plan';
+import { SYNTH_NODE_OPTIONS } from '../stacks/performance';
 import { environmentWithTenants } from './lib/generate';
 import { markdownTable, parseOptions, runScript, ScriptError } from './lib/cli';
 
@@ -106,7 +107,7 @@ runScript(() => {
     const scenarios: Scenario[] = [
       {
         name: 'examples: dev, staging, prod',
-        args: ['dist/app.js', '--outdir', join(work, 'examples')],
+        args: [...SYNTH_NODE_OPTIONS, 'dist/app.js', '--outdir', join(work, 'examples')],
         outdir: join(work, 'examples'),
       },
     ];
@@ -117,7 +118,7 @@ runScript(() => {
       scenarios.push({
         name: `prod, 3 regions, ${tenants} tenant${tenants === 1 ? '' : 's'}`,
         tenants,
-        args: ['dist/app.js', '--config', file, '--outdir', outdir],
+        args: [...SYNTH_NODE_OPTIONS, 'dist/app.js', '--config', file, '--outdir', outdir],
         outdir,
       });
     }

@@ -337,6 +337,17 @@ export class PlatformStack extends TerraformStack {
     applyGovernance(this);
   }
 
+  /**
+   * cdktf prepares every stack before writing any: it resolves each element once more, only to find references to
+   * other stacks and wire them through outputs and remote state. The platform stack reads no other stack (the tenant
+   * shards read it, and their own preparing pass adds the outputs here), so it skips that pass, a tenth of synth at
+   * 1,000 tenants. Were it to use another stack's resource, the reference would be written unresolved and the plan
+   * check LZ.Plan.References would fail synth.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
+  }
+
   /** The gateway's network path, from the environment's network. */
   private gatewayNetwork(
     mode: 'public' | 'internal' | 'privateEndpoint',

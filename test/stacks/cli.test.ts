@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { readSynthOutput } from '../../constructs/shared/plan';
 import { loadEnvironments } from '../../environments';
 import { main } from '../../stacks/cli';
+import { SYNTH_NODE_OPTIONS } from '../../stacks/performance';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
 import { copyOfExamples, examplesSynth } from '../helpers/examples';
 import { exampleInput } from '../helpers/synth';
@@ -151,6 +152,16 @@ describe('atomic output', () => {
 });
 
 describe('the built app, run as users run it', () => {
+  it('runs with the synth Node options from npm run synth, cdktf.json and the benchmark', () => {
+    const command = `node ${SYNTH_NODE_OPTIONS.join(' ')} dist/app.js`;
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
+    expect(scripts['synth']).toContain(command);
+    expect((JSON.parse(readFileSync('cdktf.json', 'utf8')) as { app: string }).app).toContain(command);
+    for (const script of ['scripts/bench.ts', 'scripts/bench-shards.ts'])
+      expect(readFileSync(script, 'utf8'), script).toMatch(/\.\.\.SYNTH_NODE_OPTIONS, 'dist\/app\.js'/);
+  });
+
   it('exits non-zero with one clear sentence for a missing config file', () => {
     const result = spawnSync(
       process.execPath,

@@ -6,7 +6,9 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { describe, expect, it } from 'vitest';
 import { readPolicyReport, suppressRule } from '../../constructs/shared/policy';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
@@ -118,6 +120,24 @@ describe('violations', () => {
       }),
     ).toThrow(
       /\[dev\] dev\/KeyVault\/Vault: \[LZ\.Plan\.References\] .*refers to what the plan does not have: \$\{azurerm_resource_group\.Missing\.id\}/,
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('include a reference to another stack, which the platform stack does not prepare', () => {
+    // The platform stack skips cdktf's preparing pass (it reads no other stack); the plan check is the safety net.
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
+    expect(() =>
+      synthesizeAtomically([exampleEnvironment('dev')], outdir, (app, envs) => {
+        const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
+        const other = new TerraformStack(app, 'other');
+        new AzurermProvider(other, 'azurerm', { features: [{}] });
+        const group = new ResourceGroup(other, 'Group', { name: 'rg-other', location: 'swedencentral' });
+        stack.keyVault.vault.addOverride('tags.elsewhere', group.id);
+        return [stack];
+      }),
+    ).toThrow(
+      /\[dev\] dev\/KeyVault\/Vault: \[LZ\.Plan\.References\] .*refers to what the plan does not have: \$\{azurerm_resource_group\.Group\.id\}/,
     );
     expect(existsSync(outdir)).toBe(false);
   });

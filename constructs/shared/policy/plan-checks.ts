@@ -16,7 +16,7 @@ export const PLAN_CHECKS = [
     severity: 'high',
     appliesTo: ['*'],
     sources: [
-      'own: Terraform fails at plan time on a reference it cannot resolve (a hand-written expression, an override, a misspelt address)',
+      'own: Terraform fails at plan time on a reference it cannot resolve (a misspelt address, an override, a use of another stack that cdktf did not prepare)',
     ],
     fix: "Refer to resources of the same stack; a tenant shard reads the platform stack's resources, which cdktf wires through outputs and remote state.",
     // Only failures are reported: a resource whose references all resolve has nothing to say.
