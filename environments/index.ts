@@ -3,8 +3,9 @@
  * every source is reported in one run.
  */
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { extname } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { dev } from './dev';
 import { ConfigError, problemsFromIssues } from './errors';
 import { prod } from './prod';
@@ -64,6 +65,7 @@ export function readConfigFile(file: string): unknown {
     const parsed = parseUniqueJson(text);
     if (parsed.ok) return parsed.value;
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { uniqueKeys: true, prettyErrors: false, lineCounter });
   if (document.errors.length > 0) {
@@ -85,6 +87,11 @@ export function readConfigFile(file: string): unknown {
     );
   }
   return document.toJS();
+}
+
+/** The YAML parser, loaded for the first YAML file (or JSON with a problem): synth of the examples never needs it. */
+function yaml(): typeof Yaml {
+  return createRequire(__filename)('yaml') as typeof Yaml;
 }
 
 /** `JSON.parse`, unless the text is not JSON or an object repeats a key (JSON.parse would keep the last one). */
