@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    setupFiles: ['test/helpers/matchers.ts'],
+    setupFiles: ['test/helpers/performance.ts', 'test/helpers/matchers.ts'],
     globalSetup: ['test/helpers/global-setup.ts'],
     // Synth-heavy files are CPU-bound; two workers match the two cores of CI.
     pool: 'forks',

@@ -6,7 +6,8 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { extname } from 'node:path';
-import { isScalar, LineCounter, parseDocument, visit } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { ConfigError, type ConfigProblem } from './errors';
 import { MAX_CONFIG_DEPTH } from './hygiene';
 
@@ -231,7 +232,13 @@ function parseJsonText(file: string, text: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+/** The YAML parser, loaded for the first YAML file: synth of the examples and of JSON configs never needs it. */
+function yaml(): typeof Yaml {
+  return createRequire(__filename)('yaml') as typeof Yaml;
+}
+
 function parseYamlText(file: string, text: string): unknown {
+  const { isScalar, LineCounter, parseDocument, visit } = yaml();
   const lineCounter = new LineCounter();
   // uniqueKeys is off: yaml's own check compares every key with every other (quadratic); the pass below is linear.
   const document = parseDocument(text, { uniqueKeys: false, prettyErrors: false, lineCounter });

@@ -19,6 +19,7 @@ import {
   ScriptError,
   UsageError,
 } from './lib/cli';
+import { SYNTH_NODE_OPTIONS } from '../stacks/performance';
 import { checkCrossStackReferences } from './lib/cross-stack';
 import { environmentWithTenants } from './lib/generate';
 
@@ -79,7 +80,7 @@ runScript(() => {
     const started = process.hrtime.bigint();
     const result = spawnSync(
       process.execPath,
-      ['--require', reporter, 'dist/app.js', '--config', config, '--outdir', outdir],
+      ['--require', reporter, ...SYNTH_NODE_OPTIONS, 'dist/app.js', '--config', config, '--outdir', outdir],
       { encoding: 'utf8' },
     );
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

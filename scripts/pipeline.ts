@@ -21,6 +21,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve, sep } from 'node:path';
+import { readSynthOutput } from '../constructs/shared/plan';
 import { stacksOfEnvironment } from '../environments/stack-ids';
 import { claimOutputDir, markerText, OUTPUT_MARKER } from '../stacks/output-dir';
 import {
@@ -75,31 +76,17 @@ function must(dir: string, args: string[], what: string): void {
     throw new ScriptError(`terraform ${what} failed in ${dir} (exit ${status}); see the log above.`);
 }
 
-interface Manifest {
-  readonly stacks: Record<
-    string,
-    { readonly synthesizedStackPath: string; readonly workingDirectory: string }
-  >;
-}
-
-function readManifest(outdir: string): Manifest {
-  const file = join(outdir, 'manifest.json');
-  if (!existsSync(file))
-    throw new ScriptError(`${outdir} has no manifest.json: run \`npm run synth\` first.`);
-  return JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-}
-
 function plan(environment: string, outdir: string, bundle: string, lock: boolean): number {
-  const manifest = readManifest(outdir);
-  const stacks = stacksOfEnvironment(environment, Object.keys(manifest.stacks));
+  const output = readSynthOutput(outdir);
+  const { manifest } = output;
+  const stacks = stacksOfEnvironment(environment, output.stackIds);
   if (stacks.length === 0) {
     throw new ScriptError(
-      `${outdir} has no stack of environment "${environment}"; it has: ${Object.keys(manifest.stacks).join(', ')}.`,
+      `${outdir} has no stack of environment "${environment}"; it has: ${output.stackIds.join(', ')}.`,
     );
   }
   for (const id of stacks) {
-    const json = JSON.parse(readFileSync(join(outdir, manifest.stacks[id]!.synthesizedStackPath), 'utf8'));
-    if (json.terraform?.backend?.local) {
+    if (output.stack(id).backend?.backend === 'local') {
       throw new ScriptError(
         `stack ${id} keeps local state, which the pipeline's runner discards: set backend.type "azurerm" or "cloud" in the ${environment} config.`,
       );
@@ -113,10 +100,10 @@ function plan(environment: string, outdir: string, bundle: string, lock: boolean
     );
   }
   // The bundle is replaced whole: only when it is absent, empty or an earlier bundle (stacks/output-dir).
-  const output = claimOutputDir(bundle, { owner: 'pipeline plan', flag: '--bundle' });
-  rmSync(output.target, { recursive: true, force: true });
-  mkdirSync(output.target, { recursive: true });
-  writeFileSync(join(output.target, OUTPUT_MARKER), markerText(output.owner));
+  const bundleDir = claimOutputDir(bundle, { owner: 'pipeline plan', flag: '--bundle' });
+  rmSync(bundleDir.target, { recursive: true, force: true });
+  mkdirSync(bundleDir.target, { recursive: true });
+  writeFileSync(join(bundleDir.target, OUTPUT_MARKER), markerText(bundleDir.owner));
   const planned: PlannedStack[] = [];
   let deferBecause: string | undefined;
   for (const id of stacks) {

@@ -4,7 +4,7 @@
  * breaker, so that auditors and on-call see where a request can land.
  */
 import { HELP_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
-import { readPlans } from './lib/plan';
+import { readSynthOutput } from '../constructs/shared/plan';
 import { routingRows } from './lib/routes';
 
 const COMMAND = {
@@ -28,7 +28,7 @@ const COMMAND = {
 runScript(() => {
   const args = parseCommand(process.argv.slice(2), COMMAND);
   if (!args) return 0;
-  for (const plan of readPlans(args.outdir ?? 'cdktf.out', args.env ?? [])) {
+  for (const plan of readSynthOutput(args.outdir ?? 'cdktf.out').stacks(args.env ?? [])) {
     const rows = routingRows(plan);
     process.stdout.write(`\n## ${plan.name}\n\n`);
     process.stdout.write(

@@ -1,13 +1,12 @@
 /**
- * Governance of the platform stack and the tenant shards: the policy aspect with the suppressions that config opt-ins imply, the data
+ * Governance of the platform stack and the tenant shards: the rule pack with the suppressions that config opt-ins imply, the data
  * protection of the stateful resources, and the facts policy.json carries for the audit. Kept apart from
  * `platform-stack.ts` so that the stack reads as a list of capabilities.
  */
 import type { TerraformResource } from 'cdktf';
-import { Aspects } from 'cdktf';
 import type { LockOptions } from '../constructs/shared/interfaces';
 import type { DataPathContext, ProvidedHop } from '../constructs/shared/paths';
-import { PolicyAspect, type PolicyRuleId, type Suppression } from '../constructs/shared/policy';
+import { governStack, type PolicyRuleId, type Suppression } from '../constructs/shared/policy';
 import { environmentQuotaPlan } from '../environments/capacity';
 import type { Environment } from '../environments/schema';
 import type { PlatformStack } from './platform-stack';
@@ -96,7 +95,7 @@ export function dataPathContext(env: Environment): DataPathContext {
 }
 
 /**
- * Registers the policy aspect on a stack (the platform stack or a tenant shard), with the config suppressions that
+ * Puts a stack under governance (the platform stack or a tenant shard), with the config suppressions that
  * belong to it and the ones its opt-ins imply.
  */
 export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
@@ -198,37 +197,35 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     for (const resource of stateful) suppress(resource, [rule], setting.reason, `protection.${key}`);
   }
 
-  Aspects.of(stack).add(
-    new PolicyAspect({
-      context: { mandatoryTags: MANDATORY_TAGS },
-      suppressions,
-      downgrade: env.governance.downgradeToWarning as Record<string, string>,
-      paths: dataPathContext(env),
-      facts: {
-        name: env.name,
-        stage: env.stage,
-        ...(env.description ? { description: env.description } : {}),
-        regions: [env.regions.primary, ...env.regions.additional],
-        networkMode: env.network.mode,
-        gatewayNetwork: env.gateway.network,
-        protection: {
-          deleteLocks: env.protection.deleteLocks,
-          preventDestroy: env.protection.preventDestroy,
-        },
-        // The quota plan sums the whole environment (shared and every dedicated tenant): it belongs to the platform
-        // stack. A shard's report stays its own, so removing a tenant changes only the shard that held it.
-        ...('shard' in stack
-          ? { platformStack: env.name }
-          : {
-              quota: environmentQuotaPlan(env).map((row) => ({
-                region: row.region,
-                model: row.model,
-                type: row.type,
-                requested: row.requested,
-                quota: row.quota ?? null,
-              })),
-            }),
+  governStack(stack, {
+    context: { mandatoryTags: MANDATORY_TAGS },
+    suppressions,
+    downgrade: env.governance.downgradeToWarning as Record<string, string>,
+    paths: dataPathContext(env),
+    facts: {
+      name: env.name,
+      stage: env.stage,
+      ...(env.description ? { description: env.description } : {}),
+      regions: [env.regions.primary, ...env.regions.additional],
+      networkMode: env.network.mode,
+      gatewayNetwork: env.gateway.network,
+      protection: {
+        deleteLocks: env.protection.deleteLocks,
+        preventDestroy: env.protection.preventDestroy,
       },
-    }),
-  );
+      // The quota plan sums the whole environment (shared and every dedicated tenant): it belongs to the platform
+      // stack. A shard's report stays its own, so removing a tenant changes only the shard that held it.
+      ...('shard' in stack
+        ? { platformStack: env.name }
+        : {
+            quota: environmentQuotaPlan(env).map((row) => ({
+              region: row.region,
+              model: row.model,
+              type: row.type,
+              requested: row.requested,
+              quota: row.quota ?? null,
+            })),
+          }),
+    },
+  });
 }

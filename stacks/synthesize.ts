@@ -1,7 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import { policyReportOf, policyReportText } from '../constructs/shared/policy';
+import { readSynthOutput, type SynthOutput } from '../constructs/shared/plan';
+import {
+  evaluateGovernance,
+  isGoverned,
+  policyReportPath,
+  policyReportText,
+} from '../constructs/shared/policy';
 import type { Environment } from '../environments';
 import { stacksOfEnvironment } from '../environments/stack-ids';
 import {
@@ -36,15 +42,7 @@ export class SynthError extends Error {
   }
 }
 
-interface Manifest {
-  readonly stacks: Record<
-    string,
-    { annotations?: Array<{ constructPath: string; level: string; message: string }> }
-  >;
-}
-
-function readAnnotations(outdir: string): SynthAnnotation[] {
-  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as Manifest;
+function annotationsOf({ manifest }: SynthOutput): SynthAnnotation[] {
   return Object.entries(manifest.stacks).flatMap(([stack, entry]) =>
     (entry.annotations ?? []).map((a) => ({
       stack,
@@ -123,10 +121,10 @@ export function synthesizeAtomically(
       const errors = errorAnnotations(app);
       throw errors.length > 0 ? new SynthError(errors) : error;
     }
-    const annotations = readAnnotations(staging);
+    const synthesized = readSynthOutput(staging);
+    const annotations = [...annotationsOf(synthesized), ...governSynthesized(app, synthesized)];
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
-    writePolicyReports(app, staging);
 
     options.onStage?.('wrote the plans and policy reports');
     const carried = carryOver(output, staging, environments, options.keepOtherEnvironments ?? false);
@@ -140,20 +138,24 @@ export function synthesizeAtomically(
   }
 }
 
-/** The file next to each stack's cdk.tf.json that holds its policy results; `npm run audit` reads it. */
-export const POLICY_REPORT_FILE = 'policy.json';
-
-/** Writes each stack's policy results next to its plan. A PlatformStack whose policy did not run is an error. */
-function writePolicyReports(app: App, outdir: string): void {
+/**
+ * Governance, once per stack, on the plan synth has just written: evaluates the checks, writes each stack's
+ * policy.json next to its cdk.tf.json, and returns the notes (errors fail the synth). A PlatformStack without
+ * governance is an error.
+ */
+function governSynthesized(app: App, output: SynthOutput): SynthAnnotation[] {
+  const notes: SynthAnnotation[] = [];
   for (const stack of app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
-    const report = policyReportOf(stack);
-    if (!report) {
+    if (!isGoverned(stack)) {
       if (stack instanceof PlatformStack)
         throw new Error(`${stack.node.path}: the policy rule pack did not run`);
       continue;
     }
-    writeFileSync(join(outdir, 'stacks', stack.node.id, POLICY_REPORT_FILE), policyReportText(report));
+    const { report, notes: stackNotes } = evaluateGovernance(stack, output.stack(stack.node.id))!;
+    writeFileSync(policyReportPath(output, stack.node.id), policyReportText(report));
+    for (const note of stackNotes) notes.push({ stack: stack.node.id, ...note });
   }
+  return notes;
 }
 
 /** The manifest cdktf writes at the top of the output. */

@@ -1,6 +1,6 @@
-import { Aspects, TerraformStack } from 'cdktf';
+import { TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { Budgets, DiagnosticsCoverageAspect } from '../constructs/monitoring';
+import { Budgets } from '../constructs/monitoring';
 import { environmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
 import { shardStackId } from '../environments/stack-ids';
@@ -53,7 +53,6 @@ export class TenantShardStack extends TerraformStack {
     );
     const budgets = dedicatedBudgets(env, names, this.tenants);
     if (budgets.length > 0) new Budgets(this, 'Budgets', { dedicated: budgets });
-    Aspects.of(this).add(new DiagnosticsCoverageAspect(platform.monitoring.workspace));
     applyGovernance(this);
   }
 }

@@ -2,7 +2,6 @@ export * from './action-groups';
 export * from './alert-settings';
 export * from './alerts';
 export * from './budgets';
-export * from './diagnostics-coverage';
 export * from './monitoring';
 export * from './signals';
 export * from './workbook';

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { PlanReadError } from '../../constructs/shared/plan';
 import { ConfigError, type Environment, loadEnvironments } from '../../environments';
 import { OutputDirError } from '../../stacks/output-dir';
 
@@ -151,7 +152,8 @@ export function runScript(body: () => number | void): void {
     } else if (
       error instanceof ConfigError ||
       error instanceof ScriptError ||
-      error instanceof OutputDirError
+      error instanceof OutputDirError ||
+      error instanceof PlanReadError
     ) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;

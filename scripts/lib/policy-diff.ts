@@ -2,7 +2,7 @@
  * Compares two API Management policy documents "other than by per-environment values": the sizes and names that
  * config sets per environment are replaced by a placeholder, and what remains (the behaviour) must be the same.
  */
-import { parseXml, type XmlElement } from '../../constructs/shared/policy/xml';
+import { parseXml, type XmlElement } from '../../constructs/shared/plan';
 
 /** A value that differs between environments by design, where it sits in a policy, and the config it comes from. */
 export interface PerEnvironmentValue {

@@ -3,15 +3,14 @@
  * both environments' config and their synthesized plans in cdktf.out, never Azure, and answers with checks that each
  * pass or fail with readable findings.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { PlanReadError, policyXml, readSynthOutput, type StackPlan } from '../../constructs/shared/plan';
+import { type PolicyReport, readPolicyReport } from '../../constructs/shared/policy/report';
 import { EXAMPLE_ENVIRONMENTS, parseEnvironment, readConfigFile, type Environment } from '../../environments';
 import { crossEnvironmentErrors } from '../../environments/cross-environment';
 import { shardStackId } from '../../environments/stack-ids';
 import { type Allocation, tenantsIn } from '../../environments/sections/tenants';
 import { ScriptError } from './cli';
 import { PER_ENVIRONMENT_POLICY_VALUES, policyDifferences } from './policy-diff';
-import { readPlans, type PlanResource, type StackPlan } from './plan';
 
 /** One environment as the guard sees it: its config, where it came from, and its synthesized stacks. */
 export interface PromotionSide {
@@ -42,24 +41,6 @@ export interface PromotionReport {
   readonly checks: readonly PromotionCheck[];
   readonly passed: boolean;
 }
-
-/** What the governance rule pack writes next to each plan (`cdktf.out/stacks/<id>/policy.json`). */
-export interface PolicyReport {
-  readonly version: 1;
-  readonly stack: string;
-  readonly results: ReadonlyArray<{
-    readonly rule: string;
-    readonly address: string;
-    readonly path?: string;
-    readonly status: 'pass' | 'fail' | 'suppressed';
-    readonly level?: 'error' | 'warning';
-    readonly detail?: string;
-  }>;
-  readonly problems?: ReadonlyArray<{ readonly path?: string; readonly message: string }>;
-}
-
-/** The file next to each stack's cdk.tf.json with the rule pack's results. */
-export const POLICY_REPORT = 'policy.json';
 
 /** The stacks an environment's config says it has: the platform stack and its tenant shards. */
 export function environmentStacks(env: Environment): string[] {
@@ -106,38 +87,20 @@ export function loadPair(
 /** Reads an environment's stacks and their rule-pack results from a synthesized output directory. */
 export function readSide(loaded: { env: Environment; source: string }, outdir: string): PromotionSide {
   const stacks = environmentStacks(loaded.env);
-  const plans = readPlans(outdir, stacks);
+  const output = readSynthOutput(outdir);
+  const plans = output.stacks(stacks);
   return {
     ...loaded,
     plans,
     rulePack: stacks.map((stack) => {
-      const file = join(outdir, 'stacks', stack, POLICY_REPORT);
-      if (!existsSync(file)) {
-        return {
-          stack,
-          missing: `${file} is missing: this synth did not run the rule pack, which writes policy.json next to each plan`,
-        };
-      }
       try {
-        const report = JSON.parse(readFileSync(file, 'utf8')) as PolicyReport;
-        if (report.version !== 1 || !Array.isArray(report.results)) {
-          return {
-            stack,
-            missing: `${file} is not a version 1 rule-pack report (expected version and results)`,
-          };
-        }
-        return { stack, report };
+        return { stack, report: readPolicyReport(output, stack) };
       } catch (error) {
-        return { stack, missing: `${file} is not valid JSON (${(error as Error).message})` };
+        if (error instanceof PlanReadError) return { stack, missing: error.message };
+        throw error;
       }
     }),
   };
-}
-
-/** The path of a resource inside its stack (`Gateway/InferenceApi/Policy`), the same in every stack layout. */
-function constructPath(resource: PlanResource): string {
-  const path = (resource.config['//'] as { metadata?: { path?: string } } | undefined)?.metadata?.path;
-  return path ? path.split('/').slice(1).join('/') : resource.address;
 }
 
 const thousands = (n: number) => n.toLocaleString('en-US');
@@ -159,7 +122,7 @@ function deployments(side: PromotionSide): Deployment[] {
         model: String(model?.name ?? '?'),
         version: model?.version ? String(model.version) : '(default version)',
         upgrade: String(r.config['version_upgrade_option'] ?? 'OnceNewDefaultVersionAvailable'),
-        where: `${plan.name}: ${constructPath(r)}`,
+        where: `${plan.name}: ${r.path}`,
       };
     }),
   );
@@ -214,11 +177,12 @@ function policies(side: PromotionSide): Map<string, { xml: string; type: string 
       if (POLICY_TYPES.has(r.type)) xml = r.config['xml_content'] ?? r.config['value'];
       else if (
         r.type === 'azapi_resource' &&
-        /^Microsoft\.ApiManagement\/service\/.*(policies|policyFragments)@/i.test(String(r.config['type']))
+        r.armType !== undefined &&
+        /^Microsoft\.ApiManagement\/service\/.*(policies|policyFragments)$/i.test(r.armType)
       ) {
-        xml = (r.config['body'] as { properties?: { value?: unknown } } | undefined)?.properties?.value;
+        xml = policyXml(r);
       }
-      if (typeof xml === 'string') found.set(constructPath(r), { xml, type: r.type });
+      if (typeof xml === 'string') found.set(r.path, { xml, type: r.type });
     }
   }
   return found;

@@ -2,7 +2,7 @@
  * The gateway's routing table, derived from a synthesized plan: pools, their backends, and the deployments behind
  * them.
  */
-import type { PlanResource, StackPlan } from './plan';
+import { body as armBody, type PlanResource, type StackPlan } from '../../constructs/shared/plan';
 
 interface Body {
   properties?: {
@@ -26,7 +26,7 @@ interface Body {
 }
 
 function body(resource: PlanResource | undefined): Body {
-  return (resource?.config['body'] ?? {}) as Body;
+  return (resource ? armBody(resource) : {}) as Body;
 }
 
 function breaker(backend: PlanResource | undefined): string {

@@ -2,16 +2,13 @@
  * The README stays true: its quota, routing and data-path tables are what the commands print for the shipped prod config, and
  * every `npm run <script>` it mentions exists.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TAG_LIMITS } from '../../constructs/shared/tags';
-import { loadEnvironments } from '../../environments';
 import { MAX_CONFIG_BYTES, MAX_YAML_ALIASES } from '../../environments/config-file';
 import { MAX_CONFIG_DEPTH } from '../../environments/hygiene';
 import { TENANT_MARK } from '../../environments/names';
-import { synthesizeAtomically } from '../../stacks/synthesize';
+import { examplesOutdir } from '../helpers/examples';
 import { runScript } from '../helpers/run';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -29,17 +26,13 @@ describe('README', () => {
   });
 
   it('shows the routing table that npm run routes prints for prod', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-readme-')), 'cdktf.out');
-    synthesizeAtomically(loadEnvironments({ names: ['prod'] }), outdir);
-    const { status, stdout } = runScript('routes', ['--outdir', outdir]);
+    const { status, stdout } = runScript('routes', ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);
     for (const row of tableRows(stdout)) expect(readme, row).toContain(row);
   });
 
   it('shows data-path rows that npm run paths prints for prod', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-readme-')), 'cdktf.out');
-    synthesizeAtomically(loadEnvironments({ names: ['prod'] }), outdir);
-    const { status, stdout } = runScript('paths', ['--outdir', outdir, '--env', 'prod']);
+    const { status, stdout } = runScript('paths', ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);
     const excerpt = readme.slice(readme.indexOf('### Data paths'), readme.indexOf('## For auditors'));
     const shown = tableRows(excerpt).filter((row) => row.includes('| proven |'));

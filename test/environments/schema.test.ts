@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseDocument } from 'yaml';
 import { ConfigError, loadEnvironments, parseEnvironment, readConfigFile } from '../../environments';
 import { problemsOf } from '../helpers/config';
 import { exampleInput } from '../helpers/synth';
@@ -183,6 +184,30 @@ describe('config files', () => {
   it('rejects duplicate keys that JSON.parse would silently drop', () => {
     const file = write('dup.json', '{ "name": "prod", "name": "dev" }');
     expect(() => readConfigFile(file)).toThrow(/line 1, column \d+: invalid JSON: duplicate key/);
+  });
+
+  it('rejects a key repeated deep inside a JSON object, or spelt with escapes', () => {
+    const input = exampleInput('prod') as unknown as { tenants: Record<string, unknown> };
+    const text = JSON.stringify(input, null, 2).replace(
+      '"tenants": {',
+      '"tenants": {\n    "legal"  \n  : {},',
+    );
+    expect(() => readConfigFile(write('deep.json', text))).toThrow(
+      /line \d+, column \d+: invalid JSON: duplicate key/,
+    );
+    expect(() => readConfigFile(write('escaped.json', '{ "name": "a", "n\\u0061me": "b" }'))).toThrow(
+      /invalid JSON: duplicate key/,
+    );
+  });
+
+  it('reads JSON as the YAML parser would, braces and quotes inside strings included', () => {
+    for (const name of ['dev', 'staging', 'prod'] as const) {
+      const text = JSON.stringify({
+        ...exampleInput(name),
+        description: 'a "quoted" {brace} [list]: \\ done',
+      });
+      expect(readConfigFile(write(`${name}.json`, text))).toEqual(parseDocument(text).toJS());
+    }
   });
 
   it('rejects duplicate keys in YAML', () => {

@@ -3,6 +3,8 @@
  * property tests (https://learn.microsoft.com/azure/azure-resource-manager/management/resource-name-rules). A name
  * in a synthesized plan of one of these types must pass its rule.
  */
+import type { StackPlan } from '../../constructs/shared/plan';
+
 const alnumHyphen = (min: number, max: number) => (name: string) =>
   name.length >= min && name.length <= max && /^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(name);
 const network = (min: number, max: number) => (name: string) =>
@@ -35,18 +37,13 @@ export const AZURE_OTHER_RULES: Readonly<Record<string, (name: string) => boolea
 };
 
 /** Every name in a plan that breaks its type's rule. */
-export function brokenNames(json: {
-  resource?: Record<string, Record<string, Record<string, unknown>>>;
-}): string[] {
+export function brokenNames(plan: StackPlan): string[] {
   const broken: string[] = [];
-  for (const [type, byId] of Object.entries(json.resource ?? {})) {
-    const rule = AZURE_NAME_RULES[type];
-    if (!rule) continue;
-    for (const [id, config] of Object.entries(byId)) {
-      const name = config['name'];
-      if (typeof name === 'string' && !name.includes('${') && !rule(name))
-        broken.push(`${type}.${id}: "${name}"`);
-    }
+  for (const resource of plan.resources) {
+    const rule = AZURE_NAME_RULES[resource.type];
+    const name = resource.config['name'];
+    if (rule && typeof name === 'string' && !name.includes('${') && !rule(name))
+      broken.push(`${resource.address}: "${name}"`);
   }
   return broken;
 }

@@ -4,9 +4,14 @@
  */
 import { Testing, TerraformResource, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
-import { evaluatePolicy, PolicyPlan, type Suppression } from '../../constructs/shared/policy';
-import { POLICY_RULES } from '../../constructs/shared/policy/registry';
-import type { PolicyRule } from '../../constructs/shared/policy/rule';
+import {
+  evaluatePolicy,
+  POLICY_RULES,
+  type PolicyRule,
+  type Suppression,
+} from '../../constructs/shared/policy';
+import type { PlanCheck } from '../../constructs/shared/policy/rule';
+import { synthesizeStack } from './synth';
 
 /** A resource of any type, with the config given as Terraform writes it. */
 export class RawResource extends TerraformResource {
@@ -36,15 +41,17 @@ export function evaluateStack(
   build: (stack: TerraformStack) => void,
   options: {
     rules?: readonly PolicyRule[];
+    planChecks?: readonly PlanCheck[];
     suppressions?: Suppression[];
     downgrade?: Record<string, string>;
   } = {},
 ) {
   const stack = new TerraformStack(Testing.app(), 'test');
   build(stack);
-  const plan = new PolicyPlan(stack.toTerraform() as never);
+  const { plan } = synthesizeStack(stack);
   return evaluatePolicy(plan, {
     rules: options.rules ?? (POLICY_RULES as readonly PolicyRule[]),
+    ...(options.planChecks ? { planChecks: options.planChecks } : {}),
     context: CONTEXT,
     ...(options.suppressions ? { suppressions: options.suppressions } : {}),
     ...(options.downgrade ? { downgrade: options.downgrade } : {}),

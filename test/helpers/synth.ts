@@ -1,8 +1,18 @@
 /**
- * Synthesizing in tests. `synthEnvironment` builds the real PlatformStack for a config and returns its Terraform
- * JSON plus small queries over it; nothing is mocked.
+ * Synthesizing in tests, the way `npm run synth` does: cdktf's own stack synthesizer writes the stack's cdk.tf.json
+ * into a temporary directory, the plan library reads it back, and governance runs on it through the same function
+ * synth calls (`evaluateGovernance`). Nothing is mocked.
  */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
+import {
+  type PlanResource,
+  readSynthOutput,
+  type StackPlan,
+  type TerraformJson,
+} from '../../constructs/shared/plan';
+import { evaluateGovernance, type GovernanceNote, type PolicyReport } from '../../constructs/shared/policy';
 import {
   EXAMPLE_ENVIRONMENTS,
   parseEnvironment,
@@ -11,36 +21,26 @@ import {
 } from '../../environments';
 import { PlatformStack } from '../../stacks/platform-stack';
 
-/** The synthesized Terraform JSON of one stack (metadata stripped, keys sorted). */
-export interface TerraformJson {
-  readonly resource?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly data?: Record<string, Record<string, Record<string, unknown>>>;
-  readonly provider?: Record<string, Array<Record<string, unknown>>>;
-  readonly terraform?: Record<string, unknown>;
-  readonly output?: Record<string, unknown>;
-}
-
-/** One resource of the JSON with its address. */
-export interface SynthResource {
-  readonly type: string;
-  readonly logicalId: string;
-  readonly address: string;
-  readonly config: Record<string, unknown>;
-}
-
-export interface Synthesized {
-  readonly stack: PlatformStack;
-  /** The JSON as a string, for cdktf's matchers. */
-  readonly text: string;
+export interface Synthesized<S extends TerraformStack = PlatformStack> {
+  readonly stack: S;
+  /** The plan synth wrote. */
+  readonly plan: StackPlan;
+  /** Its Terraform JSON (cdk.tf.json, metadata included). */
   readonly json: TerraformJson;
-  /** Every resource, or those of one type. */
-  resources(type?: string): SynthResource[];
+  /** The text of cdk.tf.json, for cdktf's matchers. */
+  readonly text: string;
+  /** policy.json, for a governed stack. */
+  readonly policy: S extends PlatformStack ? PolicyReport : PolicyReport | undefined;
+  /** What governance prints: errors (which fail synth) and warnings. */
+  readonly notes: readonly GovernanceNote[];
+  /** Every resource, or those of one type (Terraform or ARM type). */
+  resources(type?: string): PlanResource[];
   /** The single resource of a type; fails when there is not exactly one. */
-  only(type: string): SynthResource;
+  only(type: string): PlanResource;
   /** Resources of a type that belong to the platform, not to a tenant (no `tenant` tag). */
-  platform(type: string): SynthResource[];
+  platform(type: string): PlanResource[];
   /** The single platform resource of a type. */
-  onlyPlatform(type: string): SynthResource;
+  onlyPlatform(type: string): PlanResource;
 }
 
 /**
@@ -72,52 +72,63 @@ export function exampleEnvironment(name: 'dev' | 'staging' | 'prod', patch?: unk
   return parseEnvironment(exampleInput(name, patch), `test:${name}`);
 }
 
-export function querySynthesized(stack: PlatformStack, text: string): Synthesized {
-  const json = JSON.parse(text) as TerraformJson;
-  const resources = (type?: string): SynthResource[] =>
-    Object.entries(json.resource ?? {})
-      .filter(([resourceType]) => type === undefined || resourceType === type)
-      .flatMap(([resourceType, byId]) =>
-        Object.entries(byId).map(([logicalId, config]) => ({
-          type: resourceType,
-          logicalId,
-          address: `${resourceType}.${logicalId}`,
-          config,
-        })),
-      );
-  return {
-    stack,
-    text,
-    json,
-    resources,
-    only(type) {
-      const found = resources(type);
-      if (found.length !== 1) throw new Error(`expected exactly one ${type}, found ${found.length}`);
+const isTenant = (r: PlanResource) =>
+  Boolean((r.config['tags'] as Record<string, string> | undefined)?.['tenant']);
+
+/**
+ * Synthesizes one stack as synth does (aspects, validations, cdktf's writer), reads the written plan back and runs
+ * its governance, if it has any. The temporary directory is removed.
+ */
+export function synthesizeStack<S extends TerraformStack>(stack: S): Synthesized<S> {
+  const outdir = Testing.fullSynth(stack);
+  try {
+    const output = readSynthOutput(outdir);
+    const plan = output.stack(stack.node.id);
+    const text = readFileSync(
+      join(outdir, output.manifest.stacks[stack.node.id]!.synthesizedStackPath),
+      'utf8',
+    );
+    const governance = evaluateGovernance(stack, plan);
+    const resources = (type?: string) => (type === undefined ? [...plan.resources] : plan.byType(type));
+    const exactlyOne = (found: PlanResource[], what: string) => {
+      if (found.length !== 1) throw new Error(`expected exactly one ${what}, found ${found.length}`);
       return found[0]!;
-    },
-    platform(type) {
-      return resources(type).filter(
-        (r) => !(r.config['tags'] as Record<string, string> | undefined)?.['tenant'],
-      );
-    },
-    onlyPlatform(type) {
-      const found = resources(type).filter(
-        (r) => !(r.config['tags'] as Record<string, string> | undefined)?.['tenant'],
-      );
-      if (found.length !== 1) throw new Error(`expected exactly one platform ${type}, found ${found.length}`);
-      return found[0]!;
-    },
-  };
+    };
+    return {
+      stack,
+      plan,
+      json: plan.json,
+      text,
+      policy: governance?.report as Synthesized<S>['policy'],
+      notes: governance?.notes ?? [],
+      resources,
+      only: (type) => exactlyOne(resources(type), type),
+      platform: (type) => resources(type).filter((r) => !isTenant(r)),
+      onlyPlatform: (type) =>
+        exactlyOne(
+          resources(type).filter((r) => !isTenant(r)),
+          `platform ${type}`,
+        ),
+    };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
-/** Builds and synthesizes the platform stack of one environment, running aspects and cdktf's validations. */
+/** Environments synthesized in this worker, by their config: many test files read the same examples. */
+const SYNTHESIZED = new Map<string, Synthesized>();
+const KEEP = 8;
+
+/**
+ * Builds and synthesizes the platform stack of one environment. The result is shared by every test of the worker
+ * that asks for the same config: treat it as read-only.
+ */
 export function synthEnvironment(environment: Environment): Synthesized {
-  const app = Testing.app();
-  const stack = new PlatformStack(app, environment.name, { environment });
-  return querySynthesized(stack, Testing.synth(stack, true));
-}
-
-/** Runs a full synth (which throws on error annotations, e.g. policy violations) and returns the output directory. */
-export function fullSynth(stack: TerraformStack): string {
-  return Testing.fullSynth(stack);
+  const key = JSON.stringify(environment);
+  const cached = SYNTHESIZED.get(key);
+  if (cached) return cached;
+  const synth = synthesizeStack(new PlatformStack(Testing.app(), environment.name, { environment }));
+  if (SYNTHESIZED.size >= KEEP) SYNTHESIZED.delete(SYNTHESIZED.keys().next().value!);
+  SYNTHESIZED.set(key, synth);
+  return synth;
 }

@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { EXAMPLE_ENVIRONMENTS, loadEnvironments } from '../../environments';
+import { EXAMPLE_ENVIRONMENTS } from '../../environments';
 import { stacksOfEnvironment } from '../../environments/stack-ids';
-import { synthApp } from '../helpers/app';
+import { examplesOutput } from '../helpers/examples';
 import {
   adoPipeline,
   ancestors,
@@ -21,7 +21,7 @@ import {
 
 const ENVIRONMENTS = Object.keys(EXAMPLE_ENVIRONMENTS); // dev, staging, prod: the promotion order
 const WORKFLOWS = readdirSync('.github/workflows').map((f) => `.github/workflows/${f}`);
-const manifestStacks = synthApp(loadEnvironments()).stackIds;
+const manifestStacks = examplesOutput().stackIds;
 
 /** Secrets a workflow may read: none of them is a credential to Azure or to the state. */
 const ALLOWED_SECRETS: Readonly<Record<string, string>> = {

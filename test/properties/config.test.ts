@@ -83,7 +83,7 @@ function outcome(
     if (error instanceof ConfigError) return { ok: false, problems: error.problems };
     throw error; // anything else is a crash: the property fails
   }
-  return { ok: true, broken: brokenNames(synthEnvironment(env).json) };
+  return { ok: true, broken: brokenNames(synthEnvironment(env).plan) };
 }
 
 describe('any single mutation of an example config', () => {

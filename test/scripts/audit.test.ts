@@ -11,16 +11,16 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PolicyPlan } from '../../constructs/shared/policy';
 import { renderXml } from '../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
-import { loadEnvironments } from '../../environments';
 import { auditFiles, writeAudit } from '../../scripts/lib/audit';
 import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
 import { markerText, OUTPUT_MARKER } from '../../stacks/output-dir';
-import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
+import { StackPlan } from '../../constructs/shared/plan';
 import { RawResource } from '../helpers/policy';
+import { synthesizeStack } from '../helpers/synth';
+import { copyOfExamples, examplesOutdir } from '../helpers/examples';
 import { Testing, TerraformStack } from 'cdktf';
 
 let outdir: string;
@@ -28,8 +28,7 @@ let files: Map<string, string>;
 
 // A synth of the three examples: a few seconds, more on a busy machine than the default hook timeout allows.
 beforeAll(() => {
-  outdir = join(mkdtempSync(join(tmpdir(), 'lz-audit-')), 'cdktf.out');
-  synthesizeAtomically(loadEnvironments(), outdir);
+  outdir = examplesOutdir();
   files = auditFiles(outdir);
 }, 60_000);
 
@@ -83,7 +82,7 @@ describe('npm run audit', () => {
   it('says "no tenants" for a plan without products', () => {
     const audit = auditEnvironment({
       name: 'empty',
-      plan: new PolicyPlan({ resource: {} }),
+      plan: new StackPlan('empty', { resource: {} }),
       policy: {
         version: 1,
         stack: 'empty',
@@ -110,14 +109,13 @@ describe('npm run audit', () => {
     const result = runScript('audit', ['--outdir', join(dir, 'nothing'), '--out', join(dir, 'audit')]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/does not exist: run `npm run synth` first\./);
+    expect(result.stderr).toMatch(/has no manifest\.json: run `npm run synth` first\./);
     expect(existsSync(join(dir, 'audit'))).toBe(false);
   });
 
   it('fails in one sentence, writing nothing, when a policy report is corrupt', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
-    const copy = join(dir, 'cdktf.out');
-    synthesizeAtomically(loadEnvironments({ names: ['dev'] }), copy);
+    const copy = copyOfExamples();
+    const dir = join(copy, '..');
     writeFileSync(join(copy, 'stacks', 'dev', 'policy.json'), '{"version": 1, "results": [');
     const result = runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]);
     expect(result.status).toBe(1);
@@ -196,7 +194,7 @@ describe('tenant isolation matrix', () => {
       state: 'active',
       allow_tracing: false,
     });
-    const rows = tenantRows(new PolicyPlan(stack.toTerraform() as never));
+    const rows = tenantRows(synthesizeStack(stack).plan);
     expect(rows).toEqual([
       [
         'tenant-a',

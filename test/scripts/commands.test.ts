@@ -67,7 +67,7 @@ const CASES: Array<[string, string, string[], RegExp]> = [
     'audit',
     'dist/scripts/audit.js',
     ['--outdir', noOutput, '--out', join(dir, 'audit-1')],
-    /does not exist: run `npm run synth` first\./,
+    /has no manifest\.json: run `npm run synth` first\./,
   ],
   ['audit', 'dist/scripts/audit.js', ['--bogus'], /Unknown option '--bogus'/],
   [
@@ -215,11 +215,13 @@ describe('progress on stderr', () => {
     expect(result.status).toBe(0);
     expect(lines(result.stderr)).toEqual([
       expect.stringMatching(/^bench: 3 rows, 1 timed run each after a warm-up \(/),
-      expect.stringMatching(/^bench: 1\/3 floor: median \d+\.\d{3} s \(/),
+      expect.stringMatching(/^bench: 1\/3 floor: \d+\.\d{3} s, run again before every timed run \(/),
       expect.stringMatching(
-        /^bench: 2\/3 examples: dev, staging, prod: median \d+\.\d{3} s, peak \d+ MiB \(/,
+        /^bench: 2\/3 examples: dev, staging, prod: median \d+\.\d{3} s, \d+\.\d× floor, peak \d+ MiB \(/,
       ),
-      expect.stringMatching(/^bench: 3\/3 prod, 3 regions, 1 tenant: median \d+\.\d{3} s, peak \d+ MiB \(/),
+      expect.stringMatching(
+        /^bench: 3\/3 prod, 3 regions, 1 tenant: median \d+\.\d{3} s, \d+\.\d× floor, peak \d+ MiB \(/,
+      ),
     ]);
     for (const line of lines(result.stderr)) expect(line).toMatch(progressLine('bench'));
     expect(result.stdout).toContain('| prod, 3 regions, 1 tenant ');

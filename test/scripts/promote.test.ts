@@ -8,17 +8,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type EnvironmentInput, parseEnvironment } from '../../environments';
+import { POLICY_REPORT_FILE } from '../../constructs/shared/policy';
 import {
+  allocationCheck,
   allocationGrowth,
-  POLICY_REPORT,
+  crossEnvironmentCheck,
   type PromotionCheck,
+  type PromotionSide,
   promotionReport,
   readSide,
   renderPromotion,
 } from '../../scripts/lib/promote';
 import { policyDifferences } from '../../scripts/lib/policy-diff';
-import { POLICY_REPORT_FILE, synthesizeAtomically } from '../../stacks/synthesize';
+import { synthesizeAtomically } from '../../stacks/synthesize';
 import { runScript } from '../helpers/run';
+import { examplesOutdir } from '../helpers/examples';
 import { exampleInput } from '../helpers/synth';
 
 interface Fixture {
@@ -29,13 +33,10 @@ interface Fixture {
   report(): ReturnType<typeof promotionReport>;
 }
 
-/** staging and prod (patched) as config files, synthesized into a temporary cdktf.out. */
-function fixture(prodPatch?: unknown, stagingPatch?: unknown, prodInput?: EnvironmentInput): Fixture {
+/** staging and prod (patched) as config files, synthesized together into a temporary cdktf.out. */
+function fixture(prodPatch: unknown): Fixture {
   const dir = mkdtempSync(join(tmpdir(), 'lz-promote-'));
-  const inputs = {
-    staging: exampleInput('staging', stagingPatch),
-    prod: prodInput ?? exampleInput('prod', prodPatch),
-  };
+  const inputs = { staging: exampleInput('staging'), prod: exampleInput('prod', prodPatch) };
   const configs = Object.entries(inputs).map(([name, input]) => {
     const file = join(dir, `${name}.json`);
     writeFileSync(file, JSON.stringify(input));
@@ -60,7 +61,34 @@ function fixture(prodPatch?: unknown, stagingPatch?: unknown, prodInput?: Enviro
   };
 }
 
-const clean = fixture();
+/** The shipped staging and prod, from the examples that the global setup synthesized. */
+function examples(): Fixture {
+  const dir = mkdtempSync(join(tmpdir(), 'lz-promote-'));
+  const configs = (['staging', 'prod'] as const).map((name) => {
+    const file = join(dir, `${name}.json`);
+    writeFileSync(file, JSON.stringify(exampleInput(name)));
+    return file;
+  });
+  const outdir = examplesOutdir();
+  const report = () => promotionReport(readSide(side('staging'), outdir), readSide(side('prod'), outdir));
+  return { dir, outdir, configs, report, check: (id) => report().checks.find((c) => c.id === id)! };
+}
+
+/** A side of the guard from a config alone (`plans` empty): for the checks that read config only. */
+function side(name: 'staging' | 'prod', input: EnvironmentInput = exampleInput(name)): PromotionSide {
+  return { env: parseEnvironment(input, `${name}.json`), source: `${name}.json`, plans: [], rulePack: [] };
+}
+
+/** The shipped staging against a patched prod, synthesized alone into a temporary cdktf.out. */
+function againstPatchedProd(prodPatch: unknown): Pick<Fixture, 'report' | 'check'> {
+  const prod = side('prod', exampleInput('prod', prodPatch));
+  const outdir = join(mkdtempSync(join(tmpdir(), 'lz-promote-')), 'cdktf.out');
+  synthesizeAtomically([prod.env], outdir);
+  const report = () => promotionReport(readSide(side('staging'), examplesOutdir()), readSide(prod, outdir));
+  return { report, check: (id) => report().checks.find((c) => c.id === id)! };
+}
+
+const clean = examples();
 const noShield = fixture({ gateway: { contentSafety: { shieldPrompt: false } } });
 
 /** A copy of a fixture's output, to break without touching the shared one. */
@@ -127,12 +155,12 @@ describe('promotion guard', () => {
   });
 
   it('allows a sharded prod after an unsharded staging: policies are compared by construct path', () => {
-    const sharded = fixture({ tenantShards: { count: 2 } });
+    const sharded = againstPatchedProd({ tenantShards: { count: 2 } });
     expect(sharded.report().checks.filter((c) => !c.passed)).toEqual([]);
   });
 
   it('blocks a model version that staging does not run, and one that upgrades itself only in prod', () => {
-    const f = fixture({
+    const f = againstPatchedProd({
       endpoints: {
         accounts: {
           germanywestcentral: { deployments: { 'gpt-4o-mini': { model: { version: '2025-01-01' } } } },
@@ -173,17 +201,17 @@ describe('promotion guard', () => {
   });
 
   it('reads the rule pack results synth writes next to each plan', () => {
-    expect(POLICY_REPORT).toBe(POLICY_REPORT_FILE);
     expect(clean.check('rule-pack').summary).toMatch(/^\d+ results in 2 stacks, no failure$/);
   });
 
   it('blocks when the rule pack fails or did not run, and names the rule', () => {
     const f = copyOf(clean);
     writeFileSync(
-      join(f.outdir, 'stacks', 'prod', 'policy.json'),
+      join(f.outdir, 'stacks', 'prod', POLICY_REPORT_FILE),
       JSON.stringify({
         version: 1,
         stack: 'prod',
+        rules: [],
         results: [
           {
             rule: 'LZ.KeyVault.PurgeProtection',
@@ -220,8 +248,8 @@ describe('promotion guard', () => {
         prod: { tokensPerMinute: 1000, monthlyTokenQuota: 100000 },
       },
     };
-    const f = fixture(undefined, undefined, { ...input, tenants } as EnvironmentInput);
-    const check = f.check('allocations');
+    // The check reads config only.
+    const check = allocationCheck(side('staging'), side('prod', { ...input, tenants } as EnvironmentInput));
     expect(check.passed).toBe(false);
     expect(check.summary).toBe('2 tenants grow without approval');
     expect(check.details.slice(0, 2)).toEqual([
@@ -256,12 +284,18 @@ describe('promotion guard', () => {
   });
 
   it('runs the cross-environment rules on the pair', () => {
-    const f = fixture({
-      endpoints: {
-        contentFilters: { strict: { categories: { hate: { prompt: 'Medium', completion: 'Medium' } } } },
-      },
-    });
-    const check = f.check('cross-environment');
+    // The check reads config only.
+    const check = crossEnvironmentCheck(
+      side('staging'),
+      side(
+        'prod',
+        exampleInput('prod', {
+          endpoints: {
+            contentFilters: { strict: { categories: { hate: { prompt: 'Medium', completion: 'Medium' } } } },
+          },
+        }),
+      ),
+    );
     expect(check.passed).toBe(false);
     expect(check.details[0]).toMatch(
       /^- prod\.json: endpoints\.contentFilters\.strict: prod must be at least as strict as staging .*\[rule prod-filters-at-least-as-strict-as-staging\]$/,

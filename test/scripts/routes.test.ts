@@ -2,16 +2,14 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironments } from '../../environments';
-import { synthesizeAtomically } from '../../stacks/synthesize';
+import { examplesOutdir } from '../helpers/examples';
 import { runScript } from '../helpers/run';
 
 describe('npm run routes', () => {
-  const outdir = join(mkdtempSync(join(tmpdir(), 'lz-routes-')), 'cdktf.out');
-  synthesizeAtomically(loadEnvironments({ names: ['prod'] }), outdir);
+  const outdir = examplesOutdir();
 
   it('prints model → pool → backends with region, type, priority, weight, capacity, breaker and auth', () => {
-    const { status, stdout } = runScript('routes', ['--outdir', outdir]);
+    const { status, stdout } = runScript('routes', ['--outdir', outdir, '--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toContain('## prod');
     expect(stdout).toContain(
@@ -37,7 +35,7 @@ describe('npm run routes', () => {
     writeFileSync(join(corrupt, 'manifest.json'), '{ not json');
     expect(runScript('routes', ['--outdir', corrupt]).stderr).toMatch(/manifest\.json is not valid JSON/);
     expect(runScript('routes', ['--outdir', outdir, '--env', 'qa']).stderr).toMatch(
-      /has no stack "qa"; it has: prod\./,
+      /has no stack "qa"; it has: dev, prod, staging\./,
     );
   });
 });

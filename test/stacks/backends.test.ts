@@ -3,12 +3,13 @@
  * and offline synth that never needs a Terraform binary.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadEnvironments } from '../../environments';
 import { stateKey } from '../../environments/sections/foundation';
+import { readSynthOutput } from '../../constructs/shared/plan';
 import { checkCrossStackReferences } from '../../scripts/lib/cross-stack';
 import { exampleInput } from '../helpers/synth';
 
@@ -36,7 +37,8 @@ function synthWithoutPath(configs: Record<string, unknown>) {
   return {
     ...result,
     outdir,
-    stack: (id: string) => JSON.parse(readFileSync(join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8')),
+    output: () => readSynthOutput(outdir),
+    stack: (id: string) => readSynthOutput(outdir).stack(id).json,
   };
 }
 
@@ -79,7 +81,7 @@ describe('HCP Terraform / Terraform Enterprise', () => {
 
   it('writes the cloud block with one workspace per stack, and lets Terraform check its own version', () => {
     for (const id of ['prod', 'prod-tenants-1', 'prod-tenants-2']) {
-      const terraform = run.stack(id).terraform;
+      const terraform = run.stack(id).terraform!;
       expect(terraform.cloud).toEqual({
         organization: 'contoso',
         workspaces: { name: `genai-${id}`, project: 'genai-landing-zone' },
@@ -87,17 +89,17 @@ describe('HCP Terraform / Terraform Enterprise', () => {
       expect(terraform.backend).toBeUndefined();
       expect(terraform.required_version).toBe('>= 1.6.0');
     }
-    expect(run.stack('staging').terraform.cloud).toMatchObject({ hostname: 'tfe.contoso.com' });
+    expect(run.stack('staging').terraform?.cloud).toMatchObject({ hostname: 'tfe.contoso.com' });
     expect(JSON.stringify(run.stack('prod').provider)).toMatch(/"use_oidc":true/);
     expect(JSON.stringify(run.stack('staging').provider)).not.toMatch(/use_oidc/);
-    const manifest = JSON.parse(readFileSync(join(run.outdir, 'manifest.json'), 'utf8'));
-    expect(run.stack('prod')['//'].metadata).toMatchObject({ backend: 'cloud', cloud: 'tfc' });
-    expect(run.stack('staging')['//'].metadata).toMatchObject({ backend: 'cloud', cloud: 'tfe' });
-    expect(manifest.stacks['prod-tenants-1'].dependencies).toEqual(['prod']);
+    const { manifest } = run.output();
+    expect(run.stack('prod')['//']?.metadata).toMatchObject({ backend: 'cloud', cloud: 'tfc' });
+    expect(run.stack('staging')['//']?.metadata).toMatchObject({ backend: 'cloud', cloud: 'tfe' });
+    expect(manifest.stacks['prod-tenants-1']?.dependencies).toEqual(['prod']);
   });
 
   it("reads the platform workspace's outputs in the shards", () => {
-    expect(run.stack('prod-tenants-2').data.terraform_remote_state).toEqual({
+    expect(run.stack('prod-tenants-2').data?.['terraform_remote_state']).toEqual({
       'cross-stack-reference-input-prod': {
         backend: 'remote',
         config: { organization: 'contoso', workspaces: { name: 'genai-prod' } },

@@ -19,6 +19,9 @@ import { main } from '../../stacks/cli';
 import { OUTPUT_MARKER } from '../../stacks/output-dir';
 import { buildApp, synthesizeAtomically } from '../../stacks/synthesize';
 import { tree } from '../helpers/files';
+import { readSynthOutput } from '../../constructs/shared/plan';
+import { SYNTH_NODE_OPTIONS } from '../../stacks/performance';
+import { copyOfExamples, examplesSynth } from '../helpers/examples';
 import { exampleInput } from '../helpers/synth';
 
 function scratch(): string {
@@ -47,18 +50,17 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('synth command', () => {
   it('synthesizes every example environment into stacks/<name>/cdk.tf.json', () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    const result = run(['--outdir', outdir]);
-    expect(result).toMatchObject({
-      code: 0,
-      stdout: expect.stringContaining('synthesized dev, staging, prod'),
-    });
+    // The global setup ran `node dist/app.js` with CDKTF_OUTDIR, as `cdktf synth` does.
+    const { outdir, status, stdout, stderr } = examplesSynth();
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    expect(stdout).toBe(`synthesized dev, staging, prod into ${outdir}\n`);
+    const output = readSynthOutput(outdir);
+    expect([...output.stackIds].sort()).toEqual(['dev', 'prod', 'staging']);
     for (const name of ['dev', 'staging', 'prod']) {
-      const json = JSON.parse(readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
-      expect(json['//'].metadata.stackName).toBe(name);
+      expect(output.stack(name).json['//']?.metadata?.stackName).toBe(name);
+      expect(output.manifest.stacks[name]?.synthesizedStackPath).toBe(`stacks/${name}/cdk.tf.json`);
     }
-    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8'));
-    expect(Object.keys(manifest.stacks).sort()).toEqual(['dev', 'prod', 'staging']);
   });
 
   it('synthesizes one environment from a YAML or JSON file', () => {
@@ -72,8 +74,11 @@ describe('synth command', () => {
 
   it('selects environments with --env and rejects unknown ones in one sentence', () => {
     const outdir = join(scratch(), 'out');
-    expect(run(['--env', 'prod', '--outdir', outdir]).code).toBe(0);
-    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['prod']);
+    expect(run(['--env', 'dev', '--outdir', outdir])).toMatchObject({
+      code: 0,
+      stdout: `synthesized dev into ${outdir}\n`,
+    });
+    expect(readdirSync(join(outdir, 'stacks'))).toEqual(['dev']);
     const wrong = run(['--env', 'qa', '--outdir', outdir]);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(
@@ -82,9 +87,8 @@ describe('synth command', () => {
   });
 
   it('answers a broken config with every problem, no stack trace, and leaves the previous output alone', () => {
-    const dir = scratch();
-    const outdir = join(dir, 'cdktf.out');
-    expect(run(['--outdir', outdir]).code).toBe(0);
+    const outdir = copyOfExamples();
+    const dir = join(outdir, '..');
     const before = readFileSync(join(outdir, 'stacks', 'prod', 'cdk.tf.json'), 'utf8');
 
     const file = join(dir, 'broken.yaml');
@@ -125,9 +129,8 @@ describe('atomic output', () => {
   const environments = loadEnvironments({ names: ['dev'] });
 
   it('keeps the previous output when synth reports an error annotation', () => {
-    const dir = scratch();
-    const outdir = join(dir, 'cdktf.out');
-    synthesizeAtomically(environments, outdir);
+    const outdir = copyOfExamples();
+    const dir = join(outdir, '..');
     const failing = (app: Parameters<typeof buildApp>[0]) => {
       const [stack] = buildApp(app, environments);
       Annotations.of(stack!).addError('a policy rule failed');
@@ -151,8 +154,7 @@ describe('atomic output', () => {
   });
 
   it("keeps terraform's working files of a stack across a re-synth", () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    synthesizeAtomically(environments, outdir);
+    const outdir = copyOfExamples();
     mkdirSync(join(outdir, 'stacks', 'dev', '.terraform'));
     writeFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), '# lock');
     synthesizeAtomically(environments, outdir);
@@ -306,15 +308,14 @@ fs.renameSync = (from, to) => { rename(from, to); if (String(to).endsWith('.old'
 });
 
 describe('the built app, run as users run it', () => {
-  it('exits 0 and writes the three stacks', () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    const result = spawnSync(process.execPath, ['dist/app.js'], {
-      env: { ...process.env, CDKTF_OUTDIR: outdir },
-      encoding: 'utf8',
-    });
-    expect(result.stderr).toBe('');
-    expect(result.status).toBe(0);
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+  it('runs with the synth Node options from npm run synth, cdktf.json and the benchmark', () => {
+    const command = `node ${SYNTH_NODE_OPTIONS.join(' ')} dist/app.js`;
+    const scripts = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> })
+      .scripts;
+    expect(scripts['synth']).toContain(command);
+    expect((JSON.parse(readFileSync('cdktf.json', 'utf8')) as { app: string }).app).toContain(command);
+    for (const script of ['scripts/bench.ts', 'scripts/bench-shards.ts'])
+      expect(readFileSync(script, 'utf8'), script).toMatch(/\.\.\.SYNTH_NODE_OPTIONS, 'dist\/app\.js'/);
   });
 
   it('exits non-zero with one clear sentence for a missing config file', () => {

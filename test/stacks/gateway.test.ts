@@ -3,20 +3,19 @@
  * authenticated, pools ordered by deployment type, every serving account reachable by the gateway identity.
  */
 import { describe, expect, it } from 'vitest';
-import { stackPlan } from '../../scripts/lib/plan';
+import { body as armBody } from '../../constructs/shared/plan';
 import { routingRows } from '../../scripts/lib/routes';
 import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
 
 describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
   const synth = synthEnvironment(exampleEnvironment(name));
-  const plan = stackPlan(name, synth.json);
-  const body = (address: string | undefined) =>
-    (plan.resolve(address)?.config['body'] as { properties: Record<string, unknown> } | undefined)
-      ?.properties ?? {};
+  const plan = synth.plan;
+  const body = (address: string | undefined) => {
+    const resource = plan.resolve(address);
+    return ((resource && armBody(resource)['properties']) ?? {}) as Record<string, unknown>;
+  };
   const azapi = plan.byType('azapi_resource');
-  const pools = azapi.filter(
-    (r) => (r.config['body'] as { properties: { type?: string } }).properties.type === 'Pool',
-  );
+  const pools = azapi.filter((r) => (armBody(r)['properties'] as { type?: string }).type === 'Pool');
   const backends = azapi.filter(
     (r) =>
       String(r.config['type']).includes('/backends@') &&

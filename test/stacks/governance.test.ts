@@ -3,21 +3,25 @@
  * fail synth with the rule, the resource and the fix, suppressions need a reason and a known rule, dev alone may
  * downgrade, and prod protects its data while dev stays easy to tear down.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Testing } from 'cdktf';
+import { ref, TerraformStack, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { describe, expect, it } from 'vitest';
-import { policyReportOf, suppressRule } from '../../constructs/shared/policy';
+import { readPolicyReport, suppressRule } from '../../constructs/shared/policy';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
 import { PlatformStack } from '../../stacks/platform-stack';
 import { parseEnvironment } from '../../environments';
-import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
+import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../helpers/synth';
 import { problemsOf } from '../helpers/config';
+import { examplesOutput } from '../helpers/examples';
 
-function report(stack: PlatformStack) {
-  Testing.synth(stack, true);
-  return policyReportOf(stack)!;
+/** Synthesizes a stack as synth does; its policy report and what governance prints. */
+function govern(stack: PlatformStack) {
+  const { policy, notes } = synthesizeStack(stack);
+  return { policy, notes };
 }
 
 /** Every suppression of an example stage: rule, resource and where the reason was written. */
@@ -40,8 +44,7 @@ const EXPECTED_SUPPRESSIONS = {
 } as const;
 
 describe.each(['staging', 'prod'] as const)('%s example', (name) => {
-  const { stack } = synthEnvironment(exampleEnvironment(name));
-  const policy = policyReportOf(stack)!;
+  const { policy } = synthEnvironment(exampleEnvironment(name));
 
   it('passes every rule, with no problem and no unused suppression', () => {
     expect(policy.results.filter((r) => r.status === 'fail')).toEqual([]);
@@ -58,8 +61,7 @@ describe.each(['staging', 'prod'] as const)('%s example', (name) => {
 });
 
 describe('dev example', () => {
-  const { stack } = synthEnvironment(exampleEnvironment('dev'));
-  const policy = policyReportOf(stack)!;
+  const { policy } = synthEnvironment(exampleEnvironment('dev'));
 
   it('passes, its weakened defaults suppressed with the reasons written in its config', () => {
     expect(policy.results.filter((r) => r.status === 'fail')).toEqual([]);
@@ -105,6 +107,40 @@ describe('violations', () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
+  it('include a reference that names nothing of the plan', () => {
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
+    const env = exampleEnvironment('dev');
+    expect(() =>
+      synthesizeAtomically([env], outdir, (app, envs) => {
+        const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
+        // A Terraform expression (a token): config text with `${…}` would be escaped into a literal.
+        stack.keyVault.vault.addOverride('tags.elsewhere', ref('azurerm_resource_group.Missing.id'));
+        return [stack];
+      }),
+    ).toThrow(
+      /\[dev\] dev\/KeyVault\/Vault: \[LZ\.Plan\.References\] .*refers to what the plan does not have: \$\{azurerm_resource_group\.Missing\.id\}/,
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it('include a reference to another stack, which the platform stack does not prepare', () => {
+    // The platform stack skips cdktf's preparing pass (it reads no other stack); the plan check is the safety net.
+    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
+    expect(() =>
+      synthesizeAtomically([exampleEnvironment('dev')], outdir, (app, envs) => {
+        const stack = new PlatformStack(app, envs[0]!.name, { environment: envs[0]! });
+        const other = new TerraformStack(app, 'other');
+        new AzurermProvider(other, 'azurerm', { features: [{}] });
+        const group = new ResourceGroup(other, 'Group', { name: 'rg-other', location: 'swedencentral' });
+        stack.keyVault.vault.addOverride('tags.elsewhere', group.id);
+        return [stack];
+      }),
+    ).toThrow(
+      /\[dev\] dev\/KeyVault\/Vault: \[LZ\.Plan\.References\] .*refers to what the plan does not have: \$\{azurerm_resource_group\.Group\.id\}/,
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
   it('are warnings in dev when config downgrades the rule, with its reason', () => {
     const env = exampleEnvironment('dev', {
       governance: {
@@ -116,15 +152,17 @@ describe('violations', () => {
     const app = Testing.app();
     const stack = new PlatformStack(app, 'dev', { environment: env });
     stack.keyVault.vault.addOverride('soft_delete_retention_days', 3);
-    const policy = report(stack);
+    const { policy, notes } = govern(stack);
     expect(policy.results.find((r) => r.rule === 'LZ.KeyVault.SoftDelete')).toMatchObject({
       status: 'fail',
       level: 'warning',
     });
-    const warnings = stack.keyVault.vault.node.metadata
-      .filter((m) => m.type === '@cdktf/warn')
-      .map((m) => String(m.data));
-    expect(warnings.join('\n')).toMatch(/Downgraded to a warning: Experimenting with a short retention/);
+    expect(notes).toContainEqual({
+      level: 'warning',
+      path: 'dev/KeyVault/Vault',
+      message: expect.stringMatching(/Downgraded to a warning: Experimenting with a short retention/),
+    });
+    expect(notes.filter((n) => n.level === 'error')).toEqual([]);
   });
 
   it.each(['staging', 'prod'] as const)('cannot be downgraded in %s', (name) => {
@@ -189,15 +227,16 @@ describe('suppressions', () => {
     const stack = new PlatformStack(app, 'staging', { environment: env });
     suppressRule(stack.promptLibrary.account, 'LZ.Storage.MinTls', 'because');
     suppressRule(stack.promptLibrary.account, 'LZ.Nope' as never, 'A reason that is long enough to read.');
-    const policy = report(stack);
+    const { policy, notes } = govern(stack);
     expect(policy.problems.map((p) => `${p.path ?? '(stack)'}: ${p.message}`)).toEqual([
       'PromptLibrary/Account: suppression of LZ.Storage.MinTls on PromptLibrary/Account: the reason must be at least a sentence (20 characters or more)',
       'PromptLibrary/Account: suppression of LZ.Nope on PromptLibrary/Account: unknown rule "LZ.Nope"; expected a rule id of the pack (see policy.json)',
       '(stack): governance.suppressions[0] of LZ.KeyVault.Firewall on KeyVault/Nothing: no resource has the construct path "KeyVault/Nothing"',
       'KeyVault/Vault: governance.suppressions[1] of LZ.Storage.MinTls on KeyVault/Vault: the rule does not apply to azurerm_key_vault; expected one of azurerm_storage_account',
     ]);
-    const errors = stack.promptLibrary.account.node.metadata.filter((m) => m.type === '@cdktf/error');
-    expect(errors).toHaveLength(2);
+    expect(
+      notes.filter((n) => n.level === 'error' && n.path === 'staging/PromptLibrary/Account'),
+    ).toHaveLength(2);
   });
 
   it('that are not needed are reported as warnings', () => {
@@ -213,15 +252,15 @@ describe('suppressions', () => {
       },
     });
     const stack = new PlatformStack(Testing.app(), 'staging', { environment: env });
-    const policy = report(stack);
+    const { policy, notes } = govern(stack);
     expect(policy.unusedSuppressions).toEqual([
       expect.objectContaining({ rule: 'LZ.KeyVault.Firewall', origin: 'governance.suppressions[0]' }),
     ]);
-    expect(
-      stack.keyVault.vault.node.metadata.some(
-        (m) => m.type === '@cdktf/warn' && /unused suppression/.test(String(m.data)),
-      ),
-    ).toBe(true);
+    expect(notes).toContainEqual({
+      level: 'warning',
+      path: 'staging/KeyVault/Vault',
+      message: expect.stringMatching(/unused suppression of LZ.KeyVault.Firewall/),
+    });
   });
 });
 
@@ -280,13 +319,20 @@ describe('data protection', () => {
 
 describe('policy.json', () => {
   it('is written next to each plan and lists every rule × resource result', () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), 'lz-policy-')), 'cdktf.out');
-    synthesizeAtomically([exampleEnvironment('dev')], outdir);
-    const written = JSON.parse(readFileSync(join(outdir, 'stacks', 'dev', 'policy.json'), 'utf8'));
+    const written = readPolicyReport(examplesOutput(), 'dev');
     expect(written).toMatchObject({ version: 1, stack: 'dev', facts: { stage: 'dev' } });
     expect(written.rules.length).toBeGreaterThan(60);
     expect(written.results.every((r: { status: string }) => ['pass', 'suppressed'].includes(r.status))).toBe(
       true,
     );
   });
+
+  it.each(['dev', 'staging', 'prod'] as const)(
+    'holds for %s exactly what the tests evaluate: one evaluation, on the plan synth wrote',
+    (name) => {
+      const synth = synthEnvironment(exampleEnvironment(name));
+      expect(readPolicyReport(examplesOutput(), name)).toEqual(synth.policy);
+      expect(examplesOutput().stack(name).resources).toEqual(synth.plan.resources);
+    },
+  );
 });

@@ -6,7 +6,7 @@ import { AzapiResource, AzapiTrackedResource } from '../../constructs/shared/aza
 import { AZURE_REGIONS } from '../../constructs/shared/regions';
 import { isTaggable } from '../../constructs/shared/tags';
 import { MANAGED_BY, PlatformStack } from '../../stacks/platform-stack';
-import { exampleEnvironment, querySynthesized, synthEnvironment, type Synthesized } from '../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment, type Synthesized } from '../helpers/synth';
 
 const MANDATORY_TAGS = ['environment', 'workload', 'owner', 'costCenter', 'managedBy'];
 
@@ -16,12 +16,8 @@ function taggableResources(synth: Synthesized) {
     .findAll()
     .filter(isTaggable)
     .map((resource) => {
-      const logicalId = synth.stack.getLogicalId(resource);
-      const config = synth.json.resource?.[resource.terraformResourceType]?.[logicalId];
-      return {
-        address: `${resource.terraformResourceType}.${logicalId}`,
-        tags: config?.['tags'] as Record<string, string>,
-      };
+      const address = `${resource.terraformResourceType}.${synth.stack.getLogicalId(resource)}`;
+      return { address, tags: synth.plan.byAddress(address)?.config['tags'] as Record<string, string> };
     });
 }
 
@@ -164,7 +160,7 @@ describe('tags aspect', () => {
       parentId: rg.id,
       body: { properties: {} },
     });
-    const synth = querySynthesized(stack, Testing.synth(stack));
+    const synth = synthesizeStack(stack);
     expect(synth.text).toHaveResourceWithProperties(ResourceGroup, {
       name: 'rg-extra',
       tags: expect.objectContaining({

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnvironment } from '../../environments';
 import { shardStackId } from '../../environments/stack-ids';
 import { jumpHash, shardOfSlug, tenantShardPlan } from '../../environments/sections/tenant-shards';
+import { readPolicyReport } from '../../constructs/shared/policy';
 import { checkCrossStackReferences } from '../../scripts/lib/cross-stack';
 import { environmentWithTenants } from '../../scripts/lib/generate';
 import { synthApp } from '../helpers/app';
@@ -92,23 +93,23 @@ describe('sharded layout', () => {
     for (const n of [1, 2, 3]) {
       const id = shardStackId('prod', n);
       expect(app.manifest.stacks[id]!.dependencies).toEqual(['prod']);
-      expect(app.plan(id).json.terraform?.['backend']).toEqual({
+      expect(app.stack(id).json.terraform?.['backend']).toEqual({
         azurerm: expect.objectContaining({ container_name: 'tfstate-prod', key: `${id}.tfstate` }),
       });
     }
-    expect(app.plan('prod').json.terraform?.['backend']).toEqual({
+    expect(app.stack('prod').json.terraform?.['backend']).toEqual({
       azurerm: expect.objectContaining({ key: 'prod.tfstate' }),
     });
   });
 
   it('keeps every tenant resource out of the platform stack and in its own shard only', () => {
-    expect(app.plan('prod').resources.filter((r) => /^Tenants_/.test(r.logicalId))).toEqual([]);
-    expect(app.plan('prod').byType('azurerm_storage_container')).toEqual([]);
+    expect(app.stack('prod').resources.filter((r) => /^Tenants_/.test(r.name))).toEqual([]);
+    expect(app.stack('prod').byType('azurerm_storage_container')).toEqual([]);
     for (const [n, members] of plan) {
       const owners = new Set(
         app
-          .plan(shardStackId('prod', n))
-          .resources.map((r) => /^Tenants_([a-z0-9-]+?)_/.exec(r.logicalId)?.[1])
+          .stack(shardStackId('prod', n))
+          .resources.map((r) => /^Tenants_([a-z0-9-]+?)_/.exec(r.name)?.[1])
           .filter((s) => s !== undefined),
       );
       expect([...owners].sort()).toEqual([...members].sort());
@@ -120,38 +121,66 @@ describe('sharded layout', () => {
     expect(report.problems).toEqual([]);
     expect(report.remoteStates).toBe(3);
     expect(report.outputsRead).toBeGreaterThan(10);
-    const remote = app.plan('prod-tenants-1').json.data?.['terraform_remote_state'];
+    const remote = app.stack('prod-tenants-1').json.data?.['terraform_remote_state'];
     expect(remote).toEqual({
       'cross-stack-reference-input-prod': {
         backend: 'azurerm',
-        config: (app.plan('prod').json.terraform?.['backend'] as Record<string, unknown>)['azurerm'],
+        config: (app.stack('prod').json.terraform?.['backend'] as Record<string, unknown>)['azurerm'],
         workspace: '${terraform.workspace}',
       },
     });
   });
 
   it('runs the rule pack on every shard, through the cross-stack references, with no failure', () => {
+    const diagnosed: string[] = [];
     for (const n of [1, 2, 3]) {
-      const report = JSON.parse(
-        readFileSync(join(app.outdir, 'stacks', shardStackId('prod', n), 'policy.json'), 'utf8'),
-      ) as { results: { rule: string; path: string; status: string }[]; problems: unknown[] };
+      const report = readPolicyReport(app, shardStackId('prod', n));
       expect(report.problems).toEqual([]);
       expect(report.results.filter((r) => r.status === 'fail')).toEqual([]);
       // A dedicated tenant's private endpoint is checked against the platform's DNS zones, across stacks.
       expect(report.results).toContainEqual(
         expect.objectContaining({ rule: 'LZ.PrivateEndpoint.DnsZoneGroup', status: 'pass' }),
       );
+      diagnosed.push(
+        ...report.results
+          .filter((r) => r.rule === 'LZ.Monitor.ResourceDiagnostics' && r.status === 'pass')
+          .map((r) => r.address),
+      );
     }
+    // A tenant's account sends its logs to the platform's workspace, read through the platform stack's outputs.
+    expect(diagnosed).toContainEqual(expect.stringMatching(/^azurerm_cognitive_account\.Tenants_/));
+  });
+
+  it('resolves a reference to the platform stack to the resource behind its output', () => {
+    const shard = [1, 2, 3]
+      .map((n) => app.stack(shardStackId('prod', n)))
+      .find((s) => s.byType('azurerm_monitor_diagnostic_setting').length > 0)!;
+    const setting = shard.byType('azurerm_monitor_diagnostic_setting')[0]!;
+    expect(String(setting.config['log_analytics_workspace_id'])).toMatch(
+      /^\$\{data\.terraform_remote_state\./,
+    );
+    expect(shard.resolve(setting.config['log_analytics_workspace_id'])).toMatchObject({
+      stack: 'prod',
+      type: 'azurerm_log_analytics_workspace',
+    });
+    const target = shard.resolve(setting.config['target_resource_id'])!;
+    expect(target.stack).toBe(shard.name);
+    expect(shard.references(setting).map((r) => `${r.stack} ${r.type}`)).toEqual(
+      expect.arrayContaining(['prod azurerm_log_analytics_workspace', `${shard.name} ${target.type}`]),
+    );
+    expect(shard.referrers(target)).toContain(setting);
   });
 
   it('reports a remote state that reads a missing output', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'lz-xref-')), 'cdktf.out');
     cpSync(app.outdir, dir, { recursive: true });
-    const file = join(dir, 'stacks', 'prod', 'cdk.tf.json');
-    const json = JSON.parse(readFileSync(file, 'utf8'));
-    const [first] = Object.keys(json.output);
-    delete json.output[first!];
-    writeFileSync(file, JSON.stringify(json));
+    const file = join(dir, app.manifest.stacks['prod']!.synthesizedStackPath);
+    const { output, ...json } = app.stack('prod').json;
+    const [first, ...rest] = Object.keys(output ?? {});
+    writeFileSync(
+      file,
+      JSON.stringify({ ...json, output: Object.fromEntries(rest.map((k) => [k, output![k]])) }),
+    );
     expect(checkCrossStackReferences(dir).problems[0]).toMatch(
       new RegExp(`^prod-tenants-\\d: reads output ${first}, which prod does not have$`),
     );
@@ -165,9 +194,9 @@ describe('tenant addresses across layouts', () => {
   it("keeps a tenant's addresses when it moves into a shard, except its container (moved with the tenant)", () => {
     const unsharded = synthEnvironment(exampleEnvironment('prod'));
     const tenantIds = (ids: string[]) => ids.filter((id) => /^Tenants_/.test(id)).sort();
-    const before = tenantIds(unsharded.resources().map((r) => r.logicalId));
+    const before = tenantIds(unsharded.resources().map((r) => r.name));
     const after = tenantIds(
-      [1, 2].flatMap((n) => app.plan(shardStackId('prod', n)).resources.map((r) => r.logicalId)),
+      [1, 2].flatMap((n) => app.stack(shardStackId('prod', n)).resources.map((r) => r.name)),
     );
     const containers = after.filter((id) => /_Container_/.test(id));
     expect(after.filter((id) => !containers.includes(id))).toEqual(before);
@@ -190,7 +219,7 @@ describe('tenant addresses across layouts', () => {
       }),
     ]);
     const home = shardStackId('prod', shardOfSlug('research', { count: 2, pins: {} }));
-    const report = JSON.parse(readFileSync(join(suppressed.outdir, 'stacks', home, 'policy.json'), 'utf8'));
+    const report = readPolicyReport(suppressed, home);
     // The rule passes there, so the suppression is reported as unused: it arrived, and nowhere else.
     expect(report.unusedSuppressions).toEqual([
       expect.objectContaining({

@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SERVICES } from '../../constructs/shared/private-link';
 import { parseEnvironment } from '../../environments';
 import { byoInput } from '../helpers/network';
-import { exampleEnvironment, synthEnvironment, type SynthResource, type Synthesized } from '../helpers/synth';
+import type { PlanResource } from '../../constructs/shared/plan';
+import { exampleEnvironment, synthEnvironment, type Synthesized } from '../helpers/synth';
 
 /** Ports an attacker looks for first: SSH, RDP, WinRM, APIM management, SMB, databases. */
 const MANAGEMENT_PORTS = [22, 3389, 5985, 5986, 3443, 445, 1433, 3306, 5432];
@@ -41,7 +42,7 @@ function inboundAllows(synth: Synthesized) {
   return [...inline, ...standalone].filter((r) => r.direction === 'Inbound' && r.access === 'Allow');
 }
 
-const ref = (resource: SynthResource, attribute = 'id') => `\${${resource.address}.${attribute}}`;
+const ref = (resource: PlanResource, attribute = 'id') => `\${${resource.address}.${attribute}}`;
 
 /** What is wrong with inbound allow rules: open to anyone, or a management port open beyond its service tag. */
 function inboundViolations(rules: readonly NsgRule[]): string[] {

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseEnvironment } from '../../environments';
-import { stackPlan, type PlanResource, type StackPlan } from '../../scripts/lib/plan';
+import type { PlanResource, StackPlan } from '../../constructs/shared/plan';
 import { environmentWithTenants } from '../../scripts/lib/generate';
 import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
 import { findAll, parseXml } from '../helpers/xml';
@@ -16,12 +16,12 @@ function ownerOf(resource: PlanResource | undefined): string | undefined {
   if (tags?.['tenant']) return tags['tenant'];
   const metadata = resource.config['metadata'] as Record<string, string> | undefined;
   if (resource.type === 'azurerm_storage_container') return metadata?.['tenant'];
-  return /^Tenants_([a-z0-9-]+?)_/.exec(resource.logicalId)?.[1];
+  return /^Tenants_([a-z0-9-]+?)_/.exec(resource.name)?.[1];
 }
 
 function planOf(input: unknown): StackPlan {
   const env = parseEnvironment(input, 'test');
-  return stackPlan(env.name, synthEnvironment(env).json);
+  return synthEnvironment(env).plan;
 }
 
 /** For every role assignment: the tenant of its principal and the tenant of its scope. */
@@ -38,7 +38,7 @@ function roleGrants(plan: StackPlan) {
 
 describe.each(['staging', 'prod'] as const)('%s tenants', (name) => {
   const env = exampleEnvironment(name);
-  const plan = stackPlan(name, synthEnvironment(env).json);
+  const plan = synthEnvironment(env).plan;
 
   it('gives no identity of one tenant any role on anything of another tenant or of the platform', () => {
     const grants = roleGrants(plan);
@@ -125,7 +125,7 @@ describe.each(['staging', 'prod'] as const)('%s tenants', (name) => {
 
 describe('dedicated tenants', () => {
   const env = exampleEnvironment('prod');
-  const plan = stackPlan('prod', synthEnvironment(env).json);
+  const plan = synthEnvironment(env).plan;
   const research = (type: string) => plan.byType(type).filter((r) => ownerOf(r) === 'research');
 
   it('get their own resource group, model account, Key Vault and pools', () => {

@@ -6,7 +6,7 @@
  * A hop the plan cannot show (a hub that owns the peering) passes only when config declares it provided, with a
  * reason: the audit lists it as an assumption. Pure: `(plan, context) => report`.
  */
-import type { PlanResource, PolicyPlan } from '../policy/plan';
+import type { PlanResource, StackPlan } from '../plan';
 import { privateZoneForHost } from '../private-link';
 import { actionCovers, roleOf } from '../roles';
 import { type DataPath, discoverPaths, nameOf, type PathKindId } from './model';
@@ -567,7 +567,7 @@ function checkPath(c: Checker, path: DataPath): PathResult {
 }
 
 /** Proves every data path of the plan's stack. */
-export function checkDataPaths(plan: PolicyPlan, context: DataPathContext): DataPathReport {
+export function checkDataPaths(plan: StackPlan, context: DataPathContext): DataPathReport {
   const view = new PlanView(plan);
   const c: Checker = { view, network: new NetworkView(view), context };
   const paths = discoverPaths(view, context.clientSubnets ? { clientSubnets: context.clientSubnets } : {})

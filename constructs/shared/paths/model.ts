@@ -4,7 +4,7 @@
  * calls, and which data actions the call needs. A new caller (an Application Gateway, a Foundry project, an Event
  * Hub logger) is a new entry; the checker (`check.ts`) proves every path the same way.
  */
-import { body, field, type PlanResource } from '../policy/plan';
+import { body, field, type PlanResource } from '../plan';
 import { decidingRule, NetworkView, type PlanView, type Subnet } from './network';
 import { CALLEE_SERVICES, serviceOf } from './services';
 

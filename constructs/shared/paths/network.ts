@@ -4,16 +4,16 @@
  * rules, private endpoints, private DNS zones, their VNet links and A records. Everything is read from the plan of
  * the stack and of the stacks it references (a tenant shard reads the platform's network).
  */
-import { blocks, field, type PlanResource, type PolicyPlan } from '../policy/plan';
+import { blocks, field, type PlanResource, type StackPlan } from '../plan';
 import { coversPort, type NsgRule, nsgRules } from '../policy/rules/network';
 
 /** The plan of a stack and of the stacks it reads, as one set of resources. */
 export class PlanView {
   readonly resources: readonly PlanResource[];
   private readonly own: ReadonlySet<PlanResource>;
-  private readonly plans: readonly PolicyPlan[];
+  private readonly plans: readonly StackPlan[];
 
-  constructor(readonly plan: PolicyPlan) {
+  constructor(readonly plan: StackPlan) {
     this.plans = [plan, ...plan.upstream];
     this.resources = this.plans.flatMap((p) => p.resources);
     this.own = new Set(plan.resources);
@@ -388,7 +388,7 @@ const RULES = new WeakMap<PlanResource, readonly NsgRule[]>();
  */
 export function decidingRule(
   nsg: PlanResource,
-  plan: PolicyPlan,
+  plan: StackPlan,
   direction: 'Inbound' | 'Outbound',
   source: TrafficEnd,
   destination: TrafficEnd,

@@ -4,7 +4,7 @@
  * Azure Managed Redis, Azure AI Language) is one entry here, plus its private DNS zone in `../private-link.ts` and
  * its roles in `../roles.ts`.
  */
-import { field, type PlanResource } from '../policy/plan';
+import { field, type PlanResource } from '../plan';
 import { PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES } from '../private-link';
 
 export interface CalleeService {

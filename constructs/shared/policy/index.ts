@@ -1,19 +1,34 @@
 export {
-  PolicyAspect,
-  type PolicyAspectOptions,
-  type PolicyReport,
-  policyReportOf,
-  policyReportText,
-} from './aspect';
-export { evaluatePolicy, MIN_REASON_LENGTH, type RuleResult, type Suppression } from './engine';
-export { PolicyPlan, type PlanResource } from './plan';
+  evaluatePolicy,
+  type GovernanceProblem,
+  MIN_REASON_LENGTH,
+  type RuleResult,
+  type Suppression,
+} from './engine';
+export {
+  evaluateGovernance,
+  type GovernanceNote,
+  type GovernanceOptions,
+  governStack,
+  isGoverned,
+  type StackGovernance,
+} from './governance';
 export {
   isPolicyRuleId,
   NOT_ADOPTED,
+  PLAN_CHECKS,
   POLICY_RULE_IDS,
   POLICY_RULES,
   type PolicyRuleId,
   ruleById,
 } from './registry';
-export type { PolicyContext, PolicyRule, Severity } from './rule';
+export {
+  POLICY_REPORT_FILE,
+  type PolicyReport,
+  policyReportPath,
+  policyReportText,
+  readPolicyReport,
+  type RuleSummary,
+} from './report';
+export type { CheckInfo, PlanCheck, PolicyContext, PolicyRule, Severity, Verdict } from './rule';
 export { suppressRule } from './suppressions';

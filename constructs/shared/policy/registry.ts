@@ -3,9 +3,11 @@
  * rule: write it in the family file, and add a compliant and a non-compliant case to
  * test/constructs/shared/policy/rules.test.ts (a test fails for a rule without both).
  */
-import type { NotAdopted, PolicyRule } from './rule';
+import { PLAN_CHECKS } from './plan-checks';
+import type { CheckInfo, NotAdopted } from './rule';
 import { AI_RULES } from './rules/ai';
 import { APIM_RULES } from './rules/apim';
+import { DIAGNOSTICS_RULES } from './rules/diagnostics';
 import { IDENTITY_RULES } from './rules/identity';
 import { KEY_VAULT_RULES } from './rules/key-vault';
 import { MONITORING_RULES } from './rules/monitoring';
@@ -19,19 +21,29 @@ export const POLICY_RULES = [
   ...KEY_VAULT_RULES,
   ...STORAGE_RULES,
   ...MONITORING_RULES,
+  ...DIAGNOSTICS_RULES,
   ...NETWORK_RULES,
   ...IDENTITY_RULES,
   ...PROTECTION_RULES,
 ] as const;
 
-export type PolicyRuleId = (typeof POLICY_RULES)[number]['id'];
+export { PLAN_CHECKS };
 
-export const POLICY_RULE_IDS = POLICY_RULES.map((r) => r.id) as [PolicyRuleId, ...PolicyRuleId[]];
+/** The id of a rule or a plan check: what suppressions and downgrades name. */
+export type PolicyRuleId = (typeof POLICY_RULES)[number]['id'] | (typeof PLAN_CHECKS)[number]['id'];
 
-const BY_ID: ReadonlyMap<string, PolicyRule> = new Map(POLICY_RULES.map((r) => [r.id, r as PolicyRule]));
-if (BY_ID.size !== POLICY_RULES.length) throw new Error('policy rule ids must be unique');
+export const POLICY_RULE_IDS = [...POLICY_RULES, ...PLAN_CHECKS].map((r) => r.id) as [
+  PolicyRuleId,
+  ...PolicyRuleId[],
+];
 
-export function ruleById(id: string): PolicyRule | undefined {
+const BY_ID: ReadonlyMap<string, CheckInfo> = new Map(
+  [...POLICY_RULES, ...PLAN_CHECKS].map((r) => [r.id, r as CheckInfo]),
+);
+if (BY_ID.size !== POLICY_RULE_IDS.length) throw new Error('policy rule ids must be unique');
+
+/** The rule or plan check with this id. */
+export function ruleById(id: string): CheckInfo | undefined {
   return BY_ID.get(id);
 }
 

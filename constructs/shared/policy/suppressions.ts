@@ -1,7 +1,7 @@
 /**
  * Suppressing a rule on one resource from code, with a reason. A construct does it where its design needs an
  * exception (the gateway's management IP, a policy section without <base />); config does it in
- * `governance.suppressions`. The policy aspect reads both, and the audit shows every suppression with its reason.
+ * `governance.suppressions`. Governance reads both (governance.ts), and the audit shows every suppression with its reason.
  */
 import type { TerraformResource } from 'cdktf';
 import type { PolicyRuleId } from './registry';

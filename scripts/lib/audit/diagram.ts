@@ -3,7 +3,7 @@
  * its VNet, the gateway and shared services in the primary region, the model accounts with their deployments, and
  * the routes from the gateway. Badges show private endpoints, locks and internet exposure.
  */
-import { body, field, type PlanResource, type PolicyPlan } from '../../../constructs/shared/policy/plan';
+import { body, field, type PlanResource, type StackPlan } from '../../../constructs/shared/plan';
 import type { AuditedStack } from './read';
 import { nameOf } from './model';
 
@@ -35,7 +35,7 @@ const FILL: Record<Box['kind'], string> = {
   ip: '#fdecea',
 };
 
-function isExposed(plan: PolicyPlan, r: PlanResource): boolean {
+function isExposed(plan: StackPlan, r: PlanResource): boolean {
   if (r.type === 'azurerm_public_ip') return true;
   if (r.type === 'azurerm_api_management') {
     if (r.config['virtual_network_type'] === 'Internal' || r.config['public_network_access_enabled'] === false) return false;

@@ -3,12 +3,11 @@
  * exposure, identities and roles, tenant isolation, model deployments and quota. Plain tables, rendered to Markdown
  * and HTML by the sibling modules, in a stable order so that the same plan gives the same bytes.
  */
-import { body, field, type PlanResource, type PolicyPlan } from '../../../constructs/shared/policy/plan';
+import { body, field, type PlanResource, policyDocument, type StackPlan } from '../../../constructs/shared/plan';
 import { nsgRules } from '../../../constructs/shared/policy/rules/network';
-import { policyXml, productPolicies, tokenLimits } from '../../../constructs/shared/policy/rules/apim';
-import { parseXml } from '../../../constructs/shared/policy/xml';
+import { productPolicies, tokenLimits } from '../../../constructs/shared/policy/rules/apim';
 import { usersOf } from '../../../constructs/shared/policy/rules/common';
-import type { RuleResult } from '../../../constructs/shared/policy';
+import type { RuleResult } from '../../../constructs/shared/policy/engine';
 import { assumptionRows, PATH_TABLE_HEADER, pathRows } from '../../../constructs/shared/paths';
 import type { AuditedStack } from './read';
 
@@ -49,7 +48,7 @@ export function kindOf(resource: PlanResource): string {
 }
 
 /** What a reference or an ARM id points to, in words. */
-function target(plan: PolicyPlan, value: unknown): string {
+function target(plan: StackPlan, value: unknown): string {
   const resource = plan.resolve(value);
   if (resource) {
     const attribute = /\.([a-z_[\]0-9.]+)\}$/.exec(String(value))?.[1] ?? 'id';
@@ -63,7 +62,7 @@ function reasonFor(results: readonly RuleResult[], rule: string, path: string): 
   return results.find((r) => r.rule === rule && r.path === path && r.status === 'suppressed')?.reason;
 }
 
-function inventory(plan: PolicyPlan): Section {
+function inventory(plan: StackPlan): Section {
   const counts = new Map<string, number>();
   for (const r of plan.resources) counts.set(kindOf(r), (counts.get(kindOf(r)) ?? 0) + 1);
   return {
@@ -98,7 +97,7 @@ function ruleResults(stack: AuditedStack): Section {
   return {
     id: 'rules',
     title: 'Policy rule results',
-    intro: `${policy.rules.length} rules, evaluated on every resource they apply to at synth: ${count(policy.results, 'pass')} pass, ${count(policy.results, 'suppressed')} suppressed with a reason, ${count(policy.results, 'fail')} fail. A failure stops synth in staging and prod.`,
+    intro: `${policy.rules.length} rules, evaluated on every resource they apply to at synth: ${count(policy.results, 'pass')} pass, ${count(policy.results, 'suppressed')} suppressed with a reason, ${count(policy.results, 'fail')} fail. A failure stops synth in staging and prod, unless its rule only warns (a review check such as LZ.Monitor.DiagnosticsClassified).`,
     tables: [
       {
         caption: 'Suppressions and failures, with the reason and where it was written',
@@ -188,7 +187,7 @@ function exposure(stack: AuditedStack, rows: string[][]): Section {
   };
 }
 
-function identities(plan: PolicyPlan): Section {
+function identities(plan: StackPlan): Section {
   const assignments = plan.byType('azurerm_role_assignment').map((a) => [
     target(plan, a.config['principal_id']),
     String(a.config['role_definition_name'] ?? a.config['role_definition_id'] ?? '?'),
@@ -214,7 +213,7 @@ function identities(plan: PolicyPlan): Section {
   };
 }
 
-export function tenantRows(plan: PolicyPlan): string[][] {
+export function tenantRows(plan: StackPlan): string[][] {
   const products = plan.byType('azurerm_api_management_product', 'Microsoft.ApiManagement/service/products');
   return sorted(
     products.map((product) => {
@@ -227,11 +226,8 @@ export function tenantRows(plan: PolicyPlan): string[][] {
         .byType('azurerm_api_management_subscription')
         .filter((s) => plan.refersTo(s.config['product_id'], product) || String(s.config['product_id']).endsWith(`/products/${id}`));
       const limits = productPolicies(plan, product).flatMap((p) => {
-        try {
-          return tokenLimits(parseXml(policyXml(p) ?? ''));
-        } catch {
-          return [];
-        }
+        const doc = policyDocument(p);
+        return typeof doc === 'string' ? [] : tokenLimits(doc);
       });
       const limit = limits
         .map((l) => [l.attributes['tokens-per-minute'] && `${l.attributes['tokens-per-minute']} tokens/min`, l.attributes['token-quota'] && `${l.attributes['token-quota']} per ${l.attributes['token-quota-period'] ?? '?'}`, `by ${l.attributes['counter-key'] ?? '?'}`].filter(Boolean).join(', '))

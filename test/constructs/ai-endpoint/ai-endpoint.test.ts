@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEPLOYMENT_TYPE_NAMES, type DeploymentType } from '../../../constructs/ai-endpoint/deployment-types';
 import { blocklistItemName } from '../../../constructs/ai-endpoint/content-filter';
-import { exampleEnvironment, exampleInput, type SynthResource, synthEnvironment } from '../../helpers/synth';
+import type { PlanResource } from '../../../constructs/shared/plan';
+import { exampleEnvironment, exampleInput, synthEnvironment } from '../../helpers/synth';
 
-const ref = (r: SynthResource, attribute = 'id') => `\${${r.address}.${attribute}}`;
+const ref = (r: PlanResource, attribute = 'id') => `\${${r.address}.${attribute}}`;
 
 describe.each(['dev', 'staging', 'prod'] as const)('%s model accounts', (name) => {
   const env = exampleEnvironment(name);

@@ -3,8 +3,9 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { AiGateway, type AiGatewayProps } from '../../../constructs/ai-gateway';
 import { AzapiProvider } from '../../../constructs/shared/azapi';
-import { type PlanResource, stackPlan } from '../../../scripts/lib/plan';
+import { body, type PlanResource } from '../../../constructs/shared/plan';
 import { findAll, parseXml } from '../../helpers/xml';
+import { synthesizeStack } from '../../helpers/synth';
 
 const ACCOUNT_ID = (region: string) =>
   `/subscriptions/s/resourceGroups/rg/providers/Microsoft.CognitiveServices/accounts/ais-${region}`;
@@ -81,11 +82,11 @@ function synthGateway(props: AiGatewayProps) {
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   new AzapiProvider(stack, 'azapi');
   const gateway = new AiGateway(stack, 'Gateway', props);
-  return { gateway, plan: stackPlan('test', JSON.parse(Testing.synth(stack, true))) };
+  return { gateway, plan: synthesizeStack(stack).plan };
 }
 
 const properties = (r: PlanResource | undefined) =>
-  (r?.config['body'] as { properties: Record<string, unknown> }).properties;
+  (r ? body(r) : {})['properties'] as Record<string, unknown>;
 
 describe('AiGateway', () => {
   const { gateway, plan } = synthGateway(gatewayProps());

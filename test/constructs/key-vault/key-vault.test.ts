@@ -4,7 +4,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { KeyVault } from '../../../constructs/key-vault';
 import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/private-link';
-import { exampleEnvironment, querySynthesized, synthEnvironment } from '../../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 
 const ref = (address: string, attribute = 'id') => `\${${address}.${attribute}}`;
 
@@ -126,7 +126,7 @@ describe('KeyVault construct', () => {
       tenantId: '00000000-0000-0000-0000-000000000000',
       ...props,
     });
-    return querySynthesized(stack as never, Testing.synth(stack, true));
+    return synthesizeStack(stack);
   }
 
   it('is secure with only the required props', () => {

@@ -1,8 +1,9 @@
 import { DefaultTokenResolver, StringConcat, Testing, TerraformStack, Tokenization } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
 import { ActionGroups } from '../../../constructs/monitoring';
-import { exampleEnvironment, synthEnvironment } from '../../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 
 describe('action groups from config', () => {
   it('prod: the on-call group pages by webhook and e-mail; the pager URL comes from a sensitive variable', () => {
@@ -36,6 +37,7 @@ describe('action groups from config', () => {
 describe('ActionGroups', () => {
   function build() {
     const stack = new TerraformStack(Testing.app(), 'groups');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
     const groups = new ActionGroups(stack, 'Groups', {
       resourceGroupName: 'rg',
       groups: {
@@ -76,7 +78,7 @@ describe('ActionGroups', () => {
 
   it('writes secure webhooks with their Entra ID application', () => {
     const { stack } = build();
-    expect(Testing.synth(stack)).toHaveResourceWithProperties(MonitorActionGroup, {
+    expect(synthesizeStack(stack).text).toHaveResourceWithProperties(MonitorActionGroup, {
       name: 'ag-oncall',
       webhook_receiver: [
         {

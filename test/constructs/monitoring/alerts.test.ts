@@ -1,4 +1,5 @@
 import { Testing, TerraformStack } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import {
   ActionGroups,
@@ -8,9 +9,8 @@ import {
   severityLevel,
   type WatchedGateway,
 } from '../../../constructs/monitoring';
-import { exampleEnvironment, synthEnvironment } from '../../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 
-type Json = Record<string, Record<string, Record<string, unknown>>>;
 type Alert = Record<string, unknown> & { criteria: Array<Record<string, unknown>> };
 
 const prod = exampleEnvironment('prod');
@@ -29,6 +29,7 @@ const CONTENT_SAFETY_ID =
 function synthAlerts(extra: Partial<AlertsProps> = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, 'alerts');
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const groups = new ActionGroups(stack, 'ActionGroups', {
     resourceGroupName: 'rg-cx-genai-prd-sdc',
     groups: {
@@ -62,15 +63,12 @@ function synthAlerts(extra: Partial<AlertsProps> = {}) {
     ],
     ...extra,
   });
-  const json = JSON.parse(Testing.synth(stack)) as { resource: Json };
+  const { plan } = synthesizeStack(stack);
   const byName = (type: string) =>
-    Object.fromEntries(
-      Object.values(json.resource[type] ?? {}).map((r) => [r['name'] as string, r as Alert]),
-    );
+    Object.fromEntries(plan.byType(type).map((r) => [r.config['name'] as string, r.config as Alert]));
   return {
     metric: byName('azurerm_monitor_metric_alert'),
     log: byName('azurerm_monitor_scheduled_query_rules_alert_v2'),
-    json,
   };
 }
 
@@ -343,13 +341,15 @@ describe('alerts without action groups', () => {
   it('still fire and show in the portal, with no action block', () => {
     const app = Testing.app();
     const stack = new TerraformStack(app, 'bare');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
     new Alerts(stack, 'Alerts', {
       resourceGroupName: 'rg',
       location: 'swedencentral',
       keyVault: { resourceId: KEY_VAULT_ID },
     });
-    const json = JSON.parse(Testing.synth(stack)) as { resource: Json };
-    const alerts = Object.values(json.resource['azurerm_monitor_metric_alert']!);
+    const alerts = synthesizeStack(stack)
+      .plan.byType('azurerm_monitor_metric_alert')
+      .map((r) => r.config);
     expect(alerts.map((a) => a['name']).sort()).toEqual([
       'alert-keyvault-access-denied-swedencentral',
       'alert-keyvault-availability-swedencentral',

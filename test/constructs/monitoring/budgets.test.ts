@@ -1,9 +1,10 @@
 import { Testing, TerraformStack } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { ConsumptionBudgetResourceGroup } from '@cdktf/provider-azurerm/lib/consumption-budget-resource-group';
 import { ConsumptionBudgetSubscription } from '@cdktf/provider-azurerm/lib/consumption-budget-subscription';
 import { Budgets } from '../../../constructs/monitoring';
-import { exampleEnvironment, synthEnvironment } from '../../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 
 describe('environment budget', () => {
   it('prod: one subscription budget over the environment resource groups, with its thresholds', () => {
@@ -73,6 +74,7 @@ describe('Budgets construct', () => {
 
   it('gives each dedicated tenant a resource-group budget, keyed by its slug', () => {
     const stack = new TerraformStack(Testing.app(), 'budgets');
+    new AzurermProvider(stack, 'azurerm', { features: [{}] });
     new Budgets(stack, 'Budgets', {
       dedicated: [
         {
@@ -83,7 +85,7 @@ describe('Budgets construct', () => {
         },
       ],
     });
-    const text = Testing.synth(stack);
+    const { text } = synthesizeStack(stack);
     expect(text).toHaveResourceWithProperties(ConsumptionBudgetResourceGroup, {
       name: 'budget-cx-genai-prd-sdc-contoso',
       resource_group_id: '/subscriptions/s/resourceGroups/rg-contoso',

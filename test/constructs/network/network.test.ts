@@ -12,7 +12,7 @@ import {
 import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/private-link';
 import { parseEnvironment } from '../../../environments';
 import { byoInput, hubZoneId, spokeSubnetId } from '../../helpers/network';
-import { exampleEnvironment, exampleInput, querySynthesized, synthEnvironment } from '../../helpers/synth';
+import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 
 type Subnet = {
   name: string;
@@ -280,7 +280,7 @@ describe('Network construct', () => {
       privateDnsZones,
       dnsZoneResourceGroupName: 'rg-dns',
     });
-    return { network, synth: querySynthesized(stack as never, Testing.synth(stack, true)) };
+    return { network, synth: synthesizeStack(stack) };
   }
 
   it('creates no diagnostic setting unless asked', () => {

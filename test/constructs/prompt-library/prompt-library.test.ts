@@ -3,7 +3,7 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { PromptLibrary } from '../../../constructs/prompt-library';
 import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/private-link';
-import { exampleEnvironment, querySynthesized, synthEnvironment } from '../../helpers/synth';
+import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 
 const ref = (address: string, attribute = 'id') => `\${${address}.${attribute}}`;
 
@@ -123,7 +123,7 @@ describe('PromptLibrary construct', () => {
       resourceGroupName: 'rg',
       ...props,
     });
-    return { stack, library, synth: () => querySynthesized(stack as never, Testing.synth(stack, true)) };
+    return { stack, library, synth: () => synthesizeStack(stack) };
   }
 
   it('is hardened and zone-redundant with only the required props', () => {
@@ -154,7 +154,7 @@ describe('PromptLibrary construct', () => {
     ]);
     expect(containers.every((c) => c.config['storage_account_name'] === undefined)).toBe(true);
     expect([...library.containers.keys()]).toEqual(['acme', 'globex']);
-    expect(containers.map((c) => c.logicalId)).toEqual([
+    expect(containers.map((c) => c.name)).toEqual([
       expect.stringMatching(/^Library_Containers_acme_/),
       expect.stringMatching(/^Library_Containers_globex_/),
     ]);

@@ -10,7 +10,7 @@ import {
   identityBlock,
 } from '../../../constructs/shared/features';
 import type { StandardResourceProps } from '../../../constructs/shared/interfaces';
-import { querySynthesized } from '../../helpers/synth';
+import { synthesizeStack } from '../../helpers/synth';
 
 const target = {
   resourceId: '/subscriptions/0000/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv',
@@ -24,7 +24,7 @@ function synthFeatures(props: StandardResourceProps, targetOverride: Partial<Fea
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   const scope = new Construct(stack, 'Vault');
   addStandardFeatures(scope, { ...target, ...targetOverride }, props);
-  return querySynthesized(stack as never, Testing.synth(stack, true));
+  return synthesizeStack(stack);
 }
 
 describe('standard features', () => {
@@ -125,7 +125,7 @@ describe('standard features', () => {
       principal_type: 'ServicePrincipal',
       description: 'APIM named values',
     });
-    expect(byPrincipal['p-1']?.logicalId).toMatch(/^Vault_RoleAssignments_gateway_/);
+    expect(byPrincipal['p-1']?.name).toMatch(/^Vault_RoleAssignments_gateway_/);
     expect(byPrincipal['g-1']?.config['principal_type']).toBe('Group');
   });
 
@@ -175,12 +175,12 @@ describe('azapi binding', () => {
       body: { properties: { publicNetworkAccess: 'Disabled' } },
       locks: [pool.id],
     });
-    return JSON.parse(Testing.synth(stack, true));
+    return synthesizeStack(stack).plan;
   }
 
   it('keeps ARM camelCase inside body and snake_case outside', () => {
-    const json = synthAzapi();
-    expect(json.resource.azapi_resource.Pool).toEqual({
+    const plan = synthAzapi();
+    expect(plan.byAddress('azapi_resource.Pool')?.config).toEqual({
       type: 'Microsoft.ApiManagement/service/backends@2024-06-01-preview',
       name: 'pool-gpt4o',
       parent_id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ApiManagement/service/apim',
@@ -190,7 +190,7 @@ describe('azapi binding', () => {
       schema_validation_enabled: false,
       response_export_values: ['properties.url'],
     });
-    expect(json.resource.azapi_update_resource.Patch).toEqual({
+    expect(plan.byAddress('azapi_update_resource.Patch')?.config).toEqual({
       type: 'Microsoft.ApiManagement/service@2024-06-01-preview',
       resource_id: '${azapi_resource.Pool.id}',
       body: { properties: { publicNetworkAccess: 'Disabled' } },
@@ -199,8 +199,11 @@ describe('azapi binding', () => {
   });
 
   it('declares the provider with its registry source and snake_case settings', () => {
-    const json = synthAzapi();
-    expect(json.terraform.required_providers.azapi).toEqual({ source: 'Azure/azapi', version: '2.12.0' });
-    expect(json.provider.azapi).toEqual([{ use_oidc: true }]);
+    const plan = synthAzapi();
+    expect(plan.json.terraform?.required_providers?.['azapi']).toEqual({
+      source: 'Azure/azapi',
+      version: '2.12.0',
+    });
+    expect(plan.json.provider?.['azapi']).toEqual([{ use_oidc: true }]);
   });
 });

@@ -2,7 +2,7 @@
  * Azure OpenAI / AI Services and Content Safety accounts (azurerm_cognitive_account), model deployments and content
  * filters. Sources: checkov CKV_AZURE_134/236/238/247, PSRule Azure.AI.*, and our responsible-AI invariants.
  */
-import { blocks, field } from '../plan';
+import { blocks, field } from '../../plan';
 import { check, fail, notApplicable, pass, rule } from '../rule';
 import { privateEndpointsOf } from './common';
 

@@ -4,9 +4,18 @@
  * Azure.APIM.*, and our gateway invariants (a breaker on every backend, a token limit on every product).
  */
 import { APIM_SAMPLE_PRODUCTS } from '../../naming';
-import { body, field, type PlanResource, type PolicyPlan } from '../plan';
+import {
+  body,
+  child,
+  field,
+  findAll,
+  type PlanResource,
+  policyDocument,
+  setting,
+  type StackPlan,
+  type XmlElement,
+} from '../../plan';
 import { check, fail, notApplicable, pass, rule, type Verdict } from '../rule';
-import { child, findAll, parseXml, type XmlElement } from '../xml';
 
 const SERVICE = 'azurerm_api_management';
 const BACKENDS = ['azurerm_api_management_backend', 'Microsoft.ApiManagement/service/backends'];
@@ -46,34 +55,9 @@ function skuTier(service: PlanResource): string {
   return String(service.config['sku_name'] ?? '').split('_')[0] ?? '';
 }
 
-/** One setting, whichever provider declares the resource: an azurerm attribute, or a path in the azapi body. */
-function setting(resource: PlanResource, azurermAttribute: string, azapiPath: string): unknown {
-  return resource.type.startsWith('azurerm_')
-    ? resource.config[azurermAttribute]
-    : field(body(resource), azapiPath);
-}
-
 /** A product's id: azurerm `product_id`, or the azapi resource's name. */
 function productIdOf(product: PlanResource): string {
   return String(product.type.startsWith('azurerm_') ? product.config['product_id'] : product.config['name']);
-}
-
-/** The XML of a policy resource (azurerm `xml_content`, azapi `properties.value`). */
-export function policyXml(resource: PlanResource): string | undefined {
-  const xml = setting(resource, 'xml_content', 'properties.value');
-  return typeof xml === 'string' ? xml : undefined;
-}
-
-/** Parses a policy resource, or explains why it cannot be read. */
-function policyDocument(resource: PlanResource): XmlElement | string {
-  const xml = policyXml(resource);
-  if (xml === undefined)
-    return 'the policy has no inline XML (xml_link and tokens cannot be checked at synth)';
-  try {
-    return parseXml(xml);
-  } catch (error) {
-    return `the policy is not well-formed XML: ${(error as Error).message}`;
-  }
 }
 
 function withPolicy(resource: PlanResource, test: (doc: XmlElement) => Verdict): Verdict {
@@ -81,10 +65,10 @@ function withPolicy(resource: PlanResource, test: (doc: XmlElement) => Verdict):
   return typeof doc === 'string' ? fail(doc) : test(doc);
 }
 
-const PRODUCT_POLICY_INDEX = new WeakMap<PolicyPlan, Map<string, PlanResource[]>>();
+const PRODUCT_POLICY_INDEX = new WeakMap<StackPlan, Map<string, PlanResource[]>>();
 
 /** Product policies by the product they name (`product_id` literal or reference, or the azapi parent), built once per plan. */
-function productPolicyIndex(plan: PolicyPlan): Map<string, PlanResource[]> {
+function productPolicyIndex(plan: StackPlan): Map<string, PlanResource[]> {
   let index = PRODUCT_POLICY_INDEX.get(plan);
   if (!index) {
     index = new Map();
@@ -103,7 +87,7 @@ function productPolicyIndex(plan: PolicyPlan): Map<string, PlanResource[]> {
 }
 
 /** The policies attached to a product (azurerm product policy by product id, or an azapi child of the product). */
-export function productPolicies(plan: PolicyPlan, product: PlanResource): PlanResource[] {
+export function productPolicies(plan: StackPlan, product: PlanResource): PlanResource[] {
   const index = productPolicyIndex(plan);
   const candidates = [
     ...(index.get(`id:${productIdOf(product)}`) ?? []),

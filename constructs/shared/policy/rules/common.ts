@@ -1,25 +1,19 @@
 /** Lookups several rule families share: what else in the plan attaches to a resource. */
-import { blocks, field, type PlanResource, type PolicyPlan } from '../plan';
+import { field, type PlanResource, type StackPlan } from '../../plan';
 
 /** Diagnostic settings whose target is this resource (or one of its sub-resources). */
-export function diagnosticSettingsOf(plan: PolicyPlan, resource: PlanResource): PlanResource[] {
+export function diagnosticSettingsOf(plan: StackPlan, resource: PlanResource): PlanResource[] {
   return plan
-    .byType('azurerm_monitor_diagnostic_setting')
-    .filter((setting) => plan.refersTo(setting.config['target_resource_id'], resource));
-}
-
-/** True when a diagnostic setting sends this resource's logs or metrics to a Log Analytics workspace. */
-export function sendsToWorkspace(plan: PolicyPlan, resource: PlanResource): boolean {
-  return diagnosticSettingsOf(plan, resource).some(
-    (setting) =>
-      typeof setting.config['log_analytics_workspace_id'] === 'string' &&
-      (blocks(setting.config['enabled_log']).length > 0 ||
-        blocks(setting.config['enabled_metric']).length > 0),
-  );
+    .referrers(resource)
+    .filter(
+      (setting) =>
+        setting.type === 'azurerm_monitor_diagnostic_setting' &&
+        plan.refersTo(setting.config['target_resource_id'], resource),
+    );
 }
 
 /** Private endpoints that connect to this resource. */
-export function privateEndpointsOf(plan: PolicyPlan, resource: PlanResource): PlanResource[] {
+export function privateEndpointsOf(plan: StackPlan, resource: PlanResource): PlanResource[] {
   return plan
     .byType('azurerm_private_endpoint')
     .filter((pe) =>
@@ -28,13 +22,13 @@ export function privateEndpointsOf(plan: PolicyPlan, resource: PlanResource): Pl
 }
 
 /** The resource group a resource lives in, when the plan creates it. */
-export function resourceGroupOf(plan: PolicyPlan, resource: PlanResource): PlanResource | undefined {
+export function resourceGroupOf(plan: StackPlan, resource: PlanResource): PlanResource | undefined {
   const group = plan.resolve(resource.config['resource_group_name']);
   return group?.type === 'azurerm_resource_group' ? group : undefined;
 }
 
 /** Management locks on the resource itself or on its resource group. */
-export function locksOn(plan: PolicyPlan, resource: PlanResource): PlanResource[] {
+export function locksOn(plan: StackPlan, resource: PlanResource): PlanResource[] {
   const group = resourceGroupOf(plan, resource);
   return plan
     .byType('azurerm_management_lock')
@@ -58,6 +52,6 @@ const BOOKKEEPING = new Set([
 ]);
 
 /** Resources that use this one (a gateway that takes a public IP), leaving out diagnostics, locks and roles. */
-export function usersOf(plan: PolicyPlan, resource: PlanResource): PlanResource[] {
+export function usersOf(plan: StackPlan, resource: PlanResource): PlanResource[] {
   return plan.referrers(resource).filter((r) => !BOOKKEEPING.has(r.type));
 }

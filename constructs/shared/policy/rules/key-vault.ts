@@ -1,5 +1,5 @@
 /** Key Vault. Sources: checkov CKV_AZURE_42/109/110/111/189, CKV2_AZURE_32, PSRule Azure.KeyVault.*. */
-import { blocks, field } from '../plan';
+import { blocks, field } from '../../plan';
 import { check, rule } from '../rule';
 import { diagnosticSettingsOf, privateEndpointsOf } from './common';
 

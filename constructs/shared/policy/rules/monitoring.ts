@@ -1,6 +1,5 @@
-/** Log Analytics, Application Insights and diagnostic settings. Sources: PSRule Azure.AppInsights.*, MCSB LT-3/LT-4. */
+/** Log Analytics and Application Insights (diagnostic settings: ./diagnostics.ts). Sources: PSRule Azure.AppInsights.*, MCSB LT-3/LT-4. */
 import { check, rule } from '../rule';
-import { sendsToWorkspace } from './common';
 
 export const MONITORING_RULES = [
   rule({
@@ -47,25 +46,5 @@ export const MONITORING_RULES = [
     sources: ['own: data minimisation'],
     fix: 'Leave disable_ip_masking false.',
     check: (r) => check(r.config['disable_ip_masking'] !== true, 'disable_ip_masking is true'),
-  }),
-  rule({
-    id: 'LZ.Monitor.ResourceDiagnostics',
-    title:
-      'Services, network resources and the monitoring itself send their logs and metrics to the workspace',
-    severity: 'medium',
-    appliesTo: [
-      'azurerm_cognitive_account',
-      'azurerm_api_management',
-      'azurerm_storage_account',
-      'azurerm_network_security_group',
-      'azurerm_virtual_network',
-      'azurerm_public_ip',
-      'azurerm_log_analytics_workspace',
-      'azurerm_application_insights',
-    ],
-    sources: ['own: MCSB LT-3 and LT-4 (enable logging for Azure resources and network)'],
-    fix: 'Pass diagnosticSettings (monitoring.diagnostics()) to the construct.',
-    check: (r, plan) =>
-      check(sendsToWorkspace(plan, r), 'no diagnostic setting sends to a Log Analytics workspace'),
   }),
 ] as const;

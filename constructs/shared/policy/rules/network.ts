@@ -2,7 +2,7 @@
  * VNets, subnets, NSGs, private endpoints, private DNS and public IPs. Sources: checkov CKV_AZURE_9/10/77/160/182/183,
  * CKV2_AZURE_31, PSRule Azure.VNET.*, Azure.NSG.*, Azure.PublicIP.*, and our private-networking invariants.
  */
-import { blocks, field, type PlanResource, type PolicyPlan } from '../plan';
+import { blocks, field, type PlanResource, type StackPlan } from '../../plan';
 import { check, fail, notApplicable, pass, rule } from '../rule';
 import { usersOf } from './common';
 
@@ -48,7 +48,7 @@ export interface NsgRule {
 }
 
 /** The rules of an NSG (inline and standalone azurerm_network_security_rule), or of one standalone rule. */
-export function nsgRules(resource: PlanResource, plan?: PolicyPlan): NsgRule[] {
+export function nsgRules(resource: PlanResource, plan?: StackPlan): NsgRule[] {
   const raw =
     resource.type === 'azurerm_network_security_rule'
       ? [resource.config]

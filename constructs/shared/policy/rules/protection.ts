@@ -1,5 +1,5 @@
 /** Data protection and tagging: locks and prevent_destroy on stateful resources, mandatory tags everywhere. */
-import { type PlanResource } from '../plan';
+import { type PlanResource } from '../../plan';
 import { check, notApplicable, rule } from '../rule';
 import { locksOn } from './common';
 

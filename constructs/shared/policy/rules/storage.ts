@@ -1,5 +1,5 @@
 /** Storage accounts and containers. Sources: checkov CKV_AZURE_3/34/35/36/44/59/190/206/244, CKV2_AZURE_33/38/40/47, PSRule Azure.Storage.*. */
-import { field } from '../plan';
+import { field } from '../../plan';
 import { check, rule } from '../rule';
 import { privateEndpointsOf } from './common';
 

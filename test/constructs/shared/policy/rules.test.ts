@@ -3,8 +3,10 @@
  * the first test, so a new rule cannot land untested.
  */
 import type { TerraformStack } from 'cdktf';
+import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
-import { POLICY_RULES, type PolicyRuleId } from '../../../../constructs/shared/policy';
+import { PLAN_CHECKS, POLICY_RULES, type PolicyRuleId } from '../../../../constructs/shared/policy';
 import { renderXml } from '../../../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../../../constructs/ai-gateway/policies/llm';
 import { evaluateStack, RawResource } from '../../../helpers/policy';
@@ -451,9 +453,16 @@ const CASES: Record<PolicyRuleId, Case> = {
     raw(s, 'Insights', 'azurerm_application_insights', { workspace_id: '/w', disable_ip_masking: !ok }),
   'LZ.Monitor.ResourceDiagnostics': (s, ok) => {
     const target = account(s);
-    if (ok) diagnostics(s, target);
+    const workspace = raw(s, 'Workspace', 'azurerm_log_analytics_workspace', { name: 'log' });
+    raw(s, 'Diagnostics', 'azurerm_monitor_diagnostic_setting', {
+      target_resource_id: target.ref(),
+      log_analytics_workspace_id: pick(ok, workspace.ref(), '/subscriptions/x/workspaces/elsewhere'),
+      enabled_log: [{ category_group: 'allLogs' }],
+    });
     return target;
   },
+  'LZ.Monitor.DiagnosticsClassified': (s, ok) =>
+    raw(s, 'Thing', pick(ok, 'azurerm_resource_group', 'azurerm_service_plan'), { name: 'x' }),
   'LZ.Network.SubnetNsg': (s, ok) =>
     raw(s, 'Vnet', 'azurerm_virtual_network', {
       subnet: [
@@ -595,5 +604,46 @@ describe.each(POLICY_RULES.map((r) => [r.id] as const))('%s', (rule) => {
   });
   it('fails a non-compliant resource', () => {
     expect(statusOf(rule, false)).toBe('fail');
+  });
+});
+
+describe('the plan checks', () => {
+  it('document themselves like the rules', () => {
+    for (const check of PLAN_CHECKS) {
+      expect(check.id).toMatch(/^LZ\.[A-Za-z]+\.[A-Za-z]+$/);
+      expect(check.sources.length, check.id).toBeGreaterThan(0);
+      expect(check.fix, check.id).toMatch(/^[A-Z].*\.$/);
+    }
+  });
+
+  it('LZ.Plan.References fails a reference to nothing of the plan, and only that', () => {
+    const evaluation = evaluateStack(
+      (s) => {
+        const group = raw(s, 'Group', 'azurerm_resource_group', { name: 'rg' });
+        new AzurermProvider(s, 'azurerm', { features: [{}] });
+        new DataAzurermClientConfig(s, 'current', {});
+        raw(s, 'Good', 'azurerm_key_vault', {
+          resource_group_name: group.ref('name'),
+          tags: { w: '${terraform.workspace}', v: '${var.owner}', l: '${local.x}' },
+          tenant_id: '${data.azurerm_client_config.current.tenant_id}',
+        });
+        raw(s, 'Bad', 'azurerm_key_vault', {
+          resource_group_name: '${azurerm_resource_group.Elsewhere.name}',
+          tenant_id: '${data.azurerm_client_config.missing.tenant_id}',
+        });
+      },
+      { rules: [], planChecks: PLAN_CHECKS },
+    );
+    expect(evaluation.results).toEqual([
+      {
+        rule: 'LZ.Plan.References',
+        address: 'azurerm_key_vault.Bad',
+        path: 'Bad',
+        status: 'fail',
+        level: 'error',
+        detail:
+          'refers to what the plan does not have: ${azurerm_resource_group.Elsewhere.name}, ${data.azurerm_client_config.missing.tenant_id}',
+      },
+    ]);
   });
 });

@@ -15,6 +15,7 @@ export interface XmlElement {
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
 function decode(value: string): string {
+  if (!value.includes('&')) return value;
   return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity.startsWith('#x') || entity.startsWith('#X'))
       return String.fromCodePoint(parseInt(entity.slice(2), 16));
@@ -29,25 +30,25 @@ export function parseXml(source: string): XmlElement {
   const stack: { name: string; attributes: Record<string, string>; children: XmlElement[]; text: string }[] =
     [];
   let root: XmlElement | undefined;
-  const tag = /^<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/;
+  const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
   const attribute = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
   while (at < source.length) {
-    const rest = source.slice(at);
-    if (rest.startsWith('<?')) {
+    if (source.startsWith('<?', at)) {
       const end = source.indexOf('?>', at);
       if (end < 0) throw new Error(`unterminated processing instruction at offset ${at}`);
       at = end + 2;
-    } else if (rest.startsWith('<!--')) {
+    } else if (source.startsWith('<!--', at)) {
       const end = source.indexOf('-->', at);
       if (end < 0) throw new Error(`unterminated comment at offset ${at}`);
       at = end + 3;
-    } else if (rest.startsWith('<![CDATA[')) {
+    } else if (source.startsWith('<![CDATA[', at)) {
       const end = source.indexOf(']]>', at);
       if (end < 0 || stack.length === 0) throw new Error(`misplaced CDATA at offset ${at}`);
       stack[stack.length - 1]!.text += source.slice(at + 9, end);
       at = end + 3;
-    } else if (rest.startsWith('<')) {
-      const match = tag.exec(rest);
+    } else if (source[at] === '<') {
+      tag.lastIndex = at;
+      const match = tag.exec(source);
       if (!match) throw new Error(`malformed tag at offset ${at}`);
       const [whole, closing, name, attributeText, selfClosing] = match;
       at += whole.length;
@@ -84,8 +85,10 @@ export function parseXml(source: string): XmlElement {
 }
 
 /** Every element below `root` (itself included) with this name, in document order. */
-export function findAll(root: XmlElement, name: string): XmlElement[] {
-  return [...(root.name === name ? [root] : []), ...root.children.flatMap((c) => findAll(c, name))];
+export function findAll(root: XmlElement, name: string, found: XmlElement[] = []): XmlElement[] {
+  if (root.name === name) found.push(root);
+  for (const child of root.children) findAll(child, name, found);
+  return found;
 }
 
 /** The direct child with this name, if any. */
