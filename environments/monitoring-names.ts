@@ -1,12 +1,12 @@
+import { deterministicGuid } from '../constructs/shared/guid';
+import type { NameBook } from './names';
+import type { Environment } from './schema';
 import {
   type AlertSignal,
   MODEL_ALERT_SIGNALS,
   PLATFORM_ALERT_SIGNALS,
-} from '../constructs/monitoring/alert-settings';
-import { deterministicGuid } from '../constructs/shared/guid';
-import type { AzureRegion } from '../constructs/shared/regions';
-import type { NameBook } from './names';
-import type { Environment } from './schema';
+  type AzureRegion,
+} from '../constructs/shared/catalog';
 
 /** Max length of an action group's short name (shown in SMS and e-mail). */
 const SHORT_NAME_LENGTH = 12;

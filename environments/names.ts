@@ -5,14 +5,13 @@ import {
   type NameInputs,
   type ResourceKind,
 } from '../constructs/shared/naming';
-import type { AzureRegion } from '../constructs/shared/regions';
 import { monitoringNames } from './monitoring-names';
 import { formatPath } from './errors';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
-import { SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
 import type { Environment } from './schema';
 import { tenantsIn } from './sections/tenants';
+import { type AzureRegion, SUBNET_KEYS, SUBNETS, type SubnetKey } from '../constructs/shared/catalog';
 
 /** The config paths that names are built from: the name rule runs once these parsed cleanly. */
 export const NAME_INPUT_PATHS: readonly ConfigPath[] = [

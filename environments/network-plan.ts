@@ -3,17 +3,20 @@
  * time and the stack builds from the same plan, so the two cannot drift.
  */
 import type { z } from 'zod';
+import { firstFreeBlock, formatCidr, type Ipv4Block, parseCidr } from './cidr';
+import type { ConfigPath } from './rules';
+import { type NetworkSection } from './sections/network';
+import type { Environment } from './schema';
 import {
   PRIVATE_DNS_ZONES,
   PRIVATE_LINK_SERVICES,
   type PrivateDnsZoneKey,
   type PrivateLinkService,
-} from '../constructs/shared/private-link';
-import type { AzureRegion } from '../constructs/shared/regions';
-import { firstFreeBlock, formatCidr, type Ipv4Block, parseCidr } from './cidr';
-import type { ConfigPath } from './rules';
-import { type NetworkSection, SUBNET_KEYS, SUBNETS, type SubnetKey } from './sections/network';
-import type { Environment } from './schema';
+  type AzureRegion,
+  SUBNET_KEYS,
+  SUBNETS,
+  type SubnetKey,
+} from '../constructs/shared/catalog';
 
 type Network = z.output<typeof NetworkSection>;
 export type CreateNetworkConfig = Extract<Network, { mode: 'create' }>;

@@ -4,8 +4,8 @@
  * headroom. Exits 1 when a request has no quota or exceeds it.
  */
 import { environmentQuotaPlan } from '../environments/capacity';
-import { isBatch, isProvisioned } from '../constructs/ai-endpoint/deployment-types';
 import { ENVIRONMENT_OPTIONS, environmentsFrom, markdownTable, parseCommand, runScript } from './lib/cli';
+import { isBatch, isProvisioned } from '../constructs/shared/catalog';
 
 const COMMAND = {
   usage: 'usage: quota [--env <name>]... [--config <file>]...',

@@ -5,18 +5,12 @@
 import type { Construct } from 'constructs';
 import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import type { Monitoring } from '../constructs/monitoring';
-import {
-  ExistingNetwork,
-  Network,
-  SUBNET_KEYS,
-  type SubnetKey,
-  type VirtualNetworkProps,
-} from '../constructs/network';
-import type { PrivateLinkContext } from '../constructs/shared/private-link';
-import type { AzureRegion } from '../constructs/shared/regions';
+import { ExistingNetwork, Network, type VirtualNetworkProps } from '../constructs/network';
 import type { EnvironmentNames } from '../environments/names';
 import { addressPlan, privateDnsZonesInUse } from '../environments/network-plan';
 import type { Environment } from '../environments/schema';
+import { SUBNET_KEYS, type SubnetKey, type AzureRegion } from '../constructs/shared/catalog';
+import type { PrivateLinkContext } from '../constructs/shared/private-endpoint';
 
 export interface EnvironmentNetwork {
   /** What the stack created (mode `create`). */

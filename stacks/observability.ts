@@ -2,7 +2,6 @@ import { TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
 import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
-import { isProvisioned } from '../constructs/ai-endpoint/deployment-types';
 import type { AiEndpoint } from '../constructs/ai-endpoint';
 import type { ContentSafety } from '../constructs/content-safety';
 import {
@@ -16,9 +15,9 @@ import {
   type WatchedGateway,
   type WebhookReceiverProps,
 } from '../constructs/monitoring';
-import { type AzureRegion, regionCode } from '../constructs/shared/regions';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
+import { isProvisioned, type AzureRegion, regionCode } from '../constructs/shared/catalog';
 
 /**
  * What other capabilities hand to monitoring. Each is optional so that this branch stands alone: the gateway (AI

@@ -5,19 +5,10 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
-import {
-  AiGateway,
-  GATEWAY_TIERS,
-  gatewayHostNames,
-  type GatewayNetwork,
-  gatewaySubnetDelegation,
-} from '../constructs/ai-gateway';
-import type { SubnetKey } from '../constructs/network';
+import { AiGateway, type GatewayNetwork } from '../constructs/ai-gateway';
 import { ContentSafety } from '../constructs/content-safety';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { Monitoring } from '../constructs/monitoring';
-import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
-import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
 import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
@@ -27,6 +18,14 @@ import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
 import { type BuiltTenant, buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
 import { addObservability, type Observability } from './observability';
+import {
+  GATEWAY_TIERS,
+  gatewayHostNames,
+  gatewaySubnetDelegation,
+  type SubnetKey,
+  type AzureRegion,
+} from '../constructs/shared/catalog';
+import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
 
 export { environmentTags, MANAGED_BY } from './foundation';
 

@@ -13,8 +13,6 @@ import { KeyVault } from '../constructs/key-vault';
 import type { Monitoring, ResourceGroupBudgetProps } from '../constructs/monitoring';
 import { type PromptLibrary, promptLibraryContainer } from '../constructs/prompt-library';
 import { addRoleAssignment } from '../constructs/shared/features';
-import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-link';
-import type { AzureRegion } from '../constructs/shared/regions';
 import { TenantAccess } from '../constructs/tenant';
 import type { EnvironmentNames } from '../environments/names';
 import { dataProtection } from './governance';
@@ -22,6 +20,8 @@ import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
 import { routesFromAccounts } from '../environments/sections/gateway';
 import { tenantsIn, tenantTags } from '../environments/sections/tenants';
+import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-endpoint';
+import type { AzureRegion } from '../constructs/shared/catalog';
 
 /** What the tenants need from the platform. */
 export interface TenantDependencies {

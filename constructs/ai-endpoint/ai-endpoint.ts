@@ -6,8 +6,8 @@ import { AzapiUpdateResource, resourceAddress } from '../shared/azapi';
 import type { StandardFeatures } from '../shared/features';
 import type { OptIn, StandardResourceProps } from '../shared/interfaces';
 import { Blocklist, type BlocklistProps, ContentFilter, type ContentFilterProps } from './content-filter';
-import type { DeploymentType } from './deployment-types';
 import { addHardenedAccount } from './hardened-account';
+import type { DeploymentType } from '../shared/catalog';
 
 /** One model deployment on the account. */
 export interface ModelDeploymentProps {

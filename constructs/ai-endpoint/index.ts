@@ -1,3 +1,2 @@
 export * from './ai-endpoint';
 export * from './content-filter';
-export * from './deployment-types';

@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { AzapiResource } from '../shared/azapi';
-import { regionCode, type AzureRegion } from '../shared/regions';
 import { COGNITIVE_SERVICES_AUDIENCE } from './policies/llm';
 import { backendId, type ModelRoute, poolId } from './routing';
+import { regionCode, type AzureRegion } from '../shared/catalog';
 
 /** Backends and pools need preview features of this API version (pool type, managed-identity credentials). */
 export const BACKENDS_API = 'Microsoft.ApiManagement/service/backends@2024-06-01-preview';

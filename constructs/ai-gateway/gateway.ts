@@ -14,8 +14,6 @@ import {
 } from '../shared/features';
 import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
 import { suppressRule } from '../shared/policy/suppressions';
-import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
-import type { AzureRegion } from '../shared/regions';
 import { InferenceApi } from './api';
 import {
   BACKENDS_API,
@@ -27,7 +25,8 @@ import {
 import { GatewayObservability } from './observability';
 import { inferencePolicy, renderPolicy } from './policies/inference-policy';
 import type { ContentSafetyThresholds, TokenLimitOptions } from './policies/llm';
-import { GATEWAY_TIERS, type GatewayTier, type ModelRoute } from './routing';
+import { type ModelRoute } from './routing';
+import { PRIVATE_LINK_SERVICES, type AzureRegion, GATEWAY_TIERS, type GatewayTier } from '../shared/catalog';
 
 /** How clients reach the gateway and how it reaches the models. */
 export type GatewayNetwork =
@@ -108,20 +107,6 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
 
 const APIM_SERVICE_API = 'Microsoft.ApiManagement/service@2024-06-01-preview';
 
-/**
- * The default host names of an API Management service, by endpoint. In internal mode Azure registers none of them
- * in DNS; they must resolve to the private VIP (Learn, "Deploy your Azure API Management instance to a virtual
- * network - internal mode", Access on default host names).
- */
-export function gatewayHostNames(serviceName: string): Readonly<Record<string, string>> {
-  return {
-    gateway: `${serviceName}.azure-api.net`,
-    portal: `${serviceName}.portal.azure-api.net`,
-    developer: `${serviceName}.developer.azure-api.net`,
-    management: `${serviceName}.management.azure-api.net`,
-    scm: `${serviceName}.scm.azure-api.net`,
-  };
-}
 /** APIM entity id of the Content Safety backend. */
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { KeyVault as AzurermKeyVault } from '@cdktf/provider-azurerm/lib/key-vault';
 import { addStandardFeatures, type StandardFeatures } from '../shared/features';
 import type { StandardResourceProps } from '../shared/interfaces';
-import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
+import { PRIVATE_LINK_SERVICES } from '../shared/catalog';
 
 export interface KeyVaultProps extends StandardResourceProps {
   /** Globally unique vault name (3–24 characters), from the environment's name plan. */

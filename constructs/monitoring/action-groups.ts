@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { MonitorActionGroup } from '@cdktf/provider-azurerm/lib/monitor-action-group';
-import { ALERT_SEVERITIES, type AlertSeverity } from './alert-settings';
+import { ALERT_SEVERITIES, type AlertSeverity } from '../shared/catalog';
 
 /** A webhook receiver. Azure Monitor posts the common alert schema to it. */
 export interface WebhookReceiverProps {

@@ -1,23 +1,23 @@
 import { Construct } from 'constructs';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
-import { type DeploymentType, isPayAsYouGo, isProvisioned } from '../ai-endpoint/deployment-types';
 import {
+  type DeploymentType,
+  isPayAsYouGo,
+  isProvisioned,
   type AlertSettings,
   type AlertSeverity,
   type AlertSignal,
   type AlertWindowMinutes,
   DEFAULT_ALERT_SETTINGS,
   severityLevel,
-} from './alert-settings';
-import {
   CONTENT_SAFETY_POLICY,
   LOG_TABLES,
   METRICS,
   type PlatformMetric,
   TOKEN_METRIC_DIMENSIONS,
   TOKEN_METRICS,
-} from './signals';
+} from '../shared/catalog';
 
 /** A model account the alerts watch. */
 export interface WatchedModelAccount {

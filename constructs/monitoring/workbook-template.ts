@@ -1,10 +1,10 @@
+import { CONTENT_SAFETY_POLICY, LOG_TABLES, TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from '../shared/catalog';
 /**
  * The operations workbook, built from typed items rather than a hand-edited JSON blob. The item shapes follow the
  * Azure Workbooks JSON format (https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json):
  * type 1 text, 3 query, 9 parameters; queries run against Log Analytics (gateway tables) or against Application
  * Insights (`customMetrics`, `requests`, `dependencies`), each with its resource in `crossComponentResources`.
  */
-import { CONTENT_SAFETY_POLICY, LOG_TABLES, TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from './signals';
 
 export const WORKBOOK_SCHEMA =
   'https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json';

@@ -1,7 +1,11 @@
 import { isArmResourceIdOf } from '../shared/arm-id';
-import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey, type PrivateLinkContext } from '../shared/private-link';
-import type { AzureRegion } from '../shared/regions';
-import type { SubnetKey } from './security-rules';
+import {
+  PRIVATE_DNS_ZONES,
+  type PrivateDnsZoneKey,
+  type AzureRegion,
+  type SubnetKey,
+} from '../shared/catalog';
+import type { PrivateLinkContext } from '../shared/private-endpoint';
 
 /** The subnets of one region in an existing network. Only the private-endpoint subnet is required. */
 export type ExistingSubnetIds = Readonly<Partial<Record<SubnetKey, string>> & { privateEndpoints: string }>;

@@ -8,9 +8,15 @@ import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-netwo
 import { addDiagnosticSetting } from '../shared/features';
 import { suppressRule } from '../shared/policy/suppressions';
 import type { DiagnosticSettingsOptions } from '../shared/interfaces';
-import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey, type PrivateLinkContext } from '../shared/private-link';
-import type { AzureRegion } from '../shared/regions';
-import { SUBNET_KEYS, SUBNET_RULES, type SubnetKey } from './security-rules';
+import { SUBNET_RULES } from './security-rules';
+import {
+  PRIVATE_DNS_ZONES,
+  type PrivateDnsZoneKey,
+  type AzureRegion,
+  SUBNET_KEYS,
+  type SubnetKey,
+} from '../shared/catalog';
+import type { PrivateLinkContext } from '../shared/private-endpoint';
 
 /** One subnet of a VNet. */
 export interface SubnetProps {

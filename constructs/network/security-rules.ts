@@ -3,10 +3,7 @@
  * them. Every list ends in an explicit deny, so what is allowed is exactly what is listed here, not Azure's default
  * rules (which allow all traffic inside the VNet and out to the internet).
  */
-
-/** The subnets of every VNet the blueprint creates, one per purpose. */
-export const SUBNET_KEYS = ['gateway', 'privateEndpoints', 'appIntegration'] as const;
-export type SubnetKey = (typeof SUBNET_KEYS)[number];
+import type { SubnetKey } from '../shared/catalog';
 
 /** One NSG rule, in Azure's vocabulary. Ports are strings as the API takes them (`443`, `6381-6383`). */
 export interface SecurityRule {
@@ -55,7 +52,7 @@ function allow(
  * (managed-identity tokens for the model backends and Key Vault named values) and the private endpoints of its
  * backends inside the VNet.
  */
-export function gatewayRules(subnet: string): SecurityRule[] {
+export function gatewaySubnetRules(subnet: string): SecurityRule[] {
   return [
     allow({
       name: 'AllowClientsHttpsInbound',
@@ -186,7 +183,7 @@ export function gatewayRules(subnet: string): SecurityRule[] {
  * Private endpoints answer HTTPS from inside the network and never open connections; NSGs are stateful, so replies
  * need no outbound rule. The subnet enables private-endpoint network policies, or Azure would skip these rules.
  */
-export function privateEndpointRules(subnet: string): SecurityRule[] {
+export function privateEndpointSubnetRules(subnet: string): SecurityRule[] {
   return [
     allow({
       name: 'AllowVirtualNetworkHttpsInbound',
@@ -207,7 +204,7 @@ export function privateEndpointRules(subnet: string): SecurityRule[] {
  * App Service VNet integration routes an app's outbound calls through this subnet; nothing arrives on it. Apps reach
  * the private endpoints and the internal gateway, Entra ID for tokens, and Azure Monitor for telemetry.
  */
-export function appIntegrationRules(subnet: string): SecurityRule[] {
+export function appIntegrationSubnetRules(subnet: string): SecurityRule[] {
   return [
     denyAll('Inbound', 'VNet integration is outbound only; nothing arrives on this subnet.'),
     allow({
@@ -243,7 +240,7 @@ export function appIntegrationRules(subnet: string): SecurityRule[] {
 
 /** The rules of each subnet purpose. */
 export const SUBNET_RULES: Readonly<Record<SubnetKey, (subnet: string) => SecurityRule[]>> = {
-  gateway: gatewayRules,
-  privateEndpoints: privateEndpointRules,
-  appIntegration: appIntegrationRules,
+  gateway: gatewaySubnetRules,
+  privateEndpoints: privateEndpointSubnetRules,
+  appIntegration: appIntegrationSubnetRules,
 };

@@ -3,7 +3,7 @@ import { StorageAccount } from '@cdktf/provider-azurerm/lib/storage-account';
 import { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { addDiagnosticSetting, addStandardFeatures, type StandardFeatures } from '../shared/features';
 import type { StandardResourceProps } from '../shared/interfaces';
-import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
+import { PRIVATE_LINK_SERVICES } from '../shared/catalog';
 
 export type StorageReplication = 'LRS' | 'ZRS' | 'GRS' | 'RAGRS' | 'GZRS' | 'RAGZRS';
 

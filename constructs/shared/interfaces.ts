@@ -4,6 +4,7 @@
  * once in this folder. Their dependencies (workspace, subnets, DNS zones, principals) are passed in; a resource
  * construct never creates them.
  */
+import type { BuiltInRole } from './catalog/roles';
 
 /**
  * A weakening of a secure default: off unless turned on, and turning it on needs a written reason, which the audit
@@ -53,19 +54,6 @@ export interface LockOptions {
   /** Why the lock exists, shown in the portal and the audit report. */
   readonly notes: string;
 }
-
-/** Built-in roles the blueprint assigns. Names, not GUIDs, so that an auditor can read the plan. */
-export type BuiltInRole =
-  | 'Cognitive Services OpenAI User'
-  | 'Cognitive Services User'
-  | 'Key Vault Secrets User'
-  | 'Key Vault Secrets Officer'
-  | 'Key Vault Crypto Service Encryption User'
-  | 'Storage Blob Data Contributor'
-  | 'Storage Blob Data Reader'
-  | 'Monitoring Metrics Publisher'
-  | 'Monitoring Reader'
-  | 'API Management Service Reader Role';
 
 /** One role assignment on the resource. */
 export interface RoleAssignmentOptions {

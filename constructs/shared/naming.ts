@@ -1,4 +1,4 @@
-import { type AzureRegion, regionCode } from './regions';
+import { type AzureRegion, regionCode } from './catalog';
 
 /**
  * Azure's naming rules for the resource kinds the blueprint names, from
@@ -224,12 +224,6 @@ export const NAME_RULES = {
     globallyUnique: false,
   },
 } as const satisfies Record<string, NameRule>;
-
-/**
- * The products API Management creates in a new service, which a tenant's product must not take (PSRule for Azure
- * Azure.APIM.SampleProducts; the rule pack's LZ.APIM.SampleProducts).
- */
-export const APIM_SAMPLE_PRODUCTS = ['starter', 'unlimited'] as const;
 
 /** A resource kind that the naming function knows the rules of. */
 export type ResourceKind = keyof typeof NAME_RULES;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { EnvironmentRule } from '../rules';
+import { Region, slug } from './primitives';
 import {
   DEFAULT_PTU_RULES,
   DEPLOYMENT_TYPE_NAMES,
@@ -8,10 +10,9 @@ import {
   isProvisioned,
   type ProvisionedType,
   type PtuRule,
-} from '../../constructs/ai-endpoint/deployment-types';
-import { AZURE_REGIONS, type AzureRegion } from '../../constructs/shared/regions';
-import type { EnvironmentRule } from '../rules';
-import { Region, slug } from './primitives';
+  AZURE_REGIONS,
+  type AzureRegion,
+} from '../../constructs/shared/catalog';
 
 /** A deployment name: the name clients put in `/openai/deployments/<name>/…`, and the gateway's routing key. */
 export const DeploymentName = z.string().regex(/^[a-zA-Z0-9][a-zA-Z0-9._-]{1,63}$/, {

@@ -1,27 +1,17 @@
 import { z } from 'zod';
-import { isBatch, isProvisioned } from '../../constructs/ai-endpoint/deployment-types';
-import {
-  GATEWAY_TIERS,
-  type GatewayTier,
-  type ModelRoute,
-  type RouteMember,
-} from '../../constructs/ai-gateway/routing';
-import type { AzureRegion } from '../../constructs/shared/regions';
+import { type ModelRoute, type RouteMember } from '../../constructs/ai-gateway/routing';
 import type { EnvironmentRule } from '../rules';
 import type { Deployment, Endpoints } from './endpoints';
 import { DeploymentName } from './endpoints';
 import { Email, optIn, Reason, Region } from './primitives';
-
-/**
- * How clients reach the gateway and how it reaches the models:
- * - `public`: a public gateway, no VNet (dev only; the model accounts must then be public too);
- * - `privateEndpoint`: inbound through a private endpoint, outbound through VNet integration (StandardV2, PremiumV2);
- * - `internal`: injected into the gateway subnet with an internal load balancer (Developer, Premium, PremiumV2).
- */
-const TIER_NAMES = Object.keys(GATEWAY_TIERS) as [GatewayTier, ...GatewayTier[]];
-
-export const GATEWAY_NETWORK_MODES = ['public', 'privateEndpoint', 'internal'] as const;
-export type GatewayNetworkMode = (typeof GATEWAY_NETWORK_MODES)[number];
+import {
+  type AzureRegion,
+  GATEWAY_NETWORK_MODES,
+  GATEWAY_TIER_NAMES,
+  GATEWAY_TIERS,
+  isBatch,
+  isProvisioned,
+} from '../../constructs/shared/catalog';
 
 /**
  * Token-metric dimensions with bounded cardinality. Client IPs, user ids and request ids are never allowed: each
@@ -77,8 +67,8 @@ const Pool = z.strictObject({
 export const GatewaySection = z
   .strictObject({
     sku: z.strictObject({
-      tier: z.enum(TIER_NAMES, {
-        error: () => `expected an API Management tier: one of ${TIER_NAMES.join(', ')}`,
+      tier: z.enum(GATEWAY_TIER_NAMES, {
+        error: () => `expected an API Management tier: one of ${GATEWAY_TIER_NAMES.join(', ')}`,
       }),
       capacity: z
         .number()

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { EnvironmentRule } from '../rules';
+import { Email, slug, Uuid } from './primitives';
 import {
   ALERT_KEYS,
   ALERT_SEVERITIES,
@@ -6,9 +8,7 @@ import {
   type AlertKey,
   DEFAULT_ALERT_SETTINGS,
   severityLevel,
-} from '../../constructs/monitoring/alert-settings';
-import type { EnvironmentRule } from '../rules';
-import { Email, slug, Uuid } from './primitives';
+} from '../../constructs/shared/catalog';
 
 // ---- threshold kinds: each wrong kind has its own message ----
 

@@ -3,28 +3,20 @@
  * `network-plan.ts`, which the stack builds from, so what the schema accepts is what gets deployed.
  */
 import { parseArmResourceId } from '../../constructs/shared/arm-id';
-import {
-  PRIVATE_DNS_ZONES,
-  PRIVATE_LINK_SERVICES,
-  type PrivateDnsZoneKey,
-  type PrivateLinkService,
-} from '../../constructs/shared/private-link';
-import type { AzureRegion } from '../../constructs/shared/regions';
 import { contains, overlaps } from '../cidr';
 import { environmentRegions } from '../names';
 import { addressPlan, privateLinkServicesInUse } from '../network-plan';
 import type { EnvironmentRule } from '../rules';
 import type { Environment } from '../schema';
-import { SUBNET_KEYS, SUBNETS } from './network';
-
-/** Why each subnet has its minimum, in the words of the Azure documentation (sources in `SUBNETS`). */
-const MINIMUM_REASONS = {
-  gateway:
-    'Azure documents /27 as the minimum for APIM v2 VNet injection, and /29 leaves classic tiers no room to scale',
-  privateEndpoints:
-    'Azure reserves 5 addresses per subnet and each private endpoint takes one; a region here holds up to 6 endpoints',
-  appIntegration: 'Azure documents /28 as the minimum for App Service VNet integration',
-} as const;
+import {
+  PRIVATE_DNS_ZONES,
+  PRIVATE_LINK_SERVICES,
+  type PrivateDnsZoneKey,
+  type PrivateLinkService,
+  type AzureRegion,
+  SUBNET_KEYS,
+  SUBNETS,
+} from '../../constructs/shared/catalog';
 
 const SERVICE_LABELS: Record<PrivateLinkService, string> = {
   cognitiveAccount: 'the model accounts and Content Safety',
@@ -162,7 +154,7 @@ export const NETWORK_RULES: readonly EnvironmentRule<Environment>[] = [
           if (prefixLength > minimum) {
             report({
               path,
-              message: `subnet ${key} is a /${prefixLength}, too small for ${SUBNETS[key].purpose}: ${MINIMUM_REASONS[key]}; expected /${minimum} or larger`,
+              message: `subnet ${key} is a /${prefixLength}, too small for ${SUBNETS[key].purpose}: ${SUBNETS[key].minimumReason}; expected /${minimum} or larger`,
             });
           }
         }

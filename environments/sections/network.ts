@@ -1,49 +1,13 @@
 import { z } from 'zod';
-import type { SubnetKey } from '../../constructs/network/security-rules';
 import { isArmResourceIdOf } from '../../constructs/shared/arm-id';
-import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey } from '../../constructs/shared/private-link';
+import {
+  PRIVATE_DNS_ZONES,
+  type PrivateDnsZoneKey,
+  SUBNETS,
+  type SubnetKey,
+} from '../../constructs/shared/catalog';
 import { isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
 import { optIn, Reason, Region } from './primitives';
-
-export { SUBNET_KEYS, type SubnetKey } from '../../constructs/network/security-rules';
-
-/**
- * What each subnet is for, its default size, and the smallest size Azure documents for that use.
- *
- * - gateway: APIM VNet injection. Classic tiers (Developer, Premium) need at least /29, which leaves no address to
- *   scale in internal mode (https://learn.microsoft.com/azure/api-management/virtual-network-injection-resources);
- *   the v2 tiers need at least /27 and recommend /24 (https://learn.microsoft.com/azure/api-management/inject-vnet-v2).
- *   The gateway SKU is chosen later, so the stricter /27 applies.
- * - privateEndpoints: each endpoint takes one address and Azure reserves five per subnet
- *   (https://learn.microsoft.com/azure/virtual-network/virtual-networks-faq); the smallest subnet is /29, three
- *   usable addresses. A region here holds up to six endpoints (models, Content Safety, Key Vault, blob, APIM), so the
- *   floor is /28 (11 usable).
- * - appIntegration: App Service / Logic Apps VNet integration, delegated to Microsoft.Web/serverFarms; at least /28,
- *   /26 recommended (https://learn.microsoft.com/azure/app-service/overview-vnet-integration#subnet-requirements).
- */
-export const SUBNETS = {
-  gateway: {
-    qualifier: 'apim',
-    defaultPrefixLength: 24,
-    minimumPrefixLength: 27,
-    purpose: 'the APIM gateway',
-  },
-  privateEndpoints: {
-    qualifier: 'pep',
-    defaultPrefixLength: 24,
-    minimumPrefixLength: 28,
-    purpose: 'private endpoints',
-  },
-  appIntegration: {
-    qualifier: 'app',
-    defaultPrefixLength: 26,
-    minimumPrefixLength: 28,
-    purpose: 'App Service VNet integration',
-  },
-} as const satisfies Record<
-  SubnetKey,
-  { qualifier: string; defaultPrefixLength: number; minimumPrefixLength: number; purpose: string }
->;
 
 /** An IPv4 CIDR with no host bits set (`10.20.0.0/24`). */
 export const Cidr = z.string().superRefine((text, ctx) => {

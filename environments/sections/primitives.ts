@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AZURE_REGION_NAMES } from '../../constructs/shared/regions';
+import { AZURE_REGION_NAMES } from '../../constructs/shared/catalog';
 
 /** A written justification: at least a sentence, so that an auditor can read why. */
 export const Reason = z

@@ -1,8 +1,4 @@
 import { z } from 'zod';
-import { isBatch, isProvisioned } from '../../constructs/ai-endpoint/deployment-types';
-import { GATEWAY_TIERS, type GatewayTier } from '../../constructs/ai-gateway/routing';
-import { APIM_SAMPLE_PRODUCTS } from '../../constructs/shared/naming';
-import type { AzureRegion } from '../../constructs/shared/regions';
 import type { EnvironmentRule } from '../rules';
 import {
   type CapacityClaim,
@@ -14,6 +10,16 @@ import {
 } from './endpoints';
 import { type Gateway, gatewayRoutes } from './gateway';
 import { Email, Reason, Region, slug } from './primitives';
+import {
+  APIM_SAMPLE_PRODUCTS,
+  type AzureRegion,
+  GATEWAY_LIMITS,
+  GATEWAY_LIMITS_SOURCE,
+  GATEWAY_TIERS,
+  type GatewayTier,
+  isBatch,
+  isProvisioned,
+} from '../../constructs/shared/catalog';
 
 /**
  * A tenant slug: the stable key of every id and name a tenant owns. Lowercase letters, digits and single hyphens;
@@ -124,19 +130,6 @@ export const TenancySection = z
   .prefault({});
 
 export const TENANT_FIELDS = { tenants: TenantsSection, tenancy: TenancySection };
-
-/** API Management limits per tier (2026 update): products and subscriptions per service instance. */
-export const APIM_LIMITS: Readonly<Record<GatewayTier, { products: number; subscriptions: number }>> = {
-  Developer: { products: 100, subscriptions: 10000 },
-  Basic: { products: 200, subscriptions: 15000 },
-  BasicV2: { products: 200, subscriptions: 15000 },
-  Standard: { products: 500, subscriptions: 25000 },
-  StandardV2: { products: 500, subscriptions: 25000 },
-  Premium: { products: 2000, subscriptions: 75000 },
-  PremiumV2: { products: 2000, subscriptions: 75000 },
-};
-export const APIM_LIMITS_SOURCE =
-  'https://learn.microsoft.com/azure/azure-resource-manager/management/azure-subscription-service-limits#api-management-limits';
 
 /** Tags of a tenant's resources, over the environment's: the slug, and its owner and cost center for chargeback. */
 export function tenantTags(
@@ -397,13 +390,13 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
       reads: [['name'], ['gateway', 'sku'], ['tenants']],
       check: (env, report) => {
         const tier = env.gateway.sku.tier;
-        const limits = APIM_LIMITS[tier];
+        const limits = GATEWAY_LIMITS[tier];
         const withAccess = tenantsIn(env).filter((t) => t.hasAccess).length;
         if (withAccess > limits.products) {
           report({
             path: ['tenants'],
-            message: `${withAccess} tenants need ${withAccess} products; API Management ${tier} allows ${limits.products} products per service (${APIM_LIMITS_SOURCE}); expected a larger tier (${
-              Object.entries(APIM_LIMITS)
+            message: `${withAccess} tenants need ${withAccess} products; API Management ${tier} allows ${limits.products} products per service (${GATEWAY_LIMITS_SOURCE}); expected a larger tier (${
+              Object.entries(GATEWAY_LIMITS)
                 .filter(([t, l]) => l.products >= withAccess && GATEWAY_TIERS[t as GatewayTier].sla)
                 .map(([t]) => t)
                 .join(', ') || 'none fits: shard the tenants'
@@ -413,7 +406,7 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
         if (withAccess > limits.subscriptions) {
           report({
             path: ['tenants'],
-            message: `${withAccess} tenants need ${withAccess} subscriptions; API Management ${tier} allows ${limits.subscriptions} (${APIM_LIMITS_SOURCE})`,
+            message: `${withAccess} tenants need ${withAccess} subscriptions; API Management ${tier} allows ${limits.subscriptions} (${GATEWAY_LIMITS_SOURCE})`,
           });
         }
       },

@@ -1,9 +1,12 @@
 /** Fixtures for the bring-your-own network mode: a hub in another subscription, spoke subnets per region. */
-import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey } from '../../constructs/shared/private-link';
 import type { EnvironmentInput } from '../../environments';
 import { PRIVATE_LINK_SERVICES_IN_USE } from '../../environments/network-plan';
-import { PRIVATE_LINK_SERVICES } from '../../constructs/shared/private-link';
 import { exampleInput } from './synth';
+import {
+  PRIVATE_DNS_ZONES,
+  type PrivateDnsZoneKey,
+  PRIVATE_LINK_SERVICES,
+} from '../../constructs/shared/catalog';
 
 export const HUB_SUBSCRIPTION = '99999999-9999-4999-8999-999999999999';
 export const SPOKE_SUBSCRIPTION = '33333333-3333-4333-8333-333333333333';

@@ -5,13 +5,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkName, composeName, type ResourceKind } from '../../constructs/shared/naming';
-import { AZURE_REGION_NAMES } from '../../constructs/shared/regions';
 import { type Environment, parseEnvironment } from '../../environments';
 import { environmentNames, nameNamespace } from '../../environments/names';
 import { TenantSlug } from '../../environments/sections/tenants';
 import { AZURE_NAME_RULES, AZURE_OTHER_RULES } from '../helpers/azure-rules';
 import { byoInput } from '../helpers/network';
 import { exampleInput } from '../helpers/synth';
+import { AZURE_REGION_NAMES } from '../../constructs/shared/catalog';
 
 /** Naming kinds and the Terraform type whose documented rule applies. */
 const KIND_TO_TYPE: Partial<Record<ResourceKind, string>> = {

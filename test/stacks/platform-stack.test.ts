@@ -3,10 +3,10 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { describe, expect, it } from 'vitest';
 import { AzapiResource, AzapiTrackedResource } from '../../constructs/shared/azapi';
-import { AZURE_REGIONS } from '../../constructs/shared/regions';
 import { isTaggable } from '../../constructs/shared/tags';
 import { MANAGED_BY, PlatformStack } from '../../stacks/platform-stack';
 import { exampleEnvironment, synthesizeStack, synthEnvironment, type Synthesized } from '../helpers/synth';
+import { AZURE_REGIONS } from '../../constructs/shared/catalog';
 
 const MANDATORY_TAGS = ['environment', 'workload', 'owner', 'costCenter', 'managedBy'];
 

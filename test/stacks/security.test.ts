@@ -3,11 +3,11 @@
  * than per construct: whatever a later issue adds must keep them.
  */
 import { describe, expect, it } from 'vitest';
-import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SERVICES } from '../../constructs/shared/private-link';
 import { parseEnvironment } from '../../environments';
 import { byoInput } from '../helpers/network';
 import type { PlanResource } from '../../constructs/shared/plan';
 import { exampleEnvironment, synthEnvironment, type Synthesized } from '../helpers/synth';
+import { PRIVATE_DNS_ZONES, PRIVATE_LINK_SERVICES } from '../../constructs/shared/catalog';
 
 /** Ports an attacker looks for first: SSH, RDP, WinRM, APIM management, SMB, databases. */
 const MANAGEMENT_PORTS = [22, 3389, 5985, 5986, 3443, 445, 1433, 3306, 5432];

@@ -7,11 +7,10 @@
  * reason: the audit lists it as an assumption. Pure: `(plan, context) => report`.
  */
 import type { PlanResource, StackPlan } from '../plan';
-import { privateZoneForHost } from '../private-link';
-import { actionCovers, roleOf } from '../roles';
 import { type DataPath, discoverPaths, nameOf, type PathKindId } from './model';
 import { decidingRule, NetworkView, PlanView, type Subnet, type TrafficEnd } from './network';
 import { serviceOf } from './services';
+import { privateZoneForHost, actionCovers, roleOf } from '../catalog';
 
 export type HopKind = 'dns' | 'route' | 'nsg' | 'auth';
 
@@ -122,7 +121,7 @@ export const PATH_RULES = [
       'Learn: Azure built-in roles (data actions of each role)',
       'Learn: Microsoft Entra authentication for Application Insights (Monitoring Metrics Publisher)',
     ],
-    fix: 'Assign the identity the role of constructs/shared/roles.ts that covers the data action, at the callee or a parent scope, and make sure the caller carries that identity.',
+    fix: 'Assign the identity the role of constructs/shared/catalog/roles.ts that covers the data action, at the callee or a parent scope, and make sure the caller carries that identity.',
   },
 ] as const;
 
@@ -526,7 +525,7 @@ function checkAuth(c: Checker, path: DataPath): HopResult {
     return fail(
       'auth',
       `${names.join(', ')} does not cover the call`,
-      `${identity.label} holds ${names.join(', ')} on ${nameOf(target)} or above, whose data actions (constructs/shared/roles.ts) do not cover ${path.dataActions.join(', ')}`,
+      `${identity.label} holds ${names.join(', ')} on ${nameOf(target)} or above, whose data actions (constructs/shared/catalog/roles.ts) do not cover ${path.dataActions.join(', ')}`,
       onScope[0],
     );
   }

@@ -1,15 +1,16 @@
 /**
- * The services a data path can end at, as data: how each one is named on the network, whether it answers public
- * networks, whether it takes keys, and the service tag of its public endpoint. A new kind of callee (Event Hubs,
- * Azure Managed Redis, Azure AI Language) is one entry here, plus its private DNS zone in `../private-link.ts` and
- * its roles in `../roles.ts`.
+ * How the data-path proof reads a callee in the plan: the DNS label that names it, the host a caller uses, whether it
+ * answers public networks and whether it takes keys. The facts about each service (public DNS suffixes, private
+ * zones, service tag) come from the catalog (`../catalog/private-link.ts`). A new kind of callee (Event Hubs, Azure
+ * Managed Redis, Azure AI Language) is one entry in the catalog's `PRIVATE_LINK_SERVICES`, one here, and its roles
+ * in `../catalog/roles.ts`.
  */
+import { PRIVATE_LINK_SERVICES, type PrivateLinkService, publicSuffixes } from '../catalog';
 import { field, type PlanResource } from '../plan';
-import { PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES } from '../private-link';
 
 export interface CalleeService {
-  /** What the callee is, in words. */
-  readonly label: string;
+  /** The catalog entry of the service. */
+  readonly service: PrivateLinkService;
   /** Public DNS suffixes it answers on; the first label of the host names the resource. Empty: see `host`. */
   readonly suffixes: readonly string[];
   /** The DNS label that names the resource (`custom_subdomain_name`, the account or vault name). */
@@ -29,58 +30,52 @@ const literal = (value: unknown): string | undefined => {
   const s = text(value);
   return s !== undefined && !s.includes('${') ? s : undefined;
 };
-const first = (suffixes: readonly string[], label: string | undefined) =>
-  label === undefined ? undefined : `${label}.${suffixes[0]}`;
 
-const COGNITIVE_SUFFIXES = [
-  PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.cognitiveServices,
-  PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.openai,
-  PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.aiServices,
-];
+/** A callee named by one attribute of its config (`name`, `custom_subdomain_name`), on its service's suffixes. */
+function named(
+  service: PrivateLinkService,
+  attribute: string,
+  access: Pick<CalleeService, 'publicAccess' | 'entraOnly'>,
+): CalleeService {
+  const suffixes = publicSuffixes(service);
+  const dnsLabel = (r: PlanResource) => literal(r.config[attribute]);
+  return {
+    service,
+    suffixes,
+    dnsLabel,
+    host: (r) => {
+      const label = dnsLabel(r);
+      return label === undefined ? undefined : `${label}.${suffixes[0]}`;
+    },
+    serviceTag: PRIVATE_LINK_SERVICES[service].serviceTag,
+    ...access,
+  };
+}
 
 /** Callees by Terraform type. */
 export const CALLEE_SERVICES: Readonly<Record<string, CalleeService>> = {
-  azurerm_cognitive_account: {
-    label: 'AI services account',
-    suffixes: COGNITIVE_SUFFIXES,
-    dnsLabel: (r) => literal(r.config['custom_subdomain_name']),
-    host: (r) => first(COGNITIVE_SUFFIXES, literal(r.config['custom_subdomain_name'])),
+  [PRIVATE_LINK_SERVICES.cognitiveAccount.terraformType]: named('cognitiveAccount', 'custom_subdomain_name', {
     publicAccess: (r) => r.config['public_network_access_enabled'] !== false,
     entraOnly: (r) => r.config['local_auth_enabled'] === false,
-    serviceTag: 'AzureCognitiveServices',
-  },
-  azurerm_key_vault: {
-    label: 'Key Vault',
-    suffixes: [PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.keyVault],
-    dnsLabel: (r) => literal(r.config['name']),
-    host: (r) => first([PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.keyVault], literal(r.config['name'])),
+  }),
+  [PRIVATE_LINK_SERVICES.keyVault.terraformType]: named('keyVault', 'name', {
     publicAccess: (r) => r.config['public_network_access_enabled'] !== false,
     // Access policies are the vault's "local" authorization; RBAC mode answers to role assignments only.
     entraOnly: (r) => r.config['rbac_authorization_enabled'] === true,
-    serviceTag: 'AzureKeyVault',
-  },
-  azurerm_storage_account: {
-    label: 'storage account (blob)',
-    suffixes: [PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.blob],
-    dnsLabel: (r) => literal(r.config['name']),
-    host: (r) => first([PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.blob], literal(r.config['name'])),
+  }),
+  [PRIVATE_LINK_SERVICES.storageBlob.terraformType]: named('storageBlob', 'name', {
     publicAccess: (r) => r.config['public_network_access_enabled'] !== false,
     entraOnly: (r) => r.config['shared_access_key_enabled'] === false,
-    serviceTag: 'Storage',
-  },
-  azurerm_api_management: {
-    label: 'API Management gateway',
-    suffixes: [PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.apiManagement],
-    dnsLabel: (r) => literal(r.config['name']),
-    host: (r) => first([PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES.apiManagement], literal(r.config['name'])),
+  }),
+  [PRIVATE_LINK_SERVICES.apiManagement.terraformType]: named('apiManagement', 'name', {
     // Internal injection has no public gateway endpoint; a private endpoint gateway turns public access off after
     // creation (an azapi update the plan also holds), which the route hop reads from the private endpoint.
     publicAccess: (r) => field(r.config, 'virtual_network_type') !== 'Internal',
     entraOnly: () => false,
-    serviceTag: 'ApiManagement',
-  },
+  }),
   azurerm_application_insights: {
-    label: 'Application Insights',
+    // Reached privately only through an Azure Monitor Private Link Scope.
+    service: 'monitorPrivateLinkScope',
     suffixes: [],
     dnsLabel: () => undefined,
     // The regional ingestion endpoint of the connection string.
@@ -88,7 +83,7 @@ export const CALLEE_SERVICES: Readonly<Record<string, CalleeService>> = {
     // Without internet ingestion, telemetry needs an Azure Monitor Private Link Scope, which the plan would show.
     publicAccess: (r) => r.config['internet_ingestion_enabled'] !== false,
     entraOnly: (r) => r.config['local_authentication_disabled'] === true,
-    serviceTag: 'AzureMonitor',
+    serviceTag: PRIVATE_LINK_SERVICES.monitorPrivateLinkScope.serviceTag,
   },
 };
 

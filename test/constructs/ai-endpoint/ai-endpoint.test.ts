@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEPLOYMENT_TYPE_NAMES, type DeploymentType } from '../../../constructs/ai-endpoint/deployment-types';
 import { blocklistItemName } from '../../../constructs/ai-endpoint/content-filter';
 import type { PlanResource } from '../../../constructs/shared/plan';
 import { exampleEnvironment, exampleInput, synthEnvironment } from '../../helpers/synth';
+import { DEPLOYMENT_TYPE_NAMES, type DeploymentType } from '../../../constructs/shared/catalog';
 
 const ref = (r: PlanResource, attribute = 'id') => `\${${r.address}.${attribute}}`;
 

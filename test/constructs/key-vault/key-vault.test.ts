@@ -3,8 +3,8 @@ import { KeyVault as AzurermKeyVault } from '@cdktf/provider-azurerm/lib/key-vau
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { KeyVault } from '../../../constructs/key-vault';
-import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/private-link';
 import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
+import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/catalog';
 
 const ref = (address: string, attribute = 'id') => `\${${address}.${attribute}}`;
 

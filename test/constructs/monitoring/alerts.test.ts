@@ -1,15 +1,9 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
-import {
-  ActionGroups,
-  Alerts,
-  type AlertsProps,
-  METRICS,
-  severityLevel,
-  type WatchedGateway,
-} from '../../../constructs/monitoring';
+import { ActionGroups, Alerts, type AlertsProps, type WatchedGateway } from '../../../constructs/monitoring';
 import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
+import { METRICS, severityLevel } from '../../../constructs/shared/catalog';
 
 type Alert = Record<string, unknown> & { criteria: Array<Record<string, unknown>> };
 

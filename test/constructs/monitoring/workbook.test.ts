@@ -1,13 +1,9 @@
 import { Testing, TerraformStack } from 'cdktf';
 import { describe, expect, it } from 'vitest';
-import {
-  LOG_TABLES,
-  OperationsWorkbook,
-  TOKEN_METRICS,
-  type WorkbookTemplate,
-} from '../../../constructs/monitoring';
+import { OperationsWorkbook, type WorkbookTemplate } from '../../../constructs/monitoring';
 import { environmentNames } from '../../../environments/names';
 import { exampleEnvironment, synthEnvironment } from '../../helpers/synth';
+import { LOG_TABLES, TOKEN_METRICS } from '../../../constructs/shared/catalog';
 
 describe('operations workbook in the prod stack', () => {
   const env = exampleEnvironment('prod');

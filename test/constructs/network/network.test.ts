@@ -3,16 +3,15 @@ import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import {
   ExistingNetwork,
-  gatewayRules,
+  gatewaySubnetRules,
   Network,
-  SUBNET_KEYS,
   type SecurityRule,
   type VirtualNetworkProps,
 } from '../../../constructs/network';
-import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/private-link';
 import { parseEnvironment } from '../../../environments';
 import { byoInput, hubZoneId, spokeSubnetId } from '../../helpers/network';
 import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../../helpers/synth';
+import { SUBNET_KEYS, PRIVATE_DNS_ZONES } from '../../../constructs/shared/catalog';
 
 type Subnet = {
   name: string;
@@ -76,7 +75,7 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
     const rules = gateway.config['security_rule'] as Rule[];
     const sweden = vnets.find((v) => v.config['location'] === 'swedencentral')!;
     const prefix = (sweden.config['subnet'] as Subnet[])[0]!.address_prefixes[0]!;
-    const expected = gatewayRules(prefix);
+    const expected = gatewaySubnetRules(prefix);
     expect(rules.map((r) => [r.name, r.priority, r.direction, r.access])).toEqual(
       expected.map((r) => [r.name, r.priority, r.direction, r.access]),
     );
@@ -356,7 +355,7 @@ describe('gateway rule table', () => {
       'AzureActiveDirectory',
       '*',
     ]);
-    for (const rule of gatewayRules('10.0.0.0/24') as SecurityRule[]) {
+    for (const rule of gatewaySubnetRules('10.0.0.0/24') as SecurityRule[]) {
       for (const prefix of [rule.sourceAddressPrefix, rule.destinationAddressPrefix]) {
         expect(tags.has(prefix) || prefix === '10.0.0.0/24', `${rule.name}: ${prefix}`).toBe(true);
       }

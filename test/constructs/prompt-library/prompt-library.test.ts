@@ -2,8 +2,8 @@ import { TerraformStack, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
 import { PromptLibrary } from '../../../constructs/prompt-library';
-import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/private-link';
 import { exampleEnvironment, synthesizeStack, synthEnvironment } from '../../helpers/synth';
+import { PRIVATE_DNS_ZONES } from '../../../constructs/shared/catalog';
 
 const ref = (address: string, attribute = 'id') => `\${${address}.${attribute}}`;
 

@@ -6,7 +6,7 @@ import {
   resourceName,
   type ResourceKind,
 } from '../../../constructs/shared/naming';
-import { AZURE_REGION_NAMES, AZURE_REGIONS } from '../../../constructs/shared/regions';
+import { AZURE_REGION_NAMES, AZURE_REGIONS } from '../../../constructs/shared/catalog';
 
 const inputs = { prefix: 'cx', workload: 'genai', environment: 'prd', region: 'swedencentral' } as const;
 

@@ -3,7 +3,6 @@
  * diagnostics, and the tenant products and subscriptions. Sources: checkov CKV_AZURE_107/173/174/215, PSRule
  * Azure.APIM.*, and our gateway invariants (a breaker on every backend, a token limit on every product).
  */
-import { APIM_SAMPLE_PRODUCTS } from '../../naming';
 import {
   body,
   child,
@@ -16,6 +15,7 @@ import {
   type XmlElement,
 } from '../../plan';
 import { check, fail, notApplicable, pass, rule, type Verdict } from '../rule';
+import { APIM_SAMPLE_PRODUCTS } from '../../catalog';
 
 const SERVICE = 'azurerm_api_management';
 const BACKENDS = ['azurerm_api_management_backend', 'Microsoft.ApiManagement/service/backends'];

@@ -1,14 +1,12 @@
 /**
  * The built-in roles the blueprint assigns, with their ids and the data actions they grant. The data-path proof
- * reads it to decide whether an identity may make a call; a role the blueprint assigns must be listed here (the
- * type below enforces it).
+ * reads it to decide whether an identity may make a call; a role assignment can only name a role listed here
+ * (`BuiltInRole`, the type of `roleDefinitionName`).
  *
  * Source: Learn, "Azure built-in roles" (the JSON definition of each role: AI + machine learning, Security, Storage,
  * Monitor, Integration), checked 2026-11. Data actions are matched case-insensitively, `*` as a wildcard, as Azure
  * RBAC does.
  */
-import type { BuiltInRole } from './interfaces';
-
 export interface RoleDefinition {
   /** The role definition's GUID. */
   readonly id: string;
@@ -76,7 +74,10 @@ export const ROLE_CATALOG = {
   },
   'Monitoring Reader': { id: '43d0d8ad-25c7-4714-9337-8ba259a9fe05', dataActions: [] },
   'API Management Service Reader Role': { id: '71522526-b88f-4d52-b57f-d31fc3546d0d', dataActions: [] },
-} as const satisfies Record<BuiltInRole, RoleDefinition>;
+} as const satisfies Record<string, RoleDefinition>;
+
+/** Built-in roles the blueprint assigns. Names, not GUIDs, so that an auditor can read the plan. */
+export type BuiltInRole = keyof typeof ROLE_CATALOG;
 
 /** The role a role assignment names, by `role_definition_name` or by the GUID at the end of `role_definition_id`. */
 export function roleOf(

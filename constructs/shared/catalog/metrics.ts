@@ -5,7 +5,7 @@
  */
 
 /** Azure Monitor's supported-metrics pages, one per resource type. */
-export const METRICS_REFERENCE = {
+const METRICS_REFERENCE = {
   cognitiveServices:
     'https://learn.microsoft.com/azure/azure-monitor/reference/supported-metrics/microsoft-cognitiveservices-accounts-metrics',
   apiManagement:

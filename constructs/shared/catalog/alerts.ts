@@ -1,12 +1,17 @@
 /**
- * The alerts the blueprint ships, their thresholds and their defaults. The environment schema takes its defaults from
- * here and the alerts construct takes this shape as props, so that config and construct cannot drift.
+ * The alerts the blueprint ships: Azure Monitor's severities and windows, each alert's thresholds with their
+ * defaults, and the signal names that alert names carry. The environment schema takes its defaults from here and the
+ * alerts construct takes this shape as props, so that config and construct cannot drift. The metrics and log tables
+ * each alert reads are in `./metrics.ts`.
  *
  * Threshold fields name their direction and unit (`abovePercent`, `belowPercent`, `aboveMs`, `aboveCount`), so a
  * reviewer reads "alert when PTU utilization is above 90 percent" straight from the config.
  */
 
-/** Azure Monitor's alert severities, by name. Azure numbers them 0 (critical) to 4 (verbose). */
+/**
+ * Azure Monitor's alert severities, by name. Azure numbers them 0 (critical) to 4 (verbose). Source: Learn, "What are
+ * Azure Monitor alerts?" (https://learn.microsoft.com/azure/azure-monitor/alerts/alerts-overview, Alert severity).
+ */
 export const ALERT_SEVERITIES = ['critical', 'error', 'warning', 'informational', 'verbose'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];
 
@@ -17,7 +22,8 @@ export function severityLevel(severity: AlertSeverity): 0 | 1 | 2 | 3 | 4 {
 
 /**
  * Look-back windows every alert accepts. Both metric alerts (`window_size`) and log alerts (`window_duration`)
- * accept these durations, each evaluated every 5 minutes.
+ * accept these durations, each evaluated every 5 minutes. Source: the provider's `azurerm_monitor_metric_alert` and
+ * `azurerm_monitor_scheduled_query_rules_alert_v2` (website/docs/r/, azurerm 4.55).
  */
 export const ALERT_WINDOWS_MINUTES = [5, 15, 30, 60] as const;
 export type AlertWindowMinutes = (typeof ALERT_WINDOWS_MINUTES)[number];

@@ -1,6 +1,3 @@
-import type { AzureRegion } from './regions';
-import type { PrivateEndpointOptions } from './interfaces';
-
 /**
  * The private DNS zones of every service the blueprint puts behind a private endpoint (Azure public cloud).
  * https://learn.microsoft.com/azure/private-link/private-endpoint-dns
@@ -47,46 +44,60 @@ export function privateZoneForHost(host: string): string | undefined {
 }
 
 /**
- * What a private endpoint of each kind of target connects to: its private-link sub-resource and the DNS zones its
- * zone group must hold. A Cognitive Services account answers on all three AI zones (an AIServices account serves the
- * OpenAI and Foundry hostnames too).
+ * The services the blueprint puts behind private endpoints, and the facts a data path needs about each: the Terraform
+ * type that holds it, its private-link sub-resource, the DNS zones its zone group must hold, and the service tag of
+ * its public endpoint. A Cognitive Services account answers on all three AI zones (an AIServices account serves the
+ * OpenAI and Foundry hostnames too). Application Insights is reached privately through an Azure Monitor Private Link
+ * Scope, whose endpoint serves the monitor zones.
+ *
+ * Sources: Learn, "Azure Private Endpoint private DNS zone values"
+ * (https://learn.microsoft.com/azure/private-link/private-endpoint-dns: sub-resources and zones); "Azure service tags"
+ * (https://learn.microsoft.com/azure/virtual-network/service-tags-overview).
  */
 export const PRIVATE_LINK_SERVICES = {
-  cognitiveAccount: { subresource: 'account', zones: ['cognitiveServices', 'openai', 'aiServices'] },
-  keyVault: { subresource: 'vault', zones: ['keyVault'] },
-  storageBlob: { subresource: 'blob', zones: ['blob'] },
-  apiManagement: { subresource: 'Gateway', zones: ['apiManagement'] },
+  cognitiveAccount: {
+    terraformType: 'azurerm_cognitive_account',
+    subresource: 'account',
+    zones: ['cognitiveServices', 'openai', 'aiServices'],
+    serviceTag: 'AzureCognitiveServices',
+  },
+  keyVault: {
+    terraformType: 'azurerm_key_vault',
+    subresource: 'vault',
+    zones: ['keyVault'],
+    serviceTag: 'AzureKeyVault',
+  },
+  storageBlob: {
+    terraformType: 'azurerm_storage_account',
+    subresource: 'blob',
+    zones: ['blob'],
+    serviceTag: 'Storage',
+  },
+  apiManagement: {
+    terraformType: 'azurerm_api_management',
+    subresource: 'Gateway',
+    zones: ['apiManagement'],
+    serviceTag: 'ApiManagement',
+  },
   monitorPrivateLinkScope: {
+    terraformType: 'azurerm_monitor_private_link_scope',
     subresource: 'azuremonitor',
     zones: ['monitor', 'omsOpinsights', 'odsOpinsights', 'agentService', 'blob'],
+    serviceTag: 'AzureMonitor',
   },
-} as const satisfies Record<string, { subresource: string; zones: readonly PrivateDnsZoneKey[] }>;
+} as const satisfies Record<
+  string,
+  {
+    terraformType: string;
+    subresource: string;
+    zones: readonly PrivateDnsZoneKey[];
+    serviceTag: string;
+  }
+>;
 
 export type PrivateLinkService = keyof typeof PRIVATE_LINK_SERVICES;
 
-/**
- * Where private endpoints go: the subnet per region and the ids of the DNS zones. The network construct provides
- * it, from the VNets and zones it creates or from the ids of a hub it attaches to. An environment without a private
- * network has none, and its resources get no private endpoint.
- */
-export interface PrivateLinkContext {
-  /** ARM id of the private-endpoint subnet in `region`; throws when the environment has no subnet there. */
-  privateEndpointSubnetId(region: AzureRegion): string;
-  /** ARM id of one private DNS zone; throws when the zone is not available. */
-  privateDnsZoneId(zone: PrivateDnsZoneKey): string;
-}
-
-/** The private endpoint options for one target, from the context. */
-export function privateEndpointFor(
-  context: PrivateLinkContext,
-  service: PrivateLinkService,
-  region: AzureRegion,
-  name: string,
-): PrivateEndpointOptions {
-  return {
-    name,
-    subnetId: context.privateEndpointSubnetId(region),
-    privateDnsZoneIds: PRIVATE_LINK_SERVICES[service].zones.map((zone) => context.privateDnsZoneId(zone)),
-    location: region,
-  };
+/** The public DNS suffixes a service answers on: those of its private zones. */
+export function publicSuffixes(service: PrivateLinkService): readonly string[] {
+  return PRIVATE_LINK_SERVICES[service].zones.map((zone) => PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES[zone]);
 }

@@ -7,6 +7,10 @@
  * - batch: `capacity` is thousands of enqueued tokens; asynchronous, never in a real-time gateway pool.
  *
  * Changing a deployment's type replaces the deployment.
+ *
+ * Sources: Learn, "Deployment types for Azure AI Foundry Models"
+ * (https://learn.microsoft.com/azure/ai-foundry/foundry-models/concepts/deployment-types); the `sku.name` values of
+ * the provider's `azurerm_cognitive_deployment` (website/docs/r/cognitive_deployment.html.markdown, azurerm 4.55).
  */
 export const DEPLOYMENT_TYPES = {
   Standard: { billing: 'payAsYouGo', scope: 'regional' },
@@ -23,7 +27,6 @@ export const DEPLOYMENT_TYPES = {
 >;
 
 export type DeploymentType = keyof typeof DEPLOYMENT_TYPES;
-export type DeploymentBilling = (typeof DEPLOYMENT_TYPES)[DeploymentType]['billing'];
 
 export const DEPLOYMENT_TYPE_NAMES = Object.keys(DEPLOYMENT_TYPES) as [DeploymentType, ...DeploymentType[]];
 
@@ -52,7 +55,8 @@ export interface PtuRule {
 }
 
 /**
- * PTU minimums and increments per model, from "Provisioned throughput onboarding" (Azure OpenAI docs): global and
+ * PTU minimums and increments per model, from Learn, "Provisioned throughput onboarding"
+ * (https://learn.microsoft.com/azure/ai-foundry/openai/how-to/provisioned-throughput-onboarding): global and
  * data zone provisioned deployments start at 15 PTU in steps of 5; regional ones at 50 (25 for the mini models) in
  * steps of the same size. Config extends or overrides this table (`endpoints.provisionedThroughputRules`) when a
  * model is added or Microsoft changes a figure.

@@ -2,7 +2,12 @@
  * Azure regions the blueprint accepts, with the short codes used in resource names and the data zone each region
  * belongs to (DataZone* deployment types keep data inside the zone: `us` or `eu`).
  *
- * A region missing here is a config error, not a silent guess: add it with its code when you need it.
+ * A region missing here is a config error, not a silent guess: add it with its code when you need it (and, with it,
+ * any fact a capability needs per region, such as availability-zone support).
+ *
+ * Sources: region names as ARM spells them (`az account list-locations`); data zones: Learn, "Deployment types for
+ * Azure AI Foundry Models" (https://learn.microsoft.com/azure/ai-foundry/foundry-models/concepts/deployment-types,
+ * Data zone standard); the short codes are the blueprint's own, after the Cloud Adoption Framework's abbreviations.
  */
 export const AZURE_REGIONS = {
   australiaeast: { code: 'aue', dataZone: undefined },
