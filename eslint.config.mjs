@@ -2,6 +2,57 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * `no-restricted-imports` options: the imports every file avoids, plus the layer boundaries of its folder. ESLint keeps
+ * only the last matching options of a rule, so every folder's entry repeats the common part.
+ */
+function restrictedImports(...boundaries) {
+  return {
+    // The provider package roots load all ~1,500 resource modules: synth 4x slower, 5x heavier.
+    paths: [
+      {
+        name: '@cdktf/provider-azurerm',
+        message: 'Import from @cdktf/provider-azurerm/lib/<resource> instead.',
+      },
+      {
+        name: '@cdktf/provider-random',
+        message: 'Import from @cdktf/provider-random/lib/<resource> instead.',
+      },
+    ],
+    patterns: [
+      { group: ['ts-node', 'ts-node/*'], message: 'Synth runs compiled JS or tsx, never ts-node.' },
+      ...boundaries,
+    ],
+  };
+}
+
+/**
+ * The layers (design principle 14): data flows config → stack → constructs → plan → reports. A relative import that
+ * climbs out of its folder into a folder it may not use is an error. Each pattern matches the import as written
+ * (`../../constructs/ai-endpoint`).
+ */
+const CAPABILITY = {
+  regex: '^(\\.\\./)+constructs/(?!shared(/|$))',
+  message:
+    'Config and scripts read Azure facts from constructs/shared/catalog and shared code from constructs/shared, never a capability folder.',
+};
+const NO_CONFIG_OR_STACKS = {
+  regex: '^(\\.\\./)+(environments|stacks|scripts)(/|$)',
+  message: 'Constructs take everything through props: they never import environments/, stacks/ or scripts/.',
+};
+const NO_STACKS = {
+  regex: '^(\\.\\./)+stacks(/|$)',
+  message: 'Config is data and rules: it never imports the stacks that read it.',
+};
+/**
+ * For files `depth` folders below the root in `constructs/shared/`: `../` × (depth − 1) leaves shared/ for a
+ * capability folder (`../ai-gateway` from `constructs/shared/naming.ts`).
+ */
+const SHARED_STAYS_SHARED = (depth) => ({
+  regex: `^(\\.\\./){${depth - 1}}(?!shared/|\\.\\./)`,
+  message: 'constructs/shared/ is below every capability: it never imports a capability folder.',
+});
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'audit/', 'bench/', 'coverage/'] },
   js.configs.recommended,
@@ -9,30 +60,30 @@ export default tseslint.config(
   {
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
     rules: {
-      // The provider package roots load all ~1,500 resource modules: synth 4x slower, 5x heavier.
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            {
-              name: '@cdktf/provider-azurerm',
-              message: 'Import from @cdktf/provider-azurerm/lib/<resource> instead.',
-            },
-            {
-              name: '@cdktf/provider-random',
-              message: 'Import from @cdktf/provider-random/lib/<resource> instead.',
-            },
-          ],
-          patterns: [
-            { group: ['ts-node', 'ts-node/*'], message: 'Synth runs compiled JS or tsx, never ts-node.' },
-          ],
-        },
-      ],
+      'no-restricted-imports': ['error', restrictedImports()],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
+  {
+    files: ['environments/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(CAPABILITY, NO_STACKS)] },
+  },
+  {
+    files: ['scripts/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(CAPABILITY)] },
+  },
+  {
+    files: ['constructs/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(NO_CONFIG_OR_STACKS)] },
+  },
+  ...[2, 3, 4].map((depth) => ({
+    files: [`constructs/shared/${'*/'.repeat(depth - 2)}*.ts`],
+    rules: {
+      'no-restricted-imports': ['error', restrictedImports(NO_CONFIG_OR_STACKS, SHARED_STAYS_SHARED(depth))],
+    },
+  })),
   {
     // Constructs get everything through props: no environment variables, no clocks, no randomness at synth time.
     files: ['constructs/**/*.ts', 'stacks/platform-stack.ts'],

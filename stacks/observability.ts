@@ -4,6 +4,8 @@ import type { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { DataAzurermSubscription } from '@cdktf/provider-azurerm/lib/data-azurerm-subscription';
 import type { AiEndpoint } from '../constructs/ai-endpoint';
 import type { ContentSafety } from '../constructs/content-safety';
+import type { AiGateway } from '../constructs/ai-gateway';
+import type { KeyVault } from '../constructs/key-vault';
 import {
   ActionGroups,
   Alerts,
@@ -12,33 +14,11 @@ import {
   OperationsWorkbook,
   type ResourceGroupBudgetProps,
   type TenantTokenQuota,
-  type WatchedGateway,
   type WebhookReceiverProps,
 } from '../constructs/monitoring';
+import { type AzureRegion, GATEWAY_TIERS, isProvisioned } from '../constructs/shared/catalog';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
-import { isProvisioned, type AzureRegion, regionCode } from '../constructs/shared/catalog';
-
-/**
- * What other capabilities hand to monitoring. Each is optional so that this branch stands alone: the gateway (AI
- * gateway issue), the Key Vault (network/Key Vault issue) and the tenants with their quotas and dedicated budgets
- * (tenant issue) join by filling these in where the stack builds them.
- */
-export interface ObservabilityInputs {
-  /** The API Management instance of the gateway. @default - no gateway alerts */
-  readonly gateway?: WatchedGateway;
-  /** The Key Vault. @default - no Key Vault alerts */
-  readonly keyVault?: { readonly resourceId: string };
-  /** Tenants with monthly token quotas. @default - no tenant alert */
-  readonly tenants?: readonly TenantTokenQuota[];
-  /** Budgets of dedicated tenants on their resource groups. @default - none */
-  readonly dedicatedBudgets?: readonly ResourceGroupBudgetProps[];
-  /**
-   * PTU deployments (names clients call) and their gateway backend ids, for the workbook's spillover share.
-   * @default - every provisioned deployment, backend id `<deployment>-<region code>` (the gateway's backend naming)
-   */
-  readonly provisioned?: { readonly deployments: readonly string[]; readonly backendIds: readonly string[] };
-}
 
 /** The stack parts monitoring watches. */
 export interface ObservedParts {
@@ -46,6 +26,17 @@ export interface ObservedParts {
   readonly monitoring: Monitoring;
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   readonly contentSafety: ContentSafety | undefined;
+  /** The gateway: its service for the gateway alerts, its routes for the workbook's spillover share. */
+  readonly gateway: AiGateway;
+  readonly keyVault: KeyVault;
+}
+
+/** What the tenants bring to monitoring. */
+export interface ObservedTenants {
+  /** Tenants with monthly token quotas. */
+  readonly quotas: readonly TenantTokenQuota[];
+  /** Budgets of dedicated tenants on their resource groups. */
+  readonly dedicatedBudgets: readonly ResourceGroupBudgetProps[];
 }
 
 export interface Observability {
@@ -65,7 +56,7 @@ export function addObservability(
   env: Environment,
   names: EnvironmentNames,
   parts: ObservedParts,
-  inputs: ObservabilityInputs = {},
+  tenants: ObservedTenants,
 ): Observability {
   const primary = env.regions.primary;
   const resourceGroupName = parts.resourceGroups[primary].name;
@@ -134,19 +125,19 @@ export function addObservability(
     ),
     applicationInsights: { resourceId: parts.monitoring.applicationInsights.id },
     ...(parts.contentSafety ? { contentSafety: { resourceId: parts.contentSafety.resourceId } } : {}),
-    ...(inputs.gateway ? { gateway: inputs.gateway } : {}),
-    ...(inputs.keyVault ? { keyVault: inputs.keyVault } : {}),
-    ...(inputs.tenants ? { tenants: inputs.tenants } : {}),
+    gateway: {
+      resourceId: parts.gateway.resourceId,
+      tier: GATEWAY_TIERS[parts.gateway.tier].v2 ? 'v2' : 'classic',
+    },
+    keyVault: { resourceId: parts.keyVault.resourceId },
+    tenants: tenants.quotas,
   });
 
-  const ptu = accounts.flatMap(({ region, deployments }) =>
-    Object.entries(deployments)
-      .filter(([, d]) => isProvisioned(d.type))
-      .map(([name]) => ({ name, backendId: `${name}-${regionCode(region)}` })),
-  );
-  const provisioned = inputs.provisioned ?? {
-    deployments: [...new Set(ptu.map((p) => p.name))].sort(),
-    backendIds: ptu.map((p) => p.backendId).sort(),
+  // The workbook's spillover share: the PTU backends the gateway routes to, by the ids the gateway gave them.
+  const ptu = parts.gateway.routes.flatMap((route) => route.members).filter((m) => isProvisioned(m.type));
+  const provisioned = {
+    deployments: [...new Set(ptu.map((m) => m.deployment))].sort(),
+    backendIds: ptu.map((m) => m.backendId).sort(),
   };
   const workbook = monitoring.workbook.enabled
     ? new OperationsWorkbook(stack, 'OperationsWorkbook', {
@@ -161,7 +152,7 @@ export function addObservability(
     : undefined;
 
   const budget = monitoring.budget;
-  const dedicated = inputs.dedicatedBudgets ?? [];
+  const dedicated = tenants.dedicatedBudgets;
   const budgets =
     budget || dedicated.length > 0
       ? new Budgets(stack, 'Budgets', {

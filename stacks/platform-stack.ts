@@ -10,7 +10,7 @@ import { ContentSafety } from '../constructs/content-safety';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { Monitoring } from '../constructs/monitoring';
 import { environmentNames, environmentRegions } from '../environments/names';
-import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
+import { gatewayPools } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
 import { addStackFoundation } from './foundation';
@@ -19,7 +19,6 @@ import { buildNetwork, type EnvironmentNetwork } from './network';
 import { type BuiltTenant, buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
 import { addObservability, type Observability } from './observability';
 import {
-  GATEWAY_TIERS,
   gatewayHostNames,
   gatewaySubnetDelegation,
   type SubnetKey,
@@ -253,7 +252,7 @@ export class PlatformStack extends TerraformStack {
         clientId: this.gatewayIdentity.clientId,
         principalId: this.gatewayIdentity.principalId,
       },
-      routes: gatewayRoutes(env),
+      pools: gatewayPools(env),
       accounts: Object.fromEntries(
         Object.entries(this.aiEndpoints).map(([region, endpoint]) => [
           region,
@@ -265,7 +264,7 @@ export class PlatformStack extends TerraformStack {
         ]),
       ),
       circuitBreaker: gw.circuitBreaker,
-      retryCount: gatewayRetryCount(env),
+      ...(gw.retryCount === undefined ? {} : { retryCount: gw.retryCount }),
       tokenLimit: gw.tokenLimit,
       tokenMetrics: gw.tokenMetrics,
       ...(gw.contentSafety.enabled && this.contentSafety
@@ -330,14 +329,11 @@ export class PlatformStack extends TerraformStack {
         monitoring: this.monitoring,
         aiEndpoints: this.aiEndpoints,
         contentSafety: this.contentSafety,
+        gateway: this.gateway,
+        keyVault: this.keyVault,
       },
       {
-        gateway: {
-          resourceId: this.gateway.resourceId,
-          tier: GATEWAY_TIERS[gw.sku.tier].v2 ? 'v2' : 'classic',
-        },
-        keyVault: { resourceId: this.keyVault.resourceId },
-        tenants: tenantsIn(env)
+        quotas: tenantsIn(env)
           .filter((t) => t.hasAccess)
           .map((t) => ({ slug: t.slug, monthlyTokenQuota: t.allocation.monthlyTokenQuota })),
         dedicatedBudgets: dedicatedBudgets(env, names, this.tenants),

@@ -18,7 +18,7 @@ import type { EnvironmentNames } from '../environments/names';
 import { dataProtection } from './governance';
 import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
-import { routesFromAccounts } from '../environments/sections/gateway';
+import { poolsFromAccounts } from '../environments/sections/gateway';
 import { tenantsIn, tenantTags } from '../environments/sections/tenants';
 import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-endpoint';
 import type { AzureRegion } from '../constructs/shared/catalog';
@@ -172,12 +172,12 @@ export function buildTenants(
 
     let access: TenantAccess | undefined;
     if (hasAccess) {
-      const routes = routesFromAccounts(allocation.dedicated?.accounts ?? {});
+      const pools = poolsFromAccounts(allocation.dedicated?.accounts ?? {});
       const dedicatedPools =
-        routes.length > 0
+        pools.length > 0
           ? deps.gateway.addDedicatedPools(tenantScope, {
               tenant: slug,
-              routes,
+              pools,
               accounts: Object.fromEntries(
                 Object.entries(accounts).map(([region, endpoint]) => [
                   region,

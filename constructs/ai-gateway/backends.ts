@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { AzapiResource } from '../shared/azapi';
 import { COGNITIVE_SERVICES_AUDIENCE } from './policies/llm';
-import { backendId, type ModelRoute, poolId } from './routing';
-import { regionCode, type AzureRegion } from '../shared/catalog';
+import type { ModelRoute } from './routing';
+import type { AzureRegion } from '../shared/catalog';
 
 /** Backends and pools need preview features of this API version (pool type, managed-identity credentials). */
 export const BACKENDS_API = 'Microsoft.ApiManagement/service/backends@2024-06-01-preview';
@@ -64,7 +64,7 @@ export interface ModelBackendsProps {
   readonly routes: readonly ModelRoute[];
   readonly accounts: Readonly<Partial<Record<AzureRegion, BackendAccount>>>;
   readonly circuitBreaker: CircuitBreakerOptions;
-  /** A dedicated tenant's slug: its backends and pools carry it in their names. @default - shared pools */
+  /** A dedicated tenant's slug, for the pools' descriptions. @default - shared pools */
   readonly tenant?: string;
 }
 
@@ -77,7 +77,7 @@ export interface ModelBackendsProps {
 export class ModelBackends extends Construct {
   /** Pool backend per model. */
   readonly pools: Readonly<Record<string, AzapiResource>>;
-  /** Backend per `<deployment>-<region code>`. */
+  /** Backend by its APIM entity id (`RouteMember.backendId`). */
   readonly backends: Readonly<Record<string, AzapiResource>>;
 
   constructor(scope: Construct, id: string, props: ModelBackendsProps) {
@@ -97,32 +97,34 @@ export class ModelBackends extends Construct {
         const account = props.accounts[member.region];
         if (!account)
           throw new Error(`${this.node.path}: no model account in ${member.region} for "${route.model}"`);
-        const name = backendId(member, regionCode(member.region), props.tenant);
         // Construct ids are region / deployment: config keys, so that adding or removing a region moves nothing else.
-        const backend = (backends[name] ??= new AzapiResource(regionScope(member.region), member.deployment, {
-          type: BACKENDS_API,
-          name,
-          parentId: props.apiManagementId,
-          schemaValidationEnabled: false,
-          body: {
-            properties: {
-              // The deployment name, read back by `npm run routes`.
-              title: member.deployment,
-              description: `${member.deployment} on ${account.name} (${member.region}, ${member.type}, capacity ${member.capacity})`,
-              url: `${account.openAiEndpoint}openai`,
-              protocol: 'http',
-              tls: { validateCertificateChain: true, validateCertificateName: true },
-              credentials: managedIdentityCredentials(),
-              circuitBreaker: circuitBreakerRule(props.circuitBreaker),
+        const backend = (backends[member.backendId] ??= new AzapiResource(
+          regionScope(member.region),
+          member.deployment,
+          {
+            type: BACKENDS_API,
+            name: member.backendId,
+            parentId: props.apiManagementId,
+            schemaValidationEnabled: false,
+            body: {
+              properties: {
+                // The deployment name, read back by `npm run routes`.
+                title: member.deployment,
+                description: `${member.deployment} on ${account.name} (${member.region}, ${member.type}, capacity ${member.capacity})`,
+                url: `${account.openAiEndpoint}openai`,
+                protocol: 'http',
+                tls: { validateCertificateChain: true, validateCertificateName: true },
+                credentials: managedIdentityCredentials(),
+                circuitBreaker: circuitBreakerRule(props.circuitBreaker),
+              },
             },
           },
-        }));
+        ));
         return { id: backend.id, priority: member.priority, weight: member.weight };
       });
-      const name = poolId(route.model, props.tenant);
       pools[route.model] = new AzapiResource(poolScope, route.model, {
         type: BACKENDS_API,
-        name,
+        name: route.poolId,
         parentId: props.apiManagementId,
         schemaValidationEnabled: false,
         body: {
@@ -134,9 +136,7 @@ export class ModelBackends extends Construct {
             pool: { services: members },
           },
         },
-        dependsOn: route.members.map(
-          (member) => backends[backendId(member, regionCode(member.region), props.tenant)]!,
-        ),
+        dependsOn: route.members.map((member) => backends[member.backendId]!),
       });
     }
     this.backends = backends;

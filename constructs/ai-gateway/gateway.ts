@@ -24,8 +24,9 @@ import {
 } from './backends';
 import { GatewayObservability } from './observability';
 import { inferencePolicy, renderPolicy } from './policies/inference-policy';
-import type { ContentSafetyThresholds, TokenLimitOptions } from './policies/llm';
-import { type ModelRoute } from './routing';
+import { type ContentSafetyThresholds, stricterThresholds, type TokenLimitOptions } from './policies/llm';
+import { tenantProductPolicy } from './policies/product-policy';
+import { defaultRetryCount, type ModelPool, type ModelRoute, planRoutes } from './routing';
 import { PRIVATE_LINK_SERVICES, type AzureRegion, GATEWAY_TIERS, type GatewayTier } from '../shared/catalog';
 
 /** How clients reach the gateway and how it reaches the models. */
@@ -75,12 +76,13 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
   /** @default '2022-08-01' */
   readonly minApiVersion?: string;
   readonly identity: GatewayIdentity;
-  /** The routing plan: one pool per model. */
-  readonly routes: readonly ModelRoute[];
+  /** The models the gateway routes and the deployments that may serve each; the gateway decides the order. */
+  readonly pools: readonly ModelPool[];
   /** The model accounts, by region. */
   readonly accounts: Readonly<Partial<Record<AzureRegion, GatewayModelAccount>>>;
   readonly circuitBreaker: CircuitBreakerOptions;
-  readonly retryCount: number;
+  /** Retries across a pool on 429 and 503. @default - the largest pool size minus one, at least one */
+  readonly retryCount?: number;
   readonly tokenLimit: Omit<TokenLimitOptions, 'counterKey'>;
   readonly tokenMetrics: { readonly namespace: string; readonly dimensions: readonly string[] };
   /** @default - no content-safety check */
@@ -120,6 +122,10 @@ export const CONTENT_SAFETY_BACKEND = 'content-safety';
 export class AiGateway extends Construct {
   readonly service: ApiManagement;
   readonly backends: ModelBackends;
+  /** The routes of the shared pools: per model, the backends in the order the gateway tries them. */
+  readonly routes: readonly ModelRoute[];
+  /** Retries across a pool. */
+  readonly retryCount: number;
   readonly api: InferenceApi;
   readonly observability: GatewayObservability;
   readonly features: StandardFeatures;
@@ -127,6 +133,7 @@ export class AiGateway extends Construct {
   readonly modelAccess: Readonly<Partial<Record<AzureRegion, RoleAssignment>>>;
   readonly resourceId: string;
   readonly name: string;
+  readonly tier: GatewayTier;
   /** The policy document of the inference API. */
   readonly policyXml: string;
   /**
@@ -238,6 +245,7 @@ export class AiGateway extends Construct {
     });
     this.resourceId = this.service.id;
     this.name = props.name;
+    this.tier = props.sku.tier;
     if (props.sku.tier === 'Premium') {
       suppressRule(
         this.service,
@@ -274,8 +282,10 @@ export class AiGateway extends Construct {
     }
 
     // Roles first: a missing one shows only as 401 after failover to that region.
+    this.routes = planRoutes(props.pools);
+    this.retryCount = props.retryCount ?? defaultRetryCount(this.routes);
     const accessScope = new Construct(this, 'ModelAccess');
-    const servedRegions = [...new Set(props.routes.flatMap((r) => r.members.map((m) => m.region)))].sort();
+    const servedRegions = [...new Set(this.routes.flatMap((r) => r.members.map((m) => m.region)))].sort();
     const modelAccess: Partial<Record<AzureRegion, RoleAssignment>> = {};
     for (const region of servedRegions) {
       const account = props.accounts[region];
@@ -291,7 +301,7 @@ export class AiGateway extends Construct {
 
     this.backends = new ModelBackends(this, 'Models', {
       apiManagementId: this.service.id,
-      routes: props.routes,
+      routes: this.routes,
       accounts: props.accounts,
       circuitBreaker: props.circuitBreaker,
     });
@@ -363,11 +373,8 @@ export class AiGateway extends Construct {
 
     this.policyXml = renderPolicy(
       inferencePolicy({
-        routes: props.routes.map((route) => ({
-          model: route.model,
-          backendId: this.backends.pools[route.model]!.name,
-        })),
-        retryCount: props.retryCount,
+        routes: this.routes.map((route) => ({ model: route.model, backendId: route.poolId })),
+        retryCount: this.retryCount,
         tokenLimit: props.tokenLimit,
         tokenMetrics: props.tokenMetrics,
         ...(this.contentSafety ? { contentSafety: this.contentSafety } : {}),
@@ -393,8 +400,8 @@ export class AiGateway extends Construct {
 
   /**
    * Backends and pools of a dedicated tenant's own deployments, created under the tenant's scope so that their
-   * addresses belong to the tenant, and the gateway identity's role on each of the tenant's accounts. Only the
-   * tenant's product policy routes to these pools.
+   * addresses belong to the tenant, and the gateway identity's role on each of the tenant's accounts. The gateway
+   * orders them as it orders its own pools; only the tenant's product policy routes to them.
    *
    * @returns the pool id of each of the tenant's models
    */
@@ -402,12 +409,14 @@ export class AiGateway extends Construct {
     scope: Construct,
     props: {
       readonly tenant: string;
-      readonly routes: readonly ModelRoute[];
+      readonly pools: readonly ModelPool[];
       readonly accounts: Readonly<Partial<Record<AzureRegion, GatewayModelAccount>>>;
     },
   ): Record<string, string> {
+    const routes = planRoutes(props.pools, props.tenant);
+    if (routes.length === 0) return {};
     const access = new Construct(scope, 'GatewayAccess');
-    for (const region of [...new Set(props.routes.flatMap((r) => r.members.map((m) => m.region)))].sort()) {
+    for (const region of [...new Set(routes.flatMap((r) => r.members.map((m) => m.region)))].sort()) {
       const account = props.accounts[region];
       if (!account)
         throw new Error(`${scope.node.path}: the routes use ${region}, which has no model account`);
@@ -417,14 +426,50 @@ export class AiGateway extends Construct {
         description: `AI gateway ${this.name} calls the dedicated deployments of tenant ${props.tenant} on ${account.name}`,
       });
     }
-    const backends = new ModelBackends(scope, 'GatewayBackends', {
+    new ModelBackends(scope, 'GatewayBackends', {
       apiManagementId: this.service.id,
-      routes: props.routes,
+      routes,
       accounts: props.accounts,
       circuitBreaker: this.circuitBreaker,
       tenant: props.tenant,
     });
-    return Object.fromEntries(Object.entries(backends.pools).map(([model, pool]) => [model, pool.name]));
+    return Object.fromEntries(routes.map((route) => [route.model, route.poolId]));
+  }
+
+  /**
+   * The policy document of a tenant's product (`policies/product-policy.ts`): its allow-list, its token limits, its
+   * own pools, and the request's one content-safety check with the stricter of the gateway's and the tenant's
+   * thresholds, category by category.
+   */
+  tenantPolicy(options: {
+    readonly allowedModels: readonly string[];
+    readonly tokensPerMinute: number;
+    readonly monthlyTokenQuota: number;
+    /** The tenant's own content-safety thresholds, from its content filter. */
+    readonly contentSafetyThresholds: ContentSafetyThresholds;
+    /** The pool id of each of the tenant's own models (`addDedicatedPools`). @default - none */
+    readonly dedicatedPools?: Readonly<Record<string, string>>;
+  }): string {
+    return renderPolicy(
+      tenantProductPolicy({
+        allowedModels: options.allowedModels,
+        tokensPerMinute: options.tokensPerMinute,
+        monthlyTokenQuota: options.monthlyTokenQuota,
+        ...(this.contentSafety
+          ? {
+              contentSafety: {
+                backendId: this.contentSafety.backendId,
+                shieldPrompt: this.contentSafety.shieldPrompt,
+                thresholds: stricterThresholds(
+                  this.contentSafety.thresholds,
+                  options.contentSafetyThresholds,
+                ),
+              },
+            }
+          : {}),
+        dedicatedPools: options.dedicatedPools ?? {},
+      }),
+    );
   }
 }
 

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { type ModelRoute, type RouteMember } from '../../constructs/ai-gateway/routing';
 import type { EnvironmentRule } from '../rules';
 import type { Deployment, Endpoints } from './endpoints';
 import { DeploymentName } from './endpoints';
@@ -10,7 +9,6 @@ import {
   GATEWAY_TIER_NAMES,
   GATEWAY_TIERS,
   isBatch,
-  isProvisioned,
 } from '../../constructs/shared/catalog';
 
 /**
@@ -188,8 +186,22 @@ export const GatewaySection = z
 export type Gateway = z.output<typeof GatewaySection>;
 export const GATEWAY_FIELDS = { gateway: GatewaySection };
 
-/** The routing plan of the gateway, as the stack passes it to the construct. */
-export type GatewayRoute = ModelRoute;
+/**
+ * A model the gateway routes and the deployments config lets serve it: the shape the gateway construct takes as its
+ * pools (it decides their order: `constructs/ai-gateway/routing.ts`).
+ */
+export interface GatewayPool {
+  readonly model: string;
+  readonly candidates: readonly {
+    readonly region: AzureRegion;
+    readonly deployment: string;
+    readonly type: Deployment['type'];
+    readonly capacity: number;
+    readonly weight: number;
+    /** Config's override of the priority. @default - the gateway's: by deployment type */
+    readonly priority?: number;
+  }[];
+}
 
 type GatewayEnv = { endpoints: Endpoints; gateway: Gateway };
 
@@ -203,66 +215,53 @@ function spilloverTargets(endpoints: Endpoints): Set<string> {
 }
 
 /**
- * The routing plan: one pool per model (deployment name), with a backend per region that deploys it. Priorities
- * follow the deployment types: provisioned (PTU) first, pay-as-you-go next, so traffic spills from PTU to
- * pay-as-you-go across regions and comes back when the breaker closes. Batch deployments and native spillover
- * targets are never routed.
+ * The shared pools: one per model (deployment name), with each region that deploys it as a candidate. Native
+ * spillover targets join only through a pool entry; a pool's `members` and `priorities` narrow and override.
  */
-export function gatewayRoutes(env: GatewayEnv): GatewayRoute[] {
+export function gatewayPools(env: GatewayEnv): GatewayPool[] {
   const targets = spilloverTargets(env.endpoints);
-  return routesFromAccounts(env.endpoints.accounts, (region, name) => {
+  return poolsFromAccounts(env.endpoints.accounts, (region, name) => {
     const pool = env.gateway.pools[name];
     if (targets.has(name) && !pool) return undefined;
     if (pool?.members && !pool.members.includes(region)) return undefined;
-    return { priority: pool?.priorities[region] };
+    const priority = pool?.priorities[region];
+    return priority === undefined ? {} : { priority };
   });
 }
 
 /**
- * One pool per model over accounts keyed by region, with the real-time deployments of each. Provisioned deployments
- * get priority 1, pay-as-you-go 2, unless `select` overrides it; `select` returning undefined leaves a deployment
- * out. Batch deployments never join a pool. Shared by the platform's pools and dedicated tenants' pools.
+ * One pool per model over accounts keyed by region, with the real-time deployments of each as candidates, models by
+ * name; `select` returning undefined leaves a deployment out, and may set its priority. Batch deployments never join
+ * a real-time pool (the catalog's deployment types). Shared by the platform's pools and dedicated tenants' pools.
  */
-export function routesFromAccounts(
+export function poolsFromAccounts(
   accounts: Readonly<
     Partial<Record<AzureRegion, { readonly deployments: Readonly<Record<string, Deployment>> }>>
   >,
-  select: (
-    region: AzureRegion,
-    name: string,
-  ) => { readonly priority?: number | undefined } | undefined = () => ({}),
-): GatewayRoute[] {
-  const models = new Map<string, RouteMember[]>();
+  select: (region: AzureRegion, name: string) => { readonly priority?: number } | undefined = () => ({}),
+): GatewayPool[] {
+  const models = new Map<string, GatewayPool['candidates'][number][]>();
   for (const [key, account] of Object.entries(accounts)) {
     const region = key as AzureRegion;
     for (const [name, deployment] of Object.entries(account!.deployments)) {
       if (isBatch(deployment.type)) continue;
       const selected = select(region, name);
       if (!selected) continue;
-      const members = models.get(name) ?? [];
-      members.push({
+      const candidates = models.get(name) ?? [];
+      candidates.push({
         region,
         deployment: name,
         type: deployment.type,
         capacity: deployment.capacity,
-        priority: selected.priority ?? (isProvisioned(deployment.type) ? 1 : 2),
         weight: deployment.gatewayWeight,
+        ...selected,
       });
-      models.set(name, members);
+      models.set(name, candidates);
     }
   }
   return [...models.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
-    .map(([model, members]) => ({
-      model,
-      members: members.sort((a, b) => a.priority - b.priority || a.region.localeCompare(b.region)),
-    }));
-}
-
-/** Retries across a pool: the configured count, else the largest pool size minus one (at least one). */
-export function gatewayRetryCount(env: GatewayEnv): number {
-  const largest = Math.max(1, ...gatewayRoutes(env).map((r) => r.members.length));
-  return env.gateway.retryCount ?? Math.max(1, largest - 1);
+    .map(([model, candidates]) => ({ model, candidates }));
 }
 
 type Env = GatewayEnv & { stage: 'dev' | 'staging' | 'prod' };
@@ -401,11 +400,11 @@ export function gatewayRules<E extends Env>(): EnvironmentRule<E>[] {
       reads: [['stage'], ['endpoints', 'accounts'], ['gateway', 'pools']],
       check: (env, report) => {
         if (env.stage !== 'prod') return;
-        for (const route of gatewayRoutes(env)) {
-          if (route.members.length === 1 && !env.gateway.pools[route.model]?.singleMemberReason) {
+        for (const pool of gatewayPools(env)) {
+          if (pool.candidates.length === 1 && !env.gateway.pools[pool.model]?.singleMemberReason) {
             report({
-              path: ['gateway', 'pools', route.model],
-              message: `prod: the pool of "${route.model}" has one backend (${route.members[0]!.region}) and no failover; expected a second region, or singleMemberReason`,
+              path: ['gateway', 'pools', pool.model],
+              message: `prod: the pool of "${pool.model}" has one backend (${pool.candidates[0]!.region}) and no failover; expected a second region, or singleMemberReason`,
             });
           }
         }
@@ -449,7 +448,7 @@ export function gatewayRules<E extends Env>(): EnvironmentRule<E>[] {
       check: (env, report) => {
         const cache = env.gateway.semanticCache;
         if (!cache.enabled) return;
-        if (!gatewayRoutes(env).some((r) => r.model === cache.embeddingsDeployment)) {
+        if (!gatewayPools(env).some((pool) => pool.model === cache.embeddingsDeployment)) {
           report({
             path: ['gateway', 'semanticCache', 'embeddingsDeployment'],
             message: `"${cache.embeddingsDeployment}" is not a real-time deployment the gateway routes; expected an embeddings deployment such as text-embedding-3-large`,

@@ -8,7 +8,7 @@ import {
   type Endpoints,
   ptuRule,
 } from './endpoints';
-import { type Gateway, gatewayRoutes } from './gateway';
+import { type Gateway, gatewayPools } from './gateway';
 import { Email, Reason, Region, slug } from './primitives';
 import {
   APIM_SAMPLE_PRODUCTS,
@@ -224,8 +224,8 @@ function deploymentTpm(
 
 /** The environment's real-time capacity in TPM: what the shared pools route to plus the tenants' dedicated deployments. */
 export function environmentTpm(env: TenantEnv): number {
-  const shared = gatewayRoutes(env)
-    .flatMap((route) => route.members)
+  const shared = gatewayPools(env)
+    .flatMap((pool) => pool.candidates)
     .reduce(
       (sum, m) =>
         sum +
@@ -256,7 +256,7 @@ function callableModels(env: TenantEnv, t: TenantInEnvironment): Set<string> {
       .filter(([, d]) => !isBatch(d.type))
       .map(([name]) => name),
   );
-  return new Set([...gatewayRoutes(env).map((r) => r.model), ...dedicated]);
+  return new Set([...gatewayPools(env).map((pool) => pool.model), ...dedicated]);
 }
 
 export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {

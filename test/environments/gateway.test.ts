@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { gatewayRetryCount, gatewayRoutes } from '../../environments/sections/gateway';
+import { defaultRetryCount, planRoutes } from '../../constructs/ai-gateway';
+import { gatewayPools } from '../../environments/sections/gateway';
 import { problemsOf } from '../helpers/config';
 import { exampleEnvironment, exampleInput } from '../helpers/synth';
 
 describe('the routing plan', () => {
   const prod = exampleEnvironment('prod');
-  const routes = gatewayRoutes(prod);
+  const routes = planRoutes(gatewayPools(prod));
 
   it('pools each real-time model across regions, PTU first', () => {
     const gpt4o = routes.find((r) => r.model === 'gpt-4o')!;
@@ -32,8 +33,7 @@ describe('the routing plan', () => {
   });
 
   it('retries one less than the largest pool', () => {
-    expect(gatewayRetryCount(prod)).toBe(2);
-    expect(gatewayRetryCount(exampleEnvironment('prod', { gateway: { retryCount: 4 } }))).toBe(4);
+    expect(defaultRetryCount(routes)).toBe(2);
   });
 
   it('lets config override members and priorities', () => {
@@ -48,7 +48,7 @@ describe('the routing plan', () => {
       },
     });
     expect(
-      gatewayRoutes(env)
+      planRoutes(gatewayPools(env))
         .find((r) => r.model === 'gpt-4o')!
         .members.map((m) => [m.region, m.priority]),
     ).toEqual([

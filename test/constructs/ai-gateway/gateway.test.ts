@@ -24,16 +24,15 @@ function gatewayProps(overrides: Partial<AiGatewayProps> = {}): AiGatewayProps {
       clientId: 'client-1',
       principalId: 'principal-1',
     },
-    routes: [
+    pools: [
       {
         model: 'gpt-4o',
-        members: [
+        candidates: [
           {
             region: 'swedencentral',
             deployment: 'gpt-4o',
             type: 'ProvisionedManaged',
             capacity: 100,
-            priority: 1,
             weight: 100,
           },
           {
@@ -41,7 +40,6 @@ function gatewayProps(overrides: Partial<AiGatewayProps> = {}): AiGatewayProps {
             deployment: 'gpt-4o',
             type: 'DataZoneStandard',
             capacity: 300,
-            priority: 2,
             weight: 60,
           },
         ],
@@ -317,5 +315,70 @@ describe('AiGateway network modes', () => {
     expect(() =>
       synthGateway(gatewayProps({ sku: { tier: 'Developer', capacity: 1 }, zones: ['1'] })),
     ).toThrow('Developer has no availability zones');
+  });
+});
+
+describe('AiGateway routing decisions', () => {
+  const candidate = {
+    region: 'swedencentral',
+    deployment: 'gpt-4o',
+    type: 'GlobalStandard',
+    capacity: 10,
+    weight: 50,
+  } as const;
+
+  it('orders each pool PTU first, leaves batch out, and retries one less than the largest pool by default', () => {
+    const { gateway, plan } = synthGateway(
+      gatewayProps({
+        retryCount: undefined,
+        pools: [
+          {
+            model: 'gpt-4o',
+            candidates: [
+              candidate,
+              { ...candidate, region: 'francecentral', type: 'ProvisionedManaged' },
+              { ...candidate, deployment: 'gpt-4o', region: 'francecentral', type: 'GlobalBatch' },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(gateway.routes.map((r) => [r.poolId, r.members.map((m) => [m.backendId, m.priority])])).toEqual([
+      [
+        'pool-gpt-4o',
+        [
+          ['gpt-4o-frc', 1],
+          ['gpt-4o-sdc', 2],
+        ],
+      ],
+    ]);
+    // Every backend id the gateway reports is an entity in the plan.
+    const names = plan.byType('azapi_resource').map((r) => r.config['name']);
+    expect(names).toEqual(expect.arrayContaining(['gpt-4o-frc', 'gpt-4o-sdc', 'pool-gpt-4o']));
+    expect(gateway.retryCount).toBe(1);
+    const retry = findAll(parseXml(gateway.policyXml), 'retry')[0]!;
+    expect(retry.attributes['count']).toBe('1');
+  });
+
+  it('keeps a priority config overrides and a retry count config sets', () => {
+    const { gateway } = synthGateway(
+      gatewayProps({
+        retryCount: 4,
+        pools: [
+          {
+            model: 'gpt-4o',
+            candidates: [
+              { ...candidate, priority: 1 },
+              { ...candidate, region: 'francecentral', type: 'ProvisionedManaged', priority: 3 },
+            ],
+          },
+        ],
+      }),
+    );
+    expect(gateway.routes[0]!.members.map((m) => [m.region, m.priority])).toEqual([
+      ['swedencentral', 1],
+      ['francecentral', 3],
+    ]);
+    expect(findAll(parseXml(gateway.policyXml), 'retry')[0]!.attributes['count']).toBe('4');
   });
 });
