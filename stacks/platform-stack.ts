@@ -16,7 +16,8 @@ import type { Environment } from '../environments/schema';
 import { addStackFoundation } from './foundation';
 import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
-import { type BuiltTenant, buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
+import type { Tenant } from '../constructs/tenant';
+import { buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
 import { addObservability, type Observability } from './observability';
 import {
   gatewayHostNames,
@@ -63,7 +64,7 @@ export class PlatformStack extends TerraformStack {
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
-  readonly tenants: readonly BuiltTenant[];
+  readonly tenants: readonly Tenant[];
   /** What tenants use of the platform: the tenant shards reference it across stacks. */
   readonly tenantDependencies: TenantDependencies;
   /** Action groups, alerts, the operations workbook and budgets. */

@@ -8,7 +8,8 @@ import { tenantShardPlan } from '../environments/sections/tenant-shards';
 import { addStackFoundation } from './foundation';
 import { applyGovernance } from './governance';
 import type { PlatformStack } from './platform-stack';
-import { type BuiltTenant, buildTenants, dedicatedBudgets } from './tenants';
+import type { Tenant } from '../constructs/tenant';
+import { buildTenants, dedicatedBudgets } from './tenants';
 
 export interface TenantShardStackProps {
   /** The platform stack of the same environment: the gateway, Key Vault, prompt library, network and monitoring. */
@@ -29,7 +30,7 @@ export class TenantShardStack extends TerraformStack {
   readonly environment: Environment;
   readonly shard: number;
   /** The tenants of this shard, by slug order. */
-  readonly tenants: readonly BuiltTenant[];
+  readonly tenants: readonly Tenant[];
 
   constructor(scope: Construct, id: string, props: TenantShardStackProps) {
     super(scope, id);

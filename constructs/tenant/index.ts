@@ -1,1 +1,2 @@
 export * from './tenant-access';
+export * from './tenant';

@@ -7,7 +7,6 @@
 import { describe, expect, it } from 'vitest';
 import { NO_PRODUCT_CONDITION } from '../../constructs/ai-gateway/policies/llm';
 import { loadEnvironments } from '../../environments';
-import { contentSafetyThresholds } from '../../stacks/tenants';
 import { tenantsIn } from '../../environments/sections/tenants';
 import { synthEnvironment } from '../helpers/synth';
 import { child, type Element, findAll, parseXml } from '../helpers/xml';
@@ -86,7 +85,15 @@ describe.each(loadEnvironments().map((env) => [env.name, env] as const))('%s', (
             Number(c.attributes['threshold']),
           ]),
         );
-        const own = contentSafetyThresholds(env.endpoints.contentFilters[tenant.tenant.contentFilter]!);
+        // A filter that blocks from Low blocks from level 2 of the eight-level scale, from Medium at 4, from High at 6.
+        const level = { Low: 2, Medium: 4, High: 6 } as const;
+        const categories = env.endpoints.contentFilters[tenant.tenant.contentFilter]!.categories;
+        const own = {
+          hate: level[categories.hate.prompt],
+          sexual: level[categories.sexual.prompt],
+          selfHarm: level[categories.selfHarm.prompt],
+          violence: level[categories.violence.prompt],
+        };
         const gateway = env.gateway.contentSafety.thresholds;
         expect(thresholds).toEqual({
           Hate: Math.min(own.hate, gateway.hate),
