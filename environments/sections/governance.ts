@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { POLICY_RULE_IDS } from '../../constructs/shared/policy/registry';
+import { RULE_IDS } from '../../constructs/shared/policy/registry';
 import type { EnvironmentRule } from '../rules';
 import type { Environment } from '../schema';
 import { Reason } from './primitives';
 
-const RuleId = z.enum(POLICY_RULE_IDS, {
+const RuleId = z.enum(RULE_IDS, {
   error: () =>
-    'unknown policy rule; expected a rule id of the pack such as "LZ.KeyVault.PurgeProtection" (policy.json and the audit report list them)',
+    'unknown policy rule; expected a rule id of the pack, a plan check or a data-path rule, such as "LZ.KeyVault.PurgeProtection" or "LZ.Path.Route" (policy.json and the audit report list them)',
 });
 
 /**

@@ -206,6 +206,33 @@ describe('suppressions', () => {
     expect(problems[0]!.message).toMatch(/unknown policy rule/);
   });
 
+  it('from config may name a plan check or a data-path rule, and an unknown one is an error at its path', () => {
+    const suppression = (rule: string) => ({
+      rule,
+      resource: 'Network/Vnet',
+      reason: 'A perfectly good reason for it.',
+    });
+    const problems = problemsOf(
+      exampleInput('dev', {
+        governance: {
+          suppressions: [
+            suppression('LZ.Path.Route'),
+            suppression('LZ.Plan.References'),
+            suppression('LZ.Path.Rout'),
+          ],
+          downgradeToWarning: {
+            'LZ.Path.NameResolution': 'The hub resolves these names; we check it there.',
+            'LZ.Path.Nope': 'The hub resolves these names; we check it there.',
+          },
+        },
+      }),
+    );
+    expect(problems.map((p) => p.path)).toEqual([
+      'governance.downgradeToWarning["LZ.Path.Nope"]',
+      'governance.suppressions[2].rule',
+    ]);
+  });
+
   it('that name no resource, a rule that does not apply, or a short reason in code fail synth with their path', () => {
     const env = exampleEnvironment('staging', {
       governance: {

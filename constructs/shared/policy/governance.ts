@@ -10,7 +10,7 @@ import { TerraformResource, type TerraformStack } from 'cdktf';
 import { checkDataPaths, type DataPathContext, PATH_RULES, pathRuleResults } from '../paths';
 import type { StackPlan } from '../plan';
 import { evaluatePolicy, type RuleResult, type Suppression } from './engine';
-import { NOT_ADOPTED, PLAN_CHECKS, POLICY_RULES } from './registry';
+import { isPathRuleId, NOT_ADOPTED, PLAN_CHECKS, POLICY_RULES } from './registry';
 import { type PolicyReport, ruleSummary } from './report';
 import type { PlanCheck, PolicyContext, PolicyRule } from './rule';
 import { suppressionsOf } from './suppressions';
@@ -78,18 +78,28 @@ export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): Stac
   if (!options) return undefined;
   const rules = options.rules ?? (POLICY_RULES as readonly PolicyRule[]);
   const planChecks = options.planChecks ?? (PLAN_CHECKS as readonly PlanCheck[]);
+  // Suppressions and downgrades of the data-path rules apply to the proof's results, the others to the pack's.
+  const suppressions = [...codeSuppressions(stack), ...(options.suppressions ?? [])];
+  const downgrade = Object.entries(options.downgrade ?? {});
   const evaluation = evaluatePolicy(plan, {
     rules,
     planChecks,
     context: options.context,
-    suppressions: [...codeSuppressions(stack), ...(options.suppressions ?? [])],
-    ...(options.downgrade ? { downgrade: options.downgrade } : {}),
+    suppressions: suppressions.filter((s) => !isPathRuleId(s.rule)),
+    downgrade: Object.fromEntries(downgrade.filter(([id]) => !isPathRuleId(id))),
   });
   // The data-path proof runs on the same plan; each hop is a result of a rule of the same catalogue (`LZ.Path.*`).
   const paths = options.paths ? checkDataPaths(plan, options.paths) : undefined;
-  const pathResults: RuleResult[] = (paths ? pathRuleResults(paths) : []).map((r) =>
-    r.status === 'fail' ? { ...r, level: options.downgrade?.[r.rule] ? 'warning' : 'error' } : r,
-  );
+  const pathSuppressions = suppressions.filter((s) => isPathRuleId(s.rule));
+  const usedPathSuppressions = new Set<Suppression>();
+  const pathResults: RuleResult[] = (paths ? pathRuleResults(paths) : []).map((r) => {
+    if (r.status !== 'fail') return r;
+    const suppression = pathSuppressions.find((s) => s.rule === r.rule && s.path === r.path);
+    if (!suppression) return { ...r, level: options.downgrade?.[r.rule] ? 'warning' : 'error' };
+    usedPathSuppressions.add(suppression);
+    return { ...r, status: 'suppressed', reason: suppression.reason, origin: suppression.origin };
+  });
+  const unused = [...evaluation.unused, ...pathSuppressions.filter((s) => !usedPathSuppressions.has(s))];
   const results = [...evaluation.results, ...pathResults];
   const checks = [...rules, ...planChecks, ...(paths ? PATH_RULES : [])];
 
@@ -108,11 +118,11 @@ export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): Stac
   }
   for (const problem of evaluation.problems)
     notes.push({ level: 'error', path: at(problem.path), message: `[policy] ${problem.message}` });
-  for (const unused of evaluation.unused) {
+  for (const suppression of unused) {
     notes.push({
       level: 'warning',
-      path: at(unused.path),
-      message: `[policy] unused suppression of ${unused.rule} (${unused.origin}): the rule passes or does not apply here; remove it`,
+      path: at(suppression.path),
+      message: `[policy] unused suppression of ${suppression.rule} (${suppression.origin}): the rule passes or does not apply here; remove it`,
     });
   }
 
@@ -125,7 +135,7 @@ export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): Stac
       rules: checks.map(ruleSummary),
       notAdopted: NOT_ADOPTED,
       results,
-      unusedSuppressions: evaluation.unused,
+      unusedSuppressions: unused,
       problems: evaluation.problems,
       ...(paths ? { paths } : {}),
     },

@@ -20,6 +20,8 @@ export {
   POLICY_RULE_IDS,
   POLICY_RULES,
   type PolicyRuleId,
+  RULE_IDS,
+  type RuleId,
   ruleById,
 } from './registry';
 export {

@@ -3,6 +3,7 @@
  * rule: write it in the family file, and add a compliant and a non-compliant case to
  * test/constructs/shared/policy/rules.test.ts (a test fails for a rule without both).
  */
+import { PATH_RULES, type PathRuleId } from '../paths/check';
 import { PLAN_CHECKS } from './plan-checks';
 import type { CheckInfo, NotAdopted } from './rule';
 import { AI_RULES } from './rules/ai';
@@ -36,6 +37,17 @@ export const POLICY_RULE_IDS = [...POLICY_RULES, ...PLAN_CHECKS].map((r) => r.id
   PolicyRuleId,
   ...PolicyRuleId[],
 ];
+
+/** Every id a suppression or a downgrade may name: the rules, the plan checks and the data-path rules (`LZ.Path.*`). */
+export type RuleId = PolicyRuleId | PathRuleId;
+
+export const RULE_IDS = [...POLICY_RULE_IDS, ...PATH_RULES.map((r) => r.id)] as [RuleId, ...RuleId[]];
+
+/** Whether `id` names a data-path rule, which the data-path proof reports rather than the rule pack. */
+export function isPathRuleId(id: string): id is PathRuleId {
+  return PATH_RULE_IDS.has(id);
+}
+const PATH_RULE_IDS: ReadonlySet<string> = new Set(PATH_RULES.map((r) => r.id));
 
 const BY_ID: ReadonlyMap<string, CheckInfo> = new Map(
   [...POLICY_RULES, ...PLAN_CHECKS].map((r) => [r.id, r as CheckInfo]),

@@ -4,7 +4,7 @@
  * `governance.suppressions`. Governance reads both (governance.ts), and the audit shows every suppression with its reason.
  */
 import type { TerraformResource } from 'cdktf';
-import type { PolicyRuleId } from './registry';
+import type { RuleId } from './registry';
 
 export const SUPPRESSION_METADATA = 'genai-lz/policy-suppression';
 
@@ -17,7 +17,7 @@ export interface SuppressionMetadata {
  * Suppresses `rule` on `resource` only. The reason must be at least a sentence; an unknown rule, a short reason or a
  * rule that does not apply to the resource fails synth.
  */
-export function suppressRule(resource: TerraformResource, rule: PolicyRuleId, reason: string): void {
+export function suppressRule(resource: TerraformResource, rule: RuleId, reason: string): void {
   resource.node.addMetadata(SUPPRESSION_METADATA, { rule, reason } satisfies SuppressionMetadata);
 }
 

@@ -99,7 +99,12 @@ const inboundAllows = (rules: readonly NsgRule[]) =>
   rules.filter((r) => r.direction === 'Inbound' && r.access === 'Allow');
 const tcp = (r: NsgRule) => ['tcp', '*'].includes(r.protocol.toLowerCase());
 
-function internetPortRule(id: string, port: number, name: string, source: string) {
+function internetPortRule<const Id extends `LZ.NSG.${string}`>(
+  id: Id,
+  port: number,
+  name: string,
+  source: string,
+) {
   return rule({
     id,
     title: `${name} (port ${port}) is not open to the internet`,

@@ -349,4 +349,36 @@ describe('a 3-region bring-your-own network', () => {
     const errors = synthesizeStack(stack).notes.filter((n) => n.level === 'error');
     expect(errors.map((n) => n.message).join('\n')).toMatch(/\[LZ\.Path\.Route\] .*providedByHub\.peering/s);
   });
+
+  it('lets config suppress a broken hop on its resource with a reason, like any rule of the pack', () => {
+    const input = byoInput('prod');
+    const synth = (env: Environment) =>
+      synthesizeStack(new PlatformStack(Testing.app(), env.name, { environment: env })).policy;
+    // The hops that name a resource of the plan (a construct path); the others report on the path's id.
+    const broken = synth(parseEnvironment(input, 'test:byo-undeclared')).results.filter(
+      (r) => r.rule === 'LZ.Path.Route' && r.status === 'fail' && !r.path.includes(':'),
+    );
+    expect(broken.length).toBeGreaterThan(0);
+    const reason = 'The hub team peers every spoke; change CHG-1234 records it.';
+    const suppressed = parseEnvironment(
+      {
+        ...input,
+        governance: {
+          suppressions: [...new Set(broken.map((r) => r.path))].map((resource) => ({
+            rule: 'LZ.Path.Route',
+            resource,
+            reason,
+          })),
+        },
+      },
+      'test:byo-suppressed',
+    );
+    const report = synth(suppressed);
+    const paths = new Set(broken.map((r) => r.path));
+    const route = report.results.filter((r) => r.rule === 'LZ.Path.Route' && paths.has(r.path));
+    expect(route.map((r) => [r.status, r.reason, r.origin?.startsWith('governance.suppressions[')])).toEqual(
+      broken.map(() => ['suppressed', reason, true]),
+    );
+    expect(report.unusedSuppressions).toEqual([]);
+  });
 });

@@ -6,7 +6,7 @@ import type { TerraformStack } from 'cdktf';
 import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurerm-client-config';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { describe, expect, it } from 'vitest';
-import { PLAN_CHECKS, POLICY_RULES, type PolicyRuleId } from '../../../../constructs/shared/policy';
+import { PLAN_CHECKS, POLICY_RULES } from '../../../../constructs/shared/policy';
 import { renderXml } from '../../../../constructs/ai-gateway/policies/xml';
 import { tokenLimit } from '../../../../constructs/ai-gateway/policies/llm';
 import { evaluateStack, RawResource } from '../../../helpers/policy';
@@ -215,7 +215,10 @@ const tokenLimitXml = renderXml(
   tokenLimit({ counterKey: '@(context.Subscription.Id)', tokensPerMinute: 1000 }),
 );
 
-const CASES: Record<PolicyRuleId, Case> = {
+type RuleId = (typeof POLICY_RULES)[number]['id'];
+
+/** A compliant and a non-compliant case for each rule of the pack (the plan checks have their own tests). */
+const CASES: Record<RuleId, Case> = {
   'LZ.AI.DisableLocalAuth': (s, ok) => account(s, { local_auth_enabled: pick(ok, false, true) }),
   'LZ.AI.PublicNetworkAccess': (s, ok) =>
     account(s, { public_network_access_enabled: pick(ok, false, true) }),
@@ -574,7 +577,7 @@ const CASES: Record<PolicyRuleId, Case> = {
 };
 
 /** The status of `rule` on the case's target. */
-function statusOf(rule: PolicyRuleId, compliant: boolean): string | undefined {
+function statusOf(rule: RuleId, compliant: boolean): string | undefined {
   let path = '';
   const evaluation = evaluateStack((stack) => {
     path = CASES[rule]!(stack, compliant).node.path.replace(/^test\//, '');
