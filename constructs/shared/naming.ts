@@ -300,20 +300,3 @@ export function resourceName(request: NameRequest): string {
   }
   return name;
 }
-
-/** A namer bound to one environment's inputs, so constructs only say what they name. */
-export type Namer = (
-  kind: ResourceKind,
-  options?: { qualifier?: string; region?: AzureRegion; instance?: number },
-) => string;
-
-export function namer(inputs: NameInputs): Namer {
-  return (kind, options = {}) =>
-    resourceName({
-      ...inputs,
-      kind,
-      region: options.region ?? inputs.region,
-      ...(options.qualifier === undefined ? {} : { qualifier: options.qualifier }),
-      ...(options.instance === undefined ? {} : { instance: options.instance }),
-    });
-}

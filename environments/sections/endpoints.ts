@@ -12,6 +12,8 @@ import {
   type PtuRule,
   AZURE_REGIONS,
   type AzureRegion,
+  FILTER_SEVERITY_ON_EIGHT_LEVELS,
+  type FilterSeverity,
 } from '../../constructs/shared/catalog';
 
 /** A deployment name: the name clients put in `/openai/deployments/<name>/…`, and the gateway's routing key. */
@@ -37,11 +39,13 @@ const ModelFormat = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/, {
     'expected a model format such as OpenAI: 1–64 letters, digits, spaces, periods, underscores and hyphens',
 });
 
-const Severity = z.enum(['Low', 'Medium', 'High'], {
-  error: () =>
-    'expected "Low" (blocks low severity and above: strictest), "Medium" or "High" (blocks high only)',
-});
-export type Severity = z.output<typeof Severity>;
+const Severity = z.enum(
+  Object.keys(FILTER_SEVERITY_ON_EIGHT_LEVELS) as [FilterSeverity, ...FilterSeverity[]],
+  {
+    error: () =>
+      'expected "Low" (blocks low severity and above: strictest), "Medium" or "High" (blocks high only)',
+  },
+);
 
 const CategoryThresholds = z.strictObject({
   prompt: Severity.describe('Block user input at this severity and above.'),
@@ -352,7 +356,7 @@ function* deployments(endpoints: Endpoints) {
   }
 }
 
-const SEVERITY_RANK: Record<Severity, number> = { Low: 0, Medium: 1, High: 2 };
+const SEVERITY_RANK: Record<FilterSeverity, number> = { Low: 0, Medium: 1, High: 2 };
 
 /**
  * The cross-field rules of the endpoints section. `quotaClaims` lets later sections add their capacity (dedicated

@@ -5,7 +5,7 @@ function cell(value: string): string {
   return value.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-export function markdownTable(table: Table): string {
+function tableMarkdown(table: Table): string {
   if (table.rows.length === 0) return `_${table.empty}_`;
   const line = (cells: readonly string[]) => `| ${cells.map(cell).join(' | ')} |`;
   return [line(table.header), line(table.header.map(() => '---')), ...table.rows.map(line)].join('\n');
@@ -16,7 +16,7 @@ function section(s: Section): string {
     `## ${s.title}`,
     '',
     s.intro,
-    ...s.tables.flatMap((t) => ['', ...(t.caption ? [`**${t.caption}**`, ''] : []), markdownTable(t.table)]),
+    ...s.tables.flatMap((t) => ['', ...(t.caption ? [`**${t.caption}**`, ''] : []), tableMarkdown(t.table)]),
   ].join('\n');
 }
 
