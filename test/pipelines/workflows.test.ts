@@ -57,6 +57,22 @@ describe('every environment the project loads (blueprint invariant)', () => {
     expect(new Set(groups).size).toBe(ENVIRONMENTS.length);
   });
 
+  it("has its pull-request checks named in the README's list of required checks", () => {
+    const readme = readFileSync('README.md', 'utf8');
+    // The README names them by pattern (its examples are the shipped environments'); any environment fits it.
+    const checks = [
+      String(job(pullRequest, 'test').raw['name']),
+      'plan <env>',
+      'promotion guard staging → <env>',
+    ];
+    // The job names the checks take once GitHub expands the matrices.
+    expect(String(job(pullRequest, 'plan').raw['name'])).toBe('plan ${{ matrix.environment }}');
+    expect(String(job(pullRequest, 'promotion-guard').raw['name'])).toBe(
+      'promotion guard ${{ matrix.from }} → ${{ matrix.to }}',
+    );
+    for (const check of checks) expect(readme, check).toContain(`\`${check}\``);
+  });
+
   it('names its approvals in the README: required reviewers on GitHub, Exclusive Lock and Approvals on Azure DevOps', () => {
     const readme = readFileSync('README.md', 'utf8');
     expect(readme).toMatch(/`staging` and `prod`[^.]*required reviewers/i);
