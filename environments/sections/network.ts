@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { SubnetKey } from '../../constructs/network/security-rules';
 import { isArmResourceIdOf } from '../../constructs/shared/arm-id';
 import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey } from '../../constructs/shared/private-link';
-import { isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
+import { CIDR_PATTERN, isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
 import { optIn, Reason, Region } from './primitives';
 
 export { SUBNET_KEYS, type SubnetKey } from '../../constructs/network/security-rules';
@@ -45,18 +45,21 @@ export const SUBNETS = {
   { qualifier: string; defaultPrefixLength: number; minimumPrefixLength: number; purpose: string }
 >;
 
-/** An IPv4 CIDR with no host bits set (`10.20.0.0/24`). */
-export const Cidr = z.string().superRefine((text, ctx) => {
-  const block = parseCidr(text);
-  if (!block) {
-    ctx.addIssue({ code: 'custom', message: 'expected an IPv4 CIDR such as 10.20.0.0/24' });
-  } else if (!isCanonical(block)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `host bits are set; expected the network address ${formatCidr(canonical(block))}`,
-    });
-  }
-});
+/** An IPv4 CIDR with no host bits set (`10.20.0.0/24`). The JSON Schema carries its syntax as a pattern. */
+export const Cidr = z
+  .string()
+  .meta({ pattern: CIDR_PATTERN })
+  .superRefine((text, ctx) => {
+    const block = parseCidr(text);
+    if (!block) {
+      ctx.addIssue({ code: 'custom', message: 'expected an IPv4 CIDR such as 10.20.0.0/24' });
+    } else if (!isCanonical(block)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `host bits are set; expected the network address ${formatCidr(canonical(block))}`,
+      });
+    }
+  });
 
 const AddressSpace = Cidr.superRefine((text, ctx) => {
   const block = parseCidr(text);
