@@ -11,6 +11,13 @@ export interface Ipv4Block {
 
 const CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
+/**
+ * The syntax {@link parseCidr} accepts, as one regular expression for the JSON Schema (octets 0–255 and prefixes
+ * 0–32, leading zeros allowed as parseCidr allows them). Host bits and the address plan remain synth's to check.
+ */
+const OCTET = '(?:[01]?\\d?\\d|2[0-4]\\d|25[0-5])';
+export const CIDR_PATTERN = `^(?:${OCTET}\\.){3}${OCTET}/(?:[0-2]?\\d|3[0-2])$`;
+
 /** Number of addresses in a block of `prefixLength`. */
 export function blockSize(prefixLength: number): number {
   return 2 ** (32 - prefixLength);

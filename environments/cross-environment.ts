@@ -18,6 +18,8 @@ export interface LoadedEnvironment {
  * - prod defines every content filter that staging defines, each at least as strict.
  * - every stack keeps its own state: no two stacks (platform or tenant shard, of any environment) share a state blob
  *   or an HCP Terraform workspace.
+ * - every environment keeps its state in a container of its own: roles are granted on the container, so two
+ *   environments in one container would let each one's identities write the other's state.
  * - no two environments plan the same globally unique name (Key Vault, storage, API Management, account subdomains):
  *   Azure would give the second environment's apply a conflict, or worse, one environment's resource.
  */
@@ -51,6 +53,7 @@ export function crossEnvironmentErrors(loaded: readonly LoadedEnvironment[]): Co
     if (problems.length > 0) errors.push(new ConfigError(prod.source, problems));
   }
   errors.push(...sharedStateErrors(loaded));
+  errors.push(...sharedContainerErrors(loaded));
   errors.push(...globalNameErrors(loaded));
   return errors;
 }
@@ -114,6 +117,36 @@ function sharedStateErrors(loaded: readonly LoadedEnvironment[]): ConfigError[] 
       } else owner.set(location, { stack, source });
     }
     if (problems.length > 0) errors.push(new ConfigError(source, problems));
+  }
+  return errors;
+}
+
+/**
+ * Two environments in one azurerm state container: the deploy identity of each could write the other's state (the
+ * README's state set-up grants roles on the container). Reported on the later environment, naming both files.
+ */
+function sharedContainerErrors(loaded: readonly LoadedEnvironment[]): ConfigError[] {
+  const owner = new Map<string, { env: string; source: string }>();
+  const errors: ConfigError[] = [];
+  for (const { env, source } of loaded) {
+    const backend = env.backend;
+    if (backend.type !== 'azurerm') continue;
+    const container = `${backend.storageAccountName}/${backend.containerName}`;
+    const other = owner.get(container);
+    if (!other) {
+      owner.set(container, { env: env.name, source });
+      continue;
+    }
+    errors.push(
+      new ConfigError(source, [
+        {
+          path: 'backend.containerName',
+          message: `environment ${env.name} would keep its state in the container ${container}, which ${other.source} (backend.containerName, environment ${other.env}) already uses; expected a container of its own (roles are granted per container), such as "tfstate-${env.name}"`,
+          received: JSON.stringify(backend.containerName),
+          rule: 'one-state-container-per-environment',
+        },
+      ]),
+    );
   }
   return errors;
 }

@@ -73,6 +73,8 @@ export const TagsSection = z
       .refine((value) => Email.safeParse(value).success || slug('owner', 64).safeParse(value).success, {
         message: 'expected an e-mail address or a team slug (lowercase letters, digits, single hyphens)',
       })
+      // Neither an e-mail address nor a slug is empty; the JSON Schema says so, so that editors flag it.
+      .meta({ minLength: 1 })
       .describe('Team or person accountable: an e-mail address or a team slug.'),
     costCenter: TagValue.describe('Cost center charged for the environment.'),
     businessUnit: TagValue.optional(),

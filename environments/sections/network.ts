@@ -6,21 +6,24 @@ import {
   SUBNETS,
   type SubnetKey,
 } from '../../constructs/shared/catalog';
-import { isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
+import { CIDR_PATTERN, isCanonical, isPrivate, parseCidr, canonical, formatCidr } from '../cidr';
 import { optIn, Reason, Region } from './primitives';
 
-/** An IPv4 CIDR with no host bits set (`10.20.0.0/24`). */
-export const Cidr = z.string().superRefine((text, ctx) => {
-  const block = parseCidr(text);
-  if (!block) {
-    ctx.addIssue({ code: 'custom', message: 'expected an IPv4 CIDR such as 10.20.0.0/24' });
-  } else if (!isCanonical(block)) {
-    ctx.addIssue({
-      code: 'custom',
-      message: `host bits are set; expected the network address ${formatCidr(canonical(block))}`,
-    });
-  }
-});
+/** An IPv4 CIDR with no host bits set (`10.20.0.0/24`). The JSON Schema carries its syntax as a pattern. */
+export const Cidr = z
+  .string()
+  .meta({ pattern: CIDR_PATTERN })
+  .superRefine((text, ctx) => {
+    const block = parseCidr(text);
+    if (!block) {
+      ctx.addIssue({ code: 'custom', message: 'expected an IPv4 CIDR such as 10.20.0.0/24' });
+    } else if (!isCanonical(block)) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `host bits are set; expected the network address ${formatCidr(canonical(block))}`,
+      });
+    }
+  });
 
 const AddressSpace = Cidr.superRefine((text, ctx) => {
   const block = parseCidr(text);

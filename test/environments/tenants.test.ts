@@ -3,40 +3,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readConfigFile } from '../../environments';
-import { environmentTpm, tenantsIn } from '../../environments/sections/tenants';
+import { environmentTpm } from '../../environments/sections/tenants';
 import { environmentWithTenants } from '../../scripts/lib/generate';
 import { problemsOf } from '../helpers/config';
 import { exampleEnvironment, exampleInput } from '../helpers/synth';
 
 describe('the tenant registry', () => {
-  it('is declared once: each environment takes the tenants it has an allocation for', () => {
-    expect(tenantsIn(exampleEnvironment('dev')).map((t) => t.slug)).toEqual(['legal']);
-    expect(tenantsIn(exampleEnvironment('prod')).map((t) => t.slug)).toEqual([
-      'legal',
-      'marketing',
-      'pilot',
-      'research',
-    ]);
-  });
-
-  it('gives the same tenant different allocations per environment', () => {
-    const tpm = (name: 'dev' | 'staging' | 'prod') =>
-      tenantsIn(exampleEnvironment(name)).find((t) => t.slug === 'legal')!.allocation.tokensPerMinute;
-    expect([tpm('dev'), tpm('staging'), tpm('prod')]).toEqual([5000, 20000, 60000]);
-  });
-
   it('needs an explicit allocation, or "none", for every environment', () => {
-    const input = { ...exampleInput('prod'), name: 'prod-eu' };
+    // A name no tenant has an allocation for: every tenant of the registry is reported, in registry order.
+    const input = { ...exampleInput('prod'), name: 'zz-new' };
+    const tenants = Object.keys(input.tenants ?? {});
+    expect(tenants.length).toBeGreaterThan(0);
     expect(
       problemsOf(input)
         .filter((p) => p.rule === 'tenant-allocation-per-environment')
         .map((p) => p.path),
-    ).toEqual([
-      'tenants.legal.allocations.prod-eu',
-      'tenants.marketing.allocations.prod-eu',
-      'tenants.research.allocations.prod-eu',
-      'tenants.pilot.allocations.prod-eu',
-    ]);
+    ).toEqual(tenants.map((slug) => `tenants.${slug}.allocations.zz-new`));
   });
 });
 

@@ -12,15 +12,26 @@ export function readYaml(file: string): Yaml {
   return parse(readFileSync(file, 'utf8')) as Yaml;
 }
 
-/** Replaces `${{ <prefix>.<name> }}` in every string and key of `value`. */
+/**
+ * Replaces `${{ <prefix>.<name> }}` in every string and key of `value`, and Azure DevOps'
+ * `${{ replace(<prefix>.<name>, 'a', 'b') }}`.
+ */
 export function substitute(
   value: unknown,
   prefix: string,
   values: Readonly<Record<string, unknown>>,
 ): unknown {
   const pattern = new RegExp(`\\$\\{\\{\\s*${prefix}\\.([A-Za-z_][\\w-]*)\\s*\\}\\}`, 'g');
+  const replaceCall = new RegExp(
+    `\\$\\{\\{\\s*replace\\(${prefix}\\.([A-Za-z_][\\w-]*),\\s*'([^']*)',\\s*'([^']*)'\\)\\s*\\}\\}`,
+    'g',
+  );
   const replace = (text: string) =>
-    text.replace(pattern, (whole, name: string) => (name in values ? String(values[name]) : whole));
+    text
+      .replace(replaceCall, (whole, name: string, from: string, to: string) =>
+        name in values ? String(values[name]).split(from).join(to) : whole,
+      )
+      .replace(pattern, (whole, name: string) => (name in values ? String(values[name]) : whole));
   if (typeof value === 'string') return replace(value);
   if (Array.isArray(value)) return value.map((v) => substitute(v, prefix, values));
   if (value && typeof value === 'object') {
@@ -47,16 +58,19 @@ export interface GithubJob {
 const asList = (value: unknown): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [String(value)];
 
-/** The jobs of a workflow file, with `uses: ./.github/workflows/x.yml` calls expanded (inputs substituted). */
-export function githubJobs(file: string): GithubJob[] {
-  const workflow = readYaml(file);
+/**
+ * The jobs of a workflow file, with `uses: ./.github/workflows/x.yml` calls expanded (inputs substituted); `root` is
+ * the repository the `./` paths start from.
+ */
+export function githubJobs(file: string, root = '.'): GithubJob[] {
+  const workflow = readYaml(join(root, file));
   const jobs = workflow['jobs'] as Record<string, Yaml>;
   const expanded: GithubJob[] = [];
   const lastOf = new Map<string, string[]>();
   for (const [id, job] of Object.entries(jobs)) {
     const uses = job['uses'];
     if (typeof uses === 'string' && uses.startsWith('./')) {
-      const called = substitute(readYaml(uses), 'inputs', (job['with'] as Yaml) ?? {}) as Yaml;
+      const called = substitute(readYaml(join(root, uses)), 'inputs', (job['with'] as Yaml) ?? {}) as Yaml;
       const inner = called['jobs'] as Record<string, Yaml>;
       const innerIds = Object.keys(inner);
       const needed = new Set(Object.values(inner).flatMap((j) => asList(j['needs'])));
@@ -145,7 +159,16 @@ function expandTemplates(items: readonly Yaml[], from: string): Yaml[] {
     const template = item['template'];
     if (typeof template !== 'string') return [expandNested(item, from)];
     const file = join(dirname(from), template);
-    const doc = substitute(readYaml(file), 'parameters', (item['parameters'] as Yaml) ?? {}) as Yaml;
+    const raw = readYaml(file);
+    const defaults = Object.fromEntries(
+      ((raw['parameters'] as Yaml[] | undefined) ?? [])
+        .filter((p) => 'default' in p)
+        .map((p) => [String(p['name']), p['default']]),
+    );
+    const doc = substitute(raw, 'parameters', {
+      ...defaults,
+      ...((item['parameters'] as Yaml) ?? {}),
+    }) as Yaml;
     const body = (doc['stages'] ?? doc['jobs'] ?? doc['steps']) as Yaml[];
     return expandTemplates(body, file);
   });
@@ -164,6 +187,10 @@ function expandNested(item: Yaml, from: string): Yaml {
 
 export function adoPipeline(file: string): { root: Yaml; stages: Yaml[]; jobs: AdoJob[] } {
   const root = readYaml(file);
+  return { root, ...adoStages(root, file) };
+}
+
+function adoStages(root: Yaml, file: string): { stages: Yaml[]; jobs: AdoJob[] } {
   const stages = expandTemplates(root['stages'] as Yaml[], file);
   const jobs = stages.flatMap((stage) =>
     ((stage['jobs'] as Yaml[]) ?? []).map((job) => ({
@@ -177,7 +204,7 @@ export function adoPipeline(file: string): { root: Yaml; stages: Yaml[]; jobs: A
       steps: (job['steps'] as Yaml[]) ?? [],
     })),
   );
-  return { root, stages, jobs };
+  return { stages, jobs };
 }
 
 /**

@@ -145,6 +145,9 @@ describe('--help', () => {
     ['routes', ['dist/scripts/routes.js'], ['--env', '--outdir', '-h, --help']],
     ['promote', ['dist/scripts/promote.js'], ['--from', '--to', '--outdir', '--config', '-h, --help']],
     ['schema', ['dist/scripts/schema.js'], ['-h, --help']],
+    ['regen', ['dist/scripts/regen.js'], ['--outdir', '--no-readme', '-h, --help']],
+    ['export', ['dist/scripts/export.js'], ['--env', '--format', '--out', '-h, --help']],
+    ['new-env', ['dist/scripts/new-env.js'], ['--name', '--from', '--stage', '--code', '-h, --help']],
     ['pipeline', ['dist/scripts/pipeline.js'], ['--env', '--outdir', '--bundle', '--lock', '-h, --help']],
     [
       'pipeline plan',

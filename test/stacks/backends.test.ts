@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadEnvironments } from '../../environments';
+import { type ConfigError, loadEnvironments } from '../../environments';
 import { stateKey } from '../../environments/sections/foundation';
 import { readSynthOutput } from '../../constructs/shared/plan';
 import { checkCrossStackReferences } from '../../scripts/lib/cross-stack';
@@ -65,6 +65,42 @@ describe('state keys', () => {
     expect(() => loadEnvironments({ configFiles: files })).toThrow(
       /stack prod would share its state \(azurerm stcxtfstatesdc\/tfstate-prod\/prod\.tfstate\) with stack staging .*\[rule one-state-per-stack\]/,
     );
+  });
+});
+
+describe('state containers', () => {
+  it('rejects two environments in one container, naming both files, and accepts a container of its own', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lz-state-'));
+    const write = (name: string, config: unknown) => {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(config));
+      return file;
+    };
+    const prod = write('prod', exampleInput('prod'));
+    // A copy of prod that keeps prod's container: its own key, but prod's deploy identity could write it.
+    const copy = exampleInput('prod', { name: 'prod-eu', naming: { environmentCode: 'peu' } });
+    for (const tenant of Object.values(copy.tenants!)) tenant.allocations['prod-eu'] = 'none';
+    const shared = write('prod-eu', copy);
+    let error: ConfigError | undefined;
+    try {
+      loadEnvironments({ configFiles: [prod, shared] });
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error?.source).toBe(shared);
+    expect(error?.problems).toEqual([
+      {
+        path: 'backend.containerName',
+        message: `environment prod-eu would keep its state in the container stcxtfstatesdc/tfstate-prod, which ${prod} (backend.containerName, environment prod) already uses; expected a container of its own (roles are granted per container), such as "tfstate-prod-eu"`,
+        received: '"tfstate-prod"',
+        rule: 'one-state-container-per-environment',
+      },
+    ]);
+    const own = write('prod-eu', { ...copy, backend: { ...copy.backend, containerName: 'tfstate-prod-eu' } });
+    expect(loadEnvironments({ configFiles: [prod, own] }).map((env) => env.name)).toEqual([
+      'prod',
+      'prod-eu',
+    ]);
   });
 });
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, TerraformStack } from 'cdktf';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadEnvironments, parseEnvironment } from '../../environments';
+import { EXAMPLE_ENVIRONMENTS, loadEnvironments, parseEnvironment } from '../../environments';
 import { auditFiles } from '../../scripts/lib/audit';
 import { environmentWithTenants } from '../../scripts/lib/generate';
 import { main } from '../../stacks/cli';
@@ -23,6 +23,9 @@ import { readSynthOutput } from '../../constructs/shared/plan';
 import { SYNTH_NODE_OPTIONS } from '../../stacks/performance';
 import { copyOfExamples, examplesSynth } from '../helpers/examples';
 import { exampleInput } from '../helpers/synth';
+
+/** Every environment the project loads, in promotion order. */
+const NAMES = Object.keys(EXAMPLE_ENVIRONMENTS);
 
 function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'lz-cli-'));
@@ -54,10 +57,10 @@ describe('synth command', () => {
     const { outdir, status, stdout, stderr } = examplesSynth();
     expect(stderr).toBe('');
     expect(status).toBe(0);
-    expect(stdout).toBe(`synthesized dev, staging, prod into ${outdir}\n`);
+    expect(stdout).toBe(`synthesized ${NAMES.join(', ')} into ${outdir}\n`);
     const output = readSynthOutput(outdir);
-    expect([...output.stackIds].sort()).toEqual(['dev', 'prod', 'staging']);
-    for (const name of ['dev', 'staging', 'prod']) {
+    expect([...output.stackIds].sort()).toEqual([...NAMES].sort());
+    for (const name of NAMES) {
       expect(output.stack(name).json['//']?.metadata?.stackName).toBe(name);
       expect(output.manifest.stacks[name]?.synthesizedStackPath).toBe(`stacks/${name}/cdk.tf.json`);
     }
@@ -81,8 +84,8 @@ describe('synth command', () => {
     expect(readdirSync(join(outdir, 'stacks'))).toEqual(['dev']);
     const wrong = run(['--env', 'qa', '--outdir', outdir]);
     expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(
-      /unknown environment; expected one of: dev, staging, prod \(received "qa"\)/,
+    expect(wrong.stderr).toContain(
+      `unknown environment; expected one of: ${NAMES.join(', ')} (received "qa")`,
     );
   });
 
@@ -214,7 +217,7 @@ describe('--env and --config replace only the environments they name', () => {
     expect(run(['--env', 'prod', '--outdir', outdir]).code).toBe(0);
     expect(readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8')).toBe(staging);
     const files = auditFiles(outdir);
-    expect([...files.keys()]).toEqual(['dev.md', 'staging.md', 'prod.md', 'index.html']);
+    expect([...files.keys()]).toEqual([...NAMES.map((name) => `${name}.md`), 'index.html']);
     expect(files.get('prod.md')).toContain('Differences between staging and prod');
   });
 
@@ -301,7 +304,7 @@ fs.renameSync = (from, to) => { rename(from, to); if (String(to).endsWith('.old'
     expect(next.stderr).toMatch(
       /^synth: finished the replacement of cdktf\.out that process \d+ began before it was stopped\n/,
     );
-    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual(['dev', 'prod', 'staging']);
+    expect(readdirSync(join(outdir, 'stacks')).sort()).toEqual([...NAMES].sort());
     expect(readFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), 'utf8')).toBe('# lock');
     expect(readdirSync(dir).sort()).toEqual(['cdktf.out', 'kill-between-renames.cjs']);
   });

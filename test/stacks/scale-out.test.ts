@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parseEnvironment } from '../../environments';
 import { shardStackId } from '../../environments/stack-ids';
 import { jumpHash, shardOfSlug, tenantShardPlan } from '../../environments/sections/tenant-shards';
+import { tenantsIn } from '../../environments/sections/tenants';
 import { readPolicyReport } from '../../constructs/shared/policy';
 import { checkCrossStackReferences } from '../../scripts/lib/cross-stack';
 import { environmentWithTenants } from '../../scripts/lib/generate';
@@ -67,13 +68,17 @@ describe('shard assignment', () => {
       'no tenant "nobody" in the registry; expected the slug of a tenant',
       'shard 3 does not exist with tenantShards.count 2; expected 1–2',
     ]);
-    const crowded = problemsOf({ ...base, tenantShards: { count: 1, maxTenantsPerShard: 3 } });
+    // Whatever tenants the registry holds: one shard one tenant too small for them.
+    const tenants = tenantsIn(exampleEnvironment('prod')).length;
+    const crowded = problemsOf({ ...base, tenantShards: { count: 1, maxTenantsPerShard: tenants - 1 } });
     expect(crowded).toEqual([
       expect.objectContaining({
         path: 'tenantShards.maxTenantsPerShard',
         rule: 'tenant-shards-fit',
         message: expect.stringMatching(
-          /^shard 1 \(prod-tenants-1\) would hold 4 tenants, more than 3; expected a larger count/,
+          new RegExp(
+            `^shard 1 \\(prod-tenants-1\\) would hold ${tenants} tenants, more than ${tenants - 1}; expected a larger count`,
+          ),
         ),
       }),
     ]);
@@ -200,7 +205,7 @@ describe('tenant addresses across layouts', () => {
     );
     const containers = after.filter((id) => /_Container_/.test(id));
     expect(after.filter((id) => !containers.includes(id))).toEqual(before);
-    expect(containers.length).toBe(4);
+    expect(containers.length).toBe(tenantsIn(sharded).length);
   });
 
   it("routes a config suppression of a tenant's resource to that tenant's shard", () => {

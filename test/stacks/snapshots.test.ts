@@ -1,26 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
+import { obsoleteSnapshots, snapshotText } from '../../scripts/lib/snapshots';
+import { examplesOutput } from '../helpers/examples';
 
-/** The plan as the snapshot shows it: cdktf's `//` metadata (construct paths, ids) left out, key order kept. */
-function withoutMetadata(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutMetadata);
-  if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(
-    Object.entries(value)
-      .filter(([key]) => key !== '//')
-      .map(([key, item]) => [key, withoutMetadata(item)]),
-  );
-}
+const output = examplesOutput();
+const stacks = [...output.stackIds];
 
 /**
- * One reviewed snapshot per environment: it guards against unintended change. Review the diff before accepting it
- * (`npm run test:update`); the real assertions live in the other tests.
+ * One reviewed snapshot per stack of every environment the project loads, read from the output `npm run synth`
+ * writes: it guards against unintended change. Review the diff before accepting it (`npm run regen` rewrites them);
+ * the real assertions live in the other tests.
  */
-describe.each(['dev', 'staging', 'prod'] as const)('%s', (name) => {
+describe.each(stacks)('%s', (stack) => {
   it('matches the reviewed plan', async () => {
-    const { json } = synthEnvironment(exampleEnvironment(name));
-    const text = `${JSON.stringify(withoutMetadata(json), null, 2)}\n`;
+    const text = snapshotText(output.stack(stack).json);
     expect(text).not.toMatch(/\/work\/|\/home\/|\/tmp\/|[A-Z]:\\\\/); // no absolute paths
-    await expect(text).toMatchFileSnapshot(`__snapshots__/${name}.tf.json`);
+    await expect(text).toMatchFileSnapshot(`__snapshots__/${stack}.tf.json`);
+  });
+});
+
+describe('the snapshot directory', () => {
+  it('holds no snapshot of a stack the project no longer synthesizes', () => {
+    expect(obsoleteSnapshots(stacks)).toEqual([]);
   });
 });
