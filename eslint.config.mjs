@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'audit/', 'bench/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'audit/', 'bench/', 'coverage/', 'verification/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

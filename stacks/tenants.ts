@@ -21,7 +21,7 @@ import { dataProtection } from './governance';
 import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
 import { routesFromAccounts } from '../environments/sections/gateway';
-import { tenantsIn, tenantTags } from '../environments/sections/tenants';
+import { allowedModelsOf, tenantsIn, tenantTags } from '../environments/sections/tenants';
 
 /** What the tenants need from the platform. */
 export interface TenantDependencies {
@@ -202,7 +202,8 @@ export function buildTenants(
         state: tenant.lifecycle === 'suspended' ? 'suspended' : 'active',
         policyXml: renderPolicy(
           tenantProductPolicy({
-            allowedModels: tenant.allowedModels,
+            allowedModels: allowedModelsOf(env, { tenant }),
+            ...(tenant.purpose === 'verification' ? { verificationProbe: true } : {}),
             tokensPerMinute: allocation.tokensPerMinute,
             monthlyTokenQuota: allocation.monthlyTokenQuota,
             ...(deps.gateway.contentSafety

@@ -10,12 +10,18 @@ import { exampleEnvironment, exampleInput } from '../helpers/synth';
 
 describe('the tenant registry', () => {
   it('is declared once: each environment takes the tenants it has an allocation for', () => {
-    expect(tenantsIn(exampleEnvironment('dev')).map((t) => t.slug)).toEqual(['legal']);
+    expect(tenantsIn(exampleEnvironment('dev')).map((t) => t.slug)).toEqual([
+      'legal',
+      'verification',
+      'verify-off',
+    ]);
     expect(tenantsIn(exampleEnvironment('prod')).map((t) => t.slug)).toEqual([
       'legal',
       'marketing',
       'pilot',
       'research',
+      'verification',
+      'verify-off',
     ]);
   });
 
@@ -35,6 +41,8 @@ describe('the tenant registry', () => {
       'tenants.legal.allocations.prod-eu',
       'tenants.marketing.allocations.prod-eu',
       'tenants.research.allocations.prod-eu',
+      'tenants.verification.allocations.prod-eu',
+      'tenants.verify-off.allocations.prod-eu',
       'tenants.pilot.allocations.prod-eu',
     ]);
   });
@@ -109,7 +117,8 @@ describe('tenant input', () => {
         },
       }),
     );
-    const requested = capacity + 20000 + 30000 + 10000 - 40000 + 40000; // legal + research (pilot is offboarded)
+    // legal + research + the two verification tenants (pilot is offboarded)
+    const requested = capacity + 20000 + 30000 + 10000 - 40000 + 40000 + 1000 + 1000;
     expect(problems).toEqual([
       expect.objectContaining({
         path: 'tenants',

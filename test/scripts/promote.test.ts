@@ -132,7 +132,7 @@ describe('promotion guard', () => {
     const text = renderPromotion(report);
     expect(text).toMatch(/^## Promotion staging → prod: allowed\n/);
     expect(text).toContain(
-      '| gateway policies | pass | 4 policies behave the same; only per-environment values differ |',
+      '| gateway policies | pass | 6 policies behave the same; only per-environment values differ |',
     );
     expect(text).toContain(
       '- legal: tokensPerMinute 20,000 → 60,000; monthlyTokenQuota 10,000,000 → 150,000,000: approved by ai-platform-owner@contoso.com (CHG-2026-0412)',

@@ -73,7 +73,7 @@ describe('shard assignment', () => {
         path: 'tenantShards.maxTenantsPerShard',
         rule: 'tenant-shards-fit',
         message: expect.stringMatching(
-          /^shard 1 \(prod-tenants-1\) would hold 4 tenants, more than 3; expected a larger count/,
+          /^shard 1 \(prod-tenants-1\) would hold 6 tenants, more than 3; expected a larger count/,
         ),
       }),
     ]);
@@ -200,7 +200,7 @@ describe('tenant addresses across layouts', () => {
     );
     const containers = after.filter((id) => /_Container_/.test(id));
     expect(after.filter((id) => !containers.includes(id))).toEqual(before);
-    expect(containers.length).toBe(4);
+    expect(containers.length).toBe(6);
   });
 
   it("routes a config suppression of a tenant's resource to that tenant's shard", () => {
