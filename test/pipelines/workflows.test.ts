@@ -40,8 +40,8 @@ const usesOf = (j: GithubJob, action: string) =>
   j.steps.filter((s) => String(s['uses'] ?? '').startsWith(action));
 
 describe('GitHub Actions: deploy (main)', () => {
-  it('deploys dev, then staging, then prod, each planned before it is applied', () => {
-    const order = ENVIRONMENTS.flatMap((env) => [`${env}/plan`, `${env}/apply`]);
+  it('deploys dev, then staging, then prod, each planned before it is applied and verified after', () => {
+    const order = ENVIRONMENTS.flatMap((env) => [`${env}/plan`, `${env}/apply`, `${env}/verify`]);
     order.forEach((id, i) => {
       const before = ancestors(deploy, id);
       for (const earlier of ['build', ...order.slice(0, i)])
@@ -50,15 +50,22 @@ describe('GitHub Actions: deploy (main)', () => {
         expect(before, `${id} must not wait for ${later}`).not.toContain(later);
     });
     expect(job(deploy, 'dev/plan').needs).toEqual(['build']);
-    expect(job(deploy, 'staging/plan').needs).toEqual(['dev/apply']);
+    expect(job(deploy, 'staging/plan').needs).toEqual(['dev/verify']);
     expect(job(deploy, 'prod/plan').needs).toEqual(['promotion-guard']);
-    expect(job(deploy, 'promotion-guard').needs).toEqual(['staging/apply']);
+    expect(job(deploy, 'promotion-guard').needs).toEqual(['staging/verify']);
+    for (const env of ENVIRONMENTS) {
+      expect(job(deploy, `${env}/verify`).needs).toEqual([`${env}/apply`]);
+      expect(runs(job(deploy, `${env}/verify`))).toContain(`verify.js --env "${env}"`);
+    }
   });
 
-  it('runs the promotion guard staging → prod before prod is planned', () => {
+  it("runs the promotion guard staging → prod before prod is planned, on staging's verification report", () => {
     expect(runs(job(deploy, 'promotion-guard'))).toMatch(
-      /npm run --silent promote -- --from staging --to prod/,
+      /npm run --silent promote -- --from staging --to prod --outdir cdktf\.out --verification verification\/staging/,
     );
+    expect(
+      usesOf(job(deploy, 'promotion-guard'), 'actions/download-artifact').map((s) => s['with']),
+    ).toContainEqual({ name: 'verify-staging', path: 'verification/staging' });
     expect(runs(job(deploy, 'promotion-guard'))).toMatch(/set -o pipefail/);
   });
 
@@ -226,11 +233,14 @@ describe('Azure DevOps pipeline', () => {
       'build',
       'dev_plan',
       'dev_apply',
+      'dev_verify',
       'staging_plan',
       'staging_apply',
+      'staging_verify',
       'promotion_guard',
       'prod_plan',
       'prod_apply',
+      'prod_verify',
     ];
     const graph = [...new Map(jobs.map((j) => [j.stage, { id: j.stage, needs: j.stageDependsOn }])).values()];
     order.forEach((id, i) => {
@@ -241,7 +251,9 @@ describe('Azure DevOps pipeline', () => {
       expect(stage(id)[0]!.stageCondition).toMatch(
         /refs\/heads\/main.*ne\(variables\['Build\.Reason'\], 'PullRequest'\)/,
       );
-    expect(adoRuns('promotion_guard')).toMatch(/promote -- --from staging --to prod/);
+    expect(adoRuns('promotion_guard')).toMatch(
+      /promote -- --from staging --to prod --outdir cdktf\.out --verification verification\/staging/,
+    );
   });
 
   it('applies in deployment jobs against the environments (approvals on staging and prod), with exclusive locks', () => {
@@ -272,7 +284,13 @@ describe('Azure DevOps pipeline', () => {
     for (const j of jobs) {
       for (const step of j.steps.filter((s) => String(s['task']).startsWith('AzureCLI@'))) {
         const connection = String((step['inputs'] as Yaml)['azureSubscription']);
-        const env = j.stage.replace(/_(plan|apply)$/, '').replace(/^pr$/, '');
+        const env = j.stage.replace(/_(plan|apply|verify)$/, '').replace(/^pr$/, '');
+        if (j.stage.endsWith('_verify')) {
+          // verify reads its tokens from the signed-in Azure CLI; Terraform does not run here.
+          expect(connection).toBe(`lz-${env}-verify`);
+          expect(scriptOf(step)).toContain(`verify.js --env ${env} --outdir cdktf.out --auth cli`);
+          continue;
+        }
         if (j.stage.endsWith('_apply')) expect(connection).toBe(`lz-${env}-deploy`);
         else expect(connection).toMatch(/^lz-(dev|staging|prod)-plan$/);
         expect(scriptOf(step)).toContain('ARM_USE_OIDC=true');
