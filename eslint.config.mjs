@@ -54,7 +54,7 @@ const SHARED_STAYS_SHARED = (depth) => ({
 });
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'audit/', 'bench/', 'coverage/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'audit/', 'bench/', 'coverage/', 'verification/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -101,6 +101,36 @@ export const TENANTS = {
       },
     },
   },
+  // The tenant `npm run verify` calls the gateway as after every apply: every routed model, a tiny allocation (its
+  // token-limit check sends requests until the gateway answers 429), no data of its own beyond its key and container.
+  verification: {
+    displayName: 'Platform verification (npm run verify)',
+    owner: 'ai-platform@contoso.com',
+    costCenter: 'CC-4711-PLATFORM',
+    tier: 'shared',
+    purpose: 'verification',
+    contentFilter: 'strict',
+    allocations: {
+      dev: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
+      staging: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
+      prod: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
+    },
+  },
+  // Suspended for good: verify proves that the gateway refuses a suspended tenant's key.
+  'verify-off': {
+    displayName: 'Platform verification, suspended (npm run verify)',
+    owner: 'ai-platform@contoso.com',
+    costCenter: 'CC-4711-PLATFORM',
+    tier: 'shared',
+    purpose: 'verification',
+    contentFilter: 'strict',
+    lifecycle: 'suspended',
+    allocations: {
+      dev: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
+      staging: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
+      prod: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
+    },
+  },
   pilot: {
     displayName: 'Field-service pilot (ended)',
     owner: 'field-service@contoso.com',

@@ -7,17 +7,23 @@
  * - a gateway policy differs other than by the declared per-environment values;
  * - the governance rule pack fails, or its results (policy.json) are missing;
  * - a tenant's allocation grows without an approval;
- * - a cross-environment rule fails.
+ * - a cross-environment rule fails;
+ * - with `--verification <dir>`: the `from` environment's verification report (`npm run verify`) is missing, failed,
+ *   older than `--verification-max-age` hours, or verified another plan than the one promoted.
  */
 import { ENVIRONMENT_OPTIONS, HELP_OPTION, parseCommand, runScript, UsageError } from './lib/cli';
+import { readSynthOutput } from '../constructs/shared/plan';
 import { loadPair, promotionReport, readSide, renderPromotion } from './lib/promote';
+import { verificationCheck } from './lib/verify/guard';
 
 const COMMAND = {
-  usage: 'usage: promote --from <environment> --to <environment> [--outdir <dir>] [--config <file>]...',
+  usage:
+    'usage: promote --from <environment> --to <environment> [--outdir <dir>] [--config <file>]... [--verification <dir>]',
   description: [
     'The promotion guard: compares two environments, their configuration and their synthesized plans, prints what',
     'differs, and exits 1 when the promotion is blocked (a model staging does not run, a policy that differs, a',
-    'failing rule pack, an allocation that grows without approval, a failing cross-environment rule).',
+    'failing rule pack, an allocation that grows without approval, a failing cross-environment rule) or, with',
+    "--verification, when the from environment's verification report is missing, failed or stale.",
   ].join('\n'),
   options: {
     from: {
@@ -31,6 +37,16 @@ const COMMAND = {
       ...ENVIRONMENT_OPTIONS.config,
       help: 'read both environments from these files instead of the shipped examples (repeatable)',
     },
+    verification: {
+      type: 'string',
+      value: '<dir>',
+      help: "the from environment's verification reports (verify.json, as `npm run verify` wrote them); required to pass",
+    },
+    'verification-max-age': {
+      type: 'string',
+      value: '<hours>',
+      help: 'a verification report older than this is stale (default: 24)',
+    },
     help: HELP_OPTION,
   },
 } as const;
@@ -41,7 +57,23 @@ runScript(() => {
   if (!args.from || !args.to) throw new UsageError(`--from and --to are required.\n${COMMAND.usage}`);
   const outdir = args.outdir ?? 'cdktf.out';
   const [from, to] = loadPair(args.from, args.to, args.config ?? []);
-  const report = promotionReport(readSide(from, outdir), readSide(to, outdir));
+  const maxAge = args['verification-max-age'] === undefined ? 24 : Number(args['verification-max-age']);
+  if (!(maxAge > 0 && maxAge <= 24 * 30)) {
+    throw new UsageError(
+      `--verification-max-age must be a number of hours above 0 and at most 720, got ${JSON.stringify(args['verification-max-age'])}.\n${COMMAND.usage}`,
+    );
+  }
+  const extra = args.verification
+    ? [
+        verificationCheck({
+          environment: from.env.name,
+          dir: args.verification,
+          output: readSynthOutput(outdir),
+          maxAgeHours: maxAge,
+        }),
+      ]
+    : [];
+  const report = promotionReport(readSide(from, outdir), readSide(to, outdir), extra);
   process.stdout.write(renderPromotion(report));
   return report.passed ? 0 : 1;
 });

@@ -1,5 +1,5 @@
 /**
- * Output directories that a command owns and replaces whole: synth's cdktf.out, the audit's audit/.
+ * Output directories that a command owns and replaces whole: synth's cdktf.out, the audit's audit/, verify's report.
  *
  * Safety rules:
  * - A command writes only into a directory that is absent, empty, or carries its own marker file
@@ -34,7 +34,7 @@ import { basename, dirname, isAbsolute, join, normalize, relative, resolve, sep 
 export const OUTPUT_MARKER = '.lz-output.json';
 
 /** The commands that own an output directory, as the marker and the refusals name them. */
-export type OutputOwner = 'synth' | 'audit' | 'pipeline plan';
+export type OutputOwner = 'synth' | 'audit' | 'pipeline plan' | 'verify';
 
 /** An output directory that cannot be used, in one sentence. Nothing was written or deleted. */
 export class OutputDirError extends Error {

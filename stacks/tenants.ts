@@ -13,7 +13,7 @@ import { Tenant } from '../constructs/tenant';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
 import { poolsFromAccounts } from '../environments/sections/gateway';
-import { tenantsIn, tenantTags } from '../environments/sections/tenants';
+import { allowedModelsOf, tenantsIn, tenantTags } from '../environments/sections/tenants';
 import { dataProtection } from './governance';
 
 /** What the tenants need from the platform. */
@@ -141,7 +141,8 @@ export function buildTenants(
               gateway: deps.gateway,
               displayName: tenant.displayName,
               state: tenant.lifecycle === 'suspended' ? 'suspended' : 'active',
-              allowedModels: tenant.allowedModels,
+              allowedModels: allowedModelsOf(env, { tenant }),
+              ...(tenant.purpose === 'verification' ? { verificationProbe: true } : {}),
               tokensPerMinute: allocation.tokensPerMinute,
               monthlyTokenQuota: allocation.monthlyTokenQuota,
               promptFilter: {

@@ -443,6 +443,8 @@ export class AiGateway extends Construct {
    */
   tenantPolicy(options: {
     readonly allowedModels: readonly string[];
+    /** Verification tenant only: it may ask for one shared backend per request. @default false */
+    readonly verificationProbe?: boolean;
     readonly tokensPerMinute: number;
     readonly monthlyTokenQuota: number;
     /** The tenant's own content-safety thresholds, from its content filter. */
@@ -453,6 +455,7 @@ export class AiGateway extends Construct {
     return renderPolicy(
       tenantProductPolicy({
         allowedModels: options.allowedModels,
+        ...(options.verificationProbe === true ? { verificationProbe: true } : {}),
         tokensPerMinute: options.tokensPerMinute,
         monthlyTokenQuota: options.monthlyTokenQuota,
         ...(this.contentSafety

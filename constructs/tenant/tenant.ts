@@ -51,6 +51,8 @@ export interface TenantGatewayAccessProps extends Pick<
 > {
   readonly gateway: AiGateway;
   readonly allowedModels: readonly string[];
+  /** Verification tenant only: it may ask for one shared backend per request. @default false */
+  readonly verificationProbe?: boolean;
   readonly tokensPerMinute: number;
   readonly monthlyTokenQuota: number;
   /** The prompt severities of the tenant's content filter: the gateway's check is the stricter of its own and these. */
@@ -158,6 +160,7 @@ export class Tenant extends Construct {
         state: access.state,
         policyXml: gateway.tenantPolicy({
           allowedModels: access.allowedModels,
+          ...(access.verificationProbe === true ? { verificationProbe: true } : {}),
           tokensPerMinute: access.tokensPerMinute,
           monthlyTokenQuota: access.monthlyTokenQuota,
           contentSafetyThresholds: contentSafetyThresholds(access.promptFilter),

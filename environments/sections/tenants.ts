@@ -20,6 +20,7 @@ import {
   isBatch,
   isProvisioned,
 } from '../../constructs/shared/catalog';
+import { VERIFICATION_MAX_TOKENS_PER_MINUTE } from '../../constructs/shared/verification';
 
 /**
  * A tenant slug: the stable key of every id and name a tenant owns. Lowercase letters, digits and single hyphens;
@@ -94,10 +95,19 @@ const Tenant = z
       .describe(
         'shared: a product on the shared pools. dedicated: also its own resource group, model accounts and Key Vault.',
       ),
+    purpose: z
+      .enum(['application', 'verification'])
+      .default('application')
+      .describe(
+        'verification: the tenant `npm run verify` calls the gateway as (shared tier, a tiny allocation, every routed model; its product may pick one backend per request). A suspended one proves that suspension refuses.',
+      ),
     allowedModels: z
       .array(DeploymentName)
       .min(1, { message: 'expected at least one model' })
-      .describe('Deployment names the tenant may call; others get 403.'),
+      .optional()
+      .describe(
+        'Deployment names the tenant may call; others get 403. Required, except for a verification tenant, which may call every model the gateway routes.',
+      ),
     contentFilter: slug('content filter key', 40).describe(
       "Key of endpoints.contentFilters: the tenant's content-filter level, applied by the gateway and to its own deployments.",
     ),
@@ -249,6 +259,19 @@ function modelOf(env: TenantEnv, region: AzureRegion, deployment: string): strin
   return env.endpoints.accounts[region]?.deployments[deployment]?.model.name ?? deployment;
 }
 
+/**
+ * The models a tenant's product allows: its `allowedModels`, or for a verification tenant every model the shared
+ * gateway routes.
+ */
+export function allowedModelsOf(
+  env: Pick<TenantEnv, 'endpoints' | 'gateway'>,
+  t: Pick<TenantInEnvironment, 'tenant'>,
+): string[] {
+  return t.tenant.purpose === 'verification'
+    ? gatewayPools(env).map((pool) => pool.model)
+    : [...(t.tenant.allowedModels ?? [])];
+}
+
 /** The models a tenant may call: those the shared gateway routes, and its own dedicated real-time deployments. */
 function callableModels(env: TenantEnv, t: TenantInEnvironment): Set<string> {
   const dedicated = Object.values(t.allocation.dedicated?.accounts ?? {}).flatMap((a) =>
@@ -300,7 +323,7 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
       check: (env, report) => {
         for (const t of tenantsIn(env)) {
           const callable = callableModels(env, t);
-          t.tenant.allowedModels.forEach((model, i) => {
+          (t.tenant.allowedModels ?? []).forEach((model, i) => {
             if (!callable.has(model)) {
               report({
                 path: ['tenants', t.slug, 'allowedModels', i],
@@ -308,6 +331,53 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
               });
             }
           });
+        }
+      },
+    },
+    {
+      id: 'tenant-verification-shape',
+      reads: [['name'], ['tenants']],
+      check: (env, report) => {
+        const verifying = { active: [] as string[], suspended: [] as string[] };
+        for (const [key, tenant] of Object.entries(env.tenants)) {
+          const verification = tenant.purpose === 'verification';
+          if (!verification && tenant.allowedModels === undefined) {
+            report({
+              path: ['tenants', key, 'allowedModels'],
+              message: `tenant "${key}" names no models; expected the deployment names it may call`,
+            });
+          }
+          if (!verification) continue;
+          if (tenant.allowedModels !== undefined) {
+            report({
+              path: ['tenants', key, 'allowedModels'],
+              message: `verification tenant "${key}" calls every model the gateway routes; expected no allowedModels`,
+            });
+          }
+          if (tenant.tier !== 'shared') {
+            report({
+              path: ['tenants', key, 'tier'],
+              message: `verification tenant "${key}" must be shared: it checks the shared pools and owns no capacity; expected "shared"`,
+            });
+          }
+          const allocation = tenant.allocations[env.name];
+          if (allocation === undefined || allocation === 'none' || tenant.lifecycle === 'offboarded')
+            continue;
+          if (allocation.tokensPerMinute > VERIFICATION_MAX_TOKENS_PER_MINUTE) {
+            report({
+              path: ['tenants', key, 'allocations', env.name, 'tokensPerMinute'],
+              message: `verification tenant "${key}" gets ${allocation.tokensPerMinute} tokens per minute; expected at most ${VERIFICATION_MAX_TOKENS_PER_MINUTE}, so that its token-limit check stays cheap`,
+            });
+          }
+          verifying[tenant.lifecycle === 'suspended' ? 'suspended' : 'active'].push(key);
+        }
+        for (const [state, slugs] of Object.entries(verifying)) {
+          if (slugs.length > 1) {
+            report({
+              path: ['tenants', slugs[1]!],
+              message: `${env.name} has ${slugs.length} ${state} verification tenants (${slugs.join(', ')}); expected at most one`,
+            });
+          }
         }
       },
     },

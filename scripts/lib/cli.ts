@@ -146,24 +146,39 @@ export function runScript(body: () => number | void): void {
   try {
     process.exitCode = body() ?? 0;
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 2;
-    } else if (
-      error instanceof ConfigError ||
-      error instanceof ScriptError ||
-      error instanceof OutputDirError ||
-      error instanceof PlanReadError
-    ) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 1;
-    } else {
-      const detail = process.env['LZ_DEBUG']
-        ? ((error as Error).stack ?? String(error))
-        : (error as Error).message;
-      process.stderr.write(`failed: ${detail}\n`);
-      process.exitCode = 1;
-    }
+    reportFailure(error);
+  }
+}
+
+/** {@link runScript} for a body that waits on the network (`npm run verify`). */
+export function runAsyncScript(body: () => Promise<number | void>): void {
+  exitQuietlyOnClosedPipe();
+  body().then(
+    (code) => {
+      process.exitCode = code ?? 0;
+    },
+    (error: unknown) => reportFailure(error),
+  );
+}
+
+function reportFailure(error: unknown): void {
+  if (error instanceof UsageError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 2;
+  } else if (
+    error instanceof ConfigError ||
+    error instanceof ScriptError ||
+    error instanceof OutputDirError ||
+    error instanceof PlanReadError
+  ) {
+    process.stderr.write(`${error.message}\n`);
+    process.exitCode = 1;
+  } else {
+    const detail = process.env['LZ_DEBUG']
+      ? ((error as Error).stack ?? String(error))
+      : (error as Error).message;
+    process.stderr.write(`failed: ${detail}\n`);
+    process.exitCode = 1;
   }
 }
 

@@ -336,13 +336,20 @@ export function planNewEnvironment(
   const ado = 'azure-pipelines.yml';
   const id = adoIdOf(name);
   const adoGuard = `promotion_guard_${id}`;
-  const guardParameters = (indent: string, fromEnv: string) =>
-    `\n${indent}  parameters:\n${indent}    from: ${fromEnv}\n${indent}    to: ${name}`;
+  // A guard on main also reads the source environment's verification report (verificationArgs); one on a pull
+  // request has none to read.
+  const guardParameters = (indent: string, fromEnv: string, verified: boolean) =>
+    `\n${indent}  parameters:\n${indent}    from: ${fromEnv}\n${indent}    to: ${name}` +
+    (verified ? `\n${indent}    verificationArgs: --verification verification/${fromEnv}` : '');
   const withParameters = (block: string, fromEnv: string) =>
     block.replace(
-      /\n(\s*)- template: \.azure-pipelines\/promotion-guard-steps\.yml(\n\s+parameters:(\n\s+(from|to): \S+)+)?/,
-      (_, indent: string) =>
-        `\n${indent}- template: .azure-pipelines/promotion-guard-steps.yml${guardParameters(indent, fromEnv)}`,
+      /\n(\s*)- template: \.azure-pipelines\/promotion-guard-steps\.yml((?:\n\s+parameters:)?(?:\n\s+(?:from|to|verificationArgs): [^\n]+)*)/,
+      (_, indent: string, parameters: string) =>
+        `\n${indent}- template: .azure-pipelines/promotion-guard-steps.yml${guardParameters(
+          indent,
+          fromEnv,
+          /verificationArgs:/.test(parameters),
+        )}`,
     );
   addAfterBlock(
     edits,
@@ -378,7 +385,7 @@ export function planNewEnvironment(
           .replace(/→ \S+/, `→ ${name}`)
           .replace(/--to \S+/, `--to ${name}`)
           .replace(/--from \S+/, `--from ${fromEnv}`)
-          .replace(/dependsOn: \S+/, `dependsOn: ${adoIdOf(fromEnv)}_apply`),
+          .replace(/dependsOn: \S+/, `dependsOn: ${adoIdOf(fromEnv)}_verify`),
       'promotion_guard stage',
     );
   }
@@ -406,7 +413,7 @@ export function planNewEnvironment(
   }
   const manual = [
     `Create the state container: scripts/bootstrap-state ... --container ${container} --writer <deploy identity> --reader <plan identity> (see "Deploying with remote state").`,
-    `Create the identities: a plan identity and a deploy identity for ${name}, with federated credentials for the GitHub environments ${name}-plan and ${name}, and the Azure DevOps service connections lz-${name}-plan and lz-${name}-deploy.`,
+    `Create the identities: a plan identity and a deploy identity for ${name}, with federated credentials for the GitHub environments ${name}-plan and ${name}, and the Azure DevOps service connections lz-${name}-plan and lz-${name}-deploy; a verify identity for the GitHub environment ${name}-verify and the service connection lz-${name}-verify (README, Verifying a deployment).`,
     `Create the GitHub environments ${name}-plan and ${name}${stage === 'dev' ? '' : ' (required reviewers on the latter)'}, and the Azure DevOps environments ${name}-plan and ${name} (Exclusive Lock${stage === 'dev' ? '' : ', Approvals'}).`,
     `Review environments/${name}.ts (regions, address spaces, capacity, tags) and the allocations marked "copied from ${from}" in environments/tenants.ts.`,
     'Run npm run regen (synth, audit, schema, snapshots) and npm test; review the diff.',

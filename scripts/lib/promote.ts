@@ -26,7 +26,8 @@ export interface PromotionSide {
 }
 
 export interface PromotionCheck {
-  readonly id: 'models' | 'gateway-policies' | 'rule-pack' | 'allocations' | 'cross-environment';
+  readonly id:
+    'models' | 'gateway-policies' | 'rule-pack' | 'allocations' | 'cross-environment' | 'verification';
   readonly title: string;
   readonly passed: boolean;
   /** One line when it passes; the findings when it fails. */
@@ -368,13 +369,19 @@ export function crossEnvironmentCheck(from: PromotionSide, to: PromotionSide): P
   };
 }
 
-export function promotionReport(from: PromotionSide, to: PromotionSide): PromotionReport {
+/** `extra`: checks that read more than config and plans (the verification report of `from`). */
+export function promotionReport(
+  from: PromotionSide,
+  to: PromotionSide,
+  extra: readonly PromotionCheck[] = [],
+): PromotionReport {
   const checks = [
     modelCheck(from, to),
     policyCheck(from, to),
     rulePackCheck(from, to),
     allocationCheck(from, to),
     crossEnvironmentCheck(from, to),
+    ...extra,
   ];
   return { from: from.env.name, to: to.env.name, checks, passed: checks.every((c) => c.passed) };
 }

@@ -38,12 +38,35 @@ function breaker(backend: PlanResource | undefined): string {
   return `${rule.failureCondition?.count}× ${codes} in ${rule.failureCondition?.interval} → out ${rule.tripDuration}${rule.acceptRetryAfter ? ' or Retry-After' : ''}`;
 }
 
-/** The rows of one stack's routing table. */
-export function routingRows(plan: StackPlan): (string | number)[][] {
+/** One backend of one pool, as the plan routes it. */
+export interface RouteEntry {
+  /** The model (deployment name) clients call. */
+  readonly model: string;
+  readonly pool: PlanResource;
+  readonly poolName: string;
+  readonly backend: PlanResource | undefined;
+  /** The backend's id (its name), or the pool's reference when it does not resolve. */
+  readonly backendName: string;
+  /** The backend's URL (`https://<account>.openai.azure.com/openai`). */
+  readonly url: string | undefined;
+  readonly account: PlanResource | undefined;
+  readonly deployment: PlanResource | undefined;
+  readonly region: string;
+  /** The deployment type (SKU name). */
+  readonly type: string;
+  readonly priority: number | undefined;
+  readonly weight: number | undefined;
+  readonly capacity: number | undefined;
+  /** The model the deployment runs (`text-embedding-3-large`). */
+  readonly modelName: string | undefined;
+}
+
+/** Every backend of every pool of one stack, pools by name and backends by priority. */
+export function routeEntries(plan: StackPlan): RouteEntry[] {
   const accounts = plan.byType('azurerm_cognitive_account');
   const deployments = plan.byType('azurerm_cognitive_deployment');
   const pools = plan.byType('azapi_resource').filter((r) => body(r).properties?.type === 'Pool');
-  const rows: (string | number)[][] = [];
+  const entries: RouteEntry[] = [];
   for (const pool of pools.sort((a, b) => String(a.config['name']).localeCompare(String(b.config['name'])))) {
     const poolName = String(pool.config['name']);
     const model = body(pool).properties?.title ?? poolName.replace(/^pool-/, '');
@@ -52,7 +75,8 @@ export function routingRows(plan: StackPlan): (string | number)[][] {
     );
     for (const service of services) {
       const backend = plan.resolve(service.id);
-      const host = /^https:\/\/([^.]+)\./.exec(body(backend).properties?.url ?? '')?.[1];
+      const url = body(backend).properties?.url;
+      const host = /^https:\/\/([^.]+)\./.exec(url ?? '')?.[1];
       const account = accounts.find((a) => a.config['name'] === host);
       const deploymentName = body(backend).properties?.title ?? model;
       const deployment = deployments.find(
@@ -62,20 +86,40 @@ export function routingRows(plan: StackPlan): (string | number)[][] {
           d.config['cognitive_account_id'] === `\${${account.address}.id}`,
       );
       const sku = (deployment?.config['sku'] ?? {}) as { name?: string; capacity?: number };
-      const mi = body(backend).properties?.credentials?.managedIdentity ? 'managed identity' : 'NONE';
-      rows.push([
+      const modelName = (deployment?.config['model'] as { name?: unknown } | undefined)?.name;
+      entries.push({
         model,
+        pool,
         poolName,
-        String(backend?.config['name'] ?? service.id),
-        String(account?.config['location'] ?? '?'),
-        sku.name ?? '?',
-        service.priority ?? '-',
-        service.weight ?? '-',
-        sku.capacity ?? '?',
-        breaker(backend),
-        mi,
-      ]);
+        backend,
+        backendName: String(backend?.config['name'] ?? service.id),
+        url,
+        account,
+        deployment,
+        region: String(account?.config['location'] ?? '?'),
+        type: sku.name ?? '?',
+        priority: service.priority,
+        weight: service.weight,
+        capacity: sku.capacity,
+        modelName: typeof modelName === 'string' ? modelName : undefined,
+      });
     }
   }
-  return rows;
+  return entries;
+}
+
+/** The rows of one stack's routing table. */
+export function routingRows(plan: StackPlan): (string | number)[][] {
+  return routeEntries(plan).map((entry) => [
+    entry.model,
+    entry.poolName,
+    entry.backendName,
+    entry.region,
+    entry.type,
+    entry.priority ?? '-',
+    entry.weight ?? '-',
+    entry.capacity ?? '?',
+    breaker(entry.backend),
+    body(entry.backend).properties?.credentials?.managedIdentity ? 'managed identity' : 'NONE',
+  ]);
 }

@@ -10,7 +10,7 @@ import { TENANTS } from '../../environments/tenants';
 /** The shipped environments and tenants, in registry order. */
 export const SHIPPED = {
   environments: ['dev', 'staging', 'prod'],
-  tenants: ['legal', 'marketing', 'research', 'pilot'],
+  tenants: ['legal', 'marketing', 'research', 'verification', 'verify-off', 'pilot'],
 } as const;
 
 const same = (a: readonly string[], b: readonly string[]) => a.join() === b.join();

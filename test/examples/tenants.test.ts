@@ -9,12 +9,18 @@ import { describeExamples } from './shipped';
 
 describeExamples('the shipped tenant registry', () => {
   it('is declared once: each environment takes the tenants it has an allocation for', () => {
-    expect(tenantsIn(exampleEnvironment('dev')).map((t) => t.slug)).toEqual(['legal']);
+    expect(tenantsIn(exampleEnvironment('dev')).map((t) => t.slug)).toEqual([
+      'legal',
+      'verification',
+      'verify-off',
+    ]);
     expect(tenantsIn(exampleEnvironment('prod')).map((t) => t.slug)).toEqual([
       'legal',
       'marketing',
       'pilot',
       'research',
+      'verification',
+      'verify-off',
     ]);
   });
 

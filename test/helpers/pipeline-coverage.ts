@@ -33,6 +33,7 @@ function checkOrder(
   environments: readonly PipelineEnvironment[],
   planOf: (env: string) => string,
   applyOf: (env: string) => string,
+  verifyOf: (env: string) => string,
   guardsOf: (id: string) => Array<{ from: string; to: string }>,
   first: string,
 ): void {
@@ -67,6 +68,7 @@ function checkOrder(
     expect(guard, `${env.name} waits for a promotion guard from a staging environment`).toBeDefined();
     const from = guardsOf(guard!).find((g) => g.to === env.name)!.from;
     expect(ancestors(graph, guard!), `${guard} waits for ${from} to be applied`).toContain(applyOf(from));
+    expect(ancestors(graph, guard!), `${guard} waits for ${from} to be verified`).toContain(verifyOf(from));
   }
 }
 
@@ -100,12 +102,19 @@ export function checkGithubCoverage(root: string, environments: readonly Pipelin
     expect(runsOf(apply.steps)).not.toMatch(
       /pipeline\.js plan|terraform (plan|apply)|cdktf (synth|diff|deploy)|npm run synth|dist\/app\.js/,
     );
+    const verify = job(`${name}/verify`);
+    expect(verify.needs, `${name}/verify runs after the apply`).toEqual([`${name}/apply`]);
+    expect(runsOf(verify.steps)).toContain(`verify.js --env "${name}"`);
+    expect(usesOf(verify, 'actions/upload-artifact')).toContainEqual(
+      expect.objectContaining({ name: `verify-${name}` }),
+    );
   }
   checkOrder(
     deploy,
     environments,
     (env) => `${env}/plan`,
     (env) => `${env}/apply`,
+    (env) => `${env}/verify`,
     (id) => guards(runsOf(deploy.find((j) => j.id === id)?.steps ?? [])),
     'build',
   );
@@ -183,6 +192,10 @@ export function checkAzureDevOpsCoverage(root: string, environments: readonly Pi
         .map((s) => String((s['inputs'] as Yaml)['azureSubscription']));
     expect(connections(plan!.steps)).toEqual([`lz-${name}-plan`]);
     expect(connections(apply!.steps)).toEqual([`lz-${name}-deploy`]);
+    const [verify] = stage(`${id}_verify`);
+    expect(verify!.stageDependsOn, `${id}_verify runs after the apply`).toEqual([`${id}_apply`]);
+    expect(connections(verify!.steps)).toEqual([`lz-${name}-verify`]);
+    expect(runsOf(verify!.steps)).toContain(`verify.js --env ${name}`);
   }
   const graph = [...new Map(jobs.map((j) => [j.stage, { id: j.stage, needs: j.stageDependsOn }])).values()];
   const stageGuards = (id: string) =>
@@ -192,6 +205,7 @@ export function checkAzureDevOpsCoverage(root: string, environments: readonly Pi
     environments,
     (env) => `${adoId(env)}_plan`,
     (env) => `${adoId(env)}_apply`,
+    (env) => `${adoId(env)}_verify`,
     stageGuards,
     'build',
   );

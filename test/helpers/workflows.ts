@@ -224,6 +224,8 @@ export function namedEnvironments(
       ? matrixValues.map((v) => name.replace(/\$\{\{\s*matrix\.[\w-]+\s*\}\}/, v))
       : [name];
   return [
-    ...new Set([...fromScripts, ...environments.map((e) => e.replace(/-plan$/, ''))].flatMap(expand)),
+    ...new Set(
+      [...fromScripts, ...environments.map((e) => e.replace(/-(plan|verify)$/, ''))].flatMap(expand),
+    ),
   ].sort();
 }

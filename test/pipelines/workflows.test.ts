@@ -206,7 +206,14 @@ describe('Azure DevOps pipeline', () => {
     const steps = jobs.flatMap((j) => j.steps).filter((s) => String(s['task']).startsWith('AzureCLI@'));
     expect(steps.length).toBeGreaterThan(0);
     for (const step of steps) {
-      expect(String((step['inputs'] as Yaml)['azureSubscription'])).toMatch(/^lz-[a-z0-9-]+-(plan|deploy)$/);
+      const connection = String((step['inputs'] as Yaml)['azureSubscription']);
+      expect(connection).toMatch(/^lz-[a-z0-9-]+-(plan|deploy|verify)$/);
+      if (connection.endsWith('-verify')) {
+        // verify signs in with the Azure CLI session the task opens through the connection's federation.
+        expect(scriptOf(step)).toMatch(/verify\.js .*--auth cli/);
+        expect((step['inputs'] as Yaml)['addSpnToEnvironment']).toBeUndefined();
+        continue;
+      }
       expect(scriptOf(step)).toContain('ARM_USE_OIDC=true');
       expect(scriptOf(step)).toContain(
         'ARM_OIDC_AZURE_SERVICE_CONNECTION_ID="$AZURESUBSCRIPTION_SERVICE_CONNECTION_ID"',

@@ -7,6 +7,7 @@ import {
   TENANT_BACKEND_VARIABLE,
   tokenLimit,
 } from './llm';
+import { verificationProbe } from './verification-probe';
 import { csString, el, expr, type XmlElement } from './xml';
 
 /** Everything one tenant's product policy is built from. */
@@ -26,6 +27,8 @@ export interface TenantPolicyOptions {
   };
   /** Dedicated tier: each of the tenant's own models and its pool. @default - none (shared pools only) */
   readonly dedicatedPools?: Readonly<Record<string, string>>;
+  /** Verification tenant only: it may ask for one shared backend per request. @default false */
+  readonly verificationProbe?: boolean;
 }
 
 /**
@@ -74,6 +77,7 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
             ),
           ),
         ),
+      options.verificationProbe === true && verificationProbe(),
       tokenLimit({
         counterKey: expr('string.Concat("tenant-", context.Subscription.Id)'),
         tokensPerMinute: options.tokensPerMinute,
