@@ -14,12 +14,14 @@ import {
 } from '../constructs/ai-gateway';
 import type { SubnetKey } from '../constructs/network';
 import { ContentSafety } from '../constructs/content-safety';
+import { Language } from '../constructs/language';
+import { modelKind } from '../constructs/ai-endpoint/model-kinds';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { Monitoring } from '../constructs/monitoring';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-link';
 import type { AzureRegion } from '../constructs/shared/regions';
 import { environmentNames, environmentRegions } from '../environments/names';
-import { gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
+import { gatewayBatch, gatewayRetryCount, gatewayRoutes } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
 import { addStackFoundation } from './foundation';
@@ -62,6 +64,8 @@ export class PlatformStack extends TerraformStack {
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
   readonly contentSafety: ContentSafety | undefined;
+  /** The Azure AI Language account for PII protection, when enabled. */
+  readonly language: Language | undefined;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
@@ -238,7 +242,39 @@ export class PlatformStack extends TerraformStack {
         })
       : undefined;
 
+    const lang = env.endpoints.language;
+    const languageRegion = lang.region ?? env.regions.primary;
+    this.language = lang.enabled
+      ? new Language(this, 'Language', {
+          name: names.language.name,
+          location: languageRegion,
+          resourceGroupName: this.resourceGroups[languageRegion].name,
+          sku: lang.sku,
+          publicNetworkAccess: env.network.publicNetworkAccess,
+          diagnosticSettings: this.monitoring.diagnostics(),
+          ...(this.privateLink
+            ? {
+                privateEndpoint: privateEndpointFor(
+                  this.privateLink,
+                  'cognitiveAccount',
+                  languageRegion,
+                  names.language.privateEndpoint,
+                ),
+              }
+            : {}),
+        })
+      : undefined;
+
     const gw = env.gateway;
+    const routes = gatewayRoutes(env);
+    const routedKinds = new Set(
+      routes.flatMap((r) =>
+        r.members.map((m) =>
+          modelKind(env.endpoints.accounts[m.region]?.deployments[m.deployment]?.model.name ?? r.model),
+        ),
+      ),
+    );
+    const batch = gatewayBatch(env);
     this.gateway = new AiGateway(this, 'Gateway', {
       name: names.gateway.service,
       location: primary,
@@ -254,7 +290,7 @@ export class PlatformStack extends TerraformStack {
         clientId: this.gatewayIdentity.clientId,
         principalId: this.gatewayIdentity.principalId,
       },
-      routes: gatewayRoutes(env),
+      routes,
       accounts: Object.fromEntries(
         Object.entries(this.aiEndpoints).map(([region, endpoint]) => [
           region,
@@ -293,6 +329,11 @@ export class PlatformStack extends TerraformStack {
         resourceId: this.monitoring.applicationInsights.id,
         connectionString: this.monitoring.applicationInsights.connectionString,
       },
+      ...(this.language
+        ? { language: { endpoint: this.language.endpoint, resourceId: this.language.resourceId } }
+        : {}),
+      ...(batch ? { batch: { region: batch.region } } : {}),
+      extraSurfaces: (['images', 'audio'] as const).filter((kind) => routedKinds.has(kind)),
       samplingPercentage: gw.logging.samplingPercentage,
       llmMessages: gw.logging.llmMessages,
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),

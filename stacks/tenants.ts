@@ -20,8 +20,8 @@ import type { EnvironmentNames } from '../environments/names';
 import { dataProtection } from './governance';
 import type { Environment } from '../environments/schema';
 import type { ContentFilter } from '../environments/sections/endpoints';
-import { routesFromAccounts } from '../environments/sections/gateway';
-import { tenantsIn, tenantTags } from '../environments/sections/tenants';
+import { gatewayBatch, routesFromAccounts } from '../environments/sections/gateway';
+import { tenantAuth, tenantPii, tenantsIn, tenantTags } from '../environments/sections/tenants';
 
 /** What the tenants need from the platform. */
 export interface TenantDependencies {
@@ -66,6 +66,11 @@ export function contentSafetyThresholds(filter: ContentFilter): ContentSafetyThr
 /**
  * Builds the tenants of `env` under `<scope>/Tenants/<slug>`: all of them, or those in `slugs` (one tenant shard).
  */
+/** Deployment names the batch surface reaches. */
+function batchModelsOf(env: Environment): Set<string> {
+  return new Set(gatewayBatch(env)?.deployments ?? []);
+}
+
 export function buildTenants(
   scope: Construct,
   env: Environment,
@@ -77,6 +82,7 @@ export function buildTenants(
   const tenants = tenantsIn(env).filter((t) => !slugs || slugs.has(t.slug));
   if (tenants.length === 0) return [];
   const root = new Construct(scope, 'Tenants');
+  const batchModels = batchModelsOf(env);
   const primary = env.regions.primary;
   const publicNetworkAccessEnabled = env.network.publicNetworkAccess.enabled;
   // Dedicated vaults and model accounts hold tenant data: protected like the platform's (protection in config).
@@ -191,6 +197,18 @@ export function buildTenants(
             })
           : {};
       const filter = env.endpoints.contentFilters[tenant.contentFilter]!;
+      const auth = tenantAuth(tenant, env.stage);
+      const pii = tenantPii(tenant, env.stage);
+      // The schema's rules report these with their config paths; a stack built without the rules still never
+      // weakens a tenant silently.
+      if (auth !== 'key' && !tenant.entra)
+        throw new Error(
+          `tenants.${slug}.entra: auth "${auth}" needs entra { tenantId, audience, clientApplicationIds }`,
+        );
+      if (pii !== 'off' && !deps.gateway.languageEndpoint)
+        throw new Error(
+          `tenants.${slug}.pii: "${pii}" needs the Azure AI Language account (endpoints.language)`,
+        );
       access = new TenantAccess(tenantScope, 'Access', {
         slug,
         displayName: tenant.displayName,
@@ -200,26 +218,56 @@ export function buildTenants(
           apiName: deps.gateway.api.api.name,
         },
         state: tenant.lifecycle === 'suspended' ? 'suspended' : 'active',
-        policyXml: renderPolicy(
-          tenantProductPolicy({
-            allowedModels: tenant.allowedModels,
-            tokensPerMinute: allocation.tokensPerMinute,
-            monthlyTokenQuota: allocation.monthlyTokenQuota,
-            ...(deps.gateway.contentSafety
-              ? {
-                  contentSafety: {
-                    backendId: deps.gateway.contentSafety.backendId,
-                    shieldPrompt: deps.gateway.contentSafety.shieldPrompt,
-                    thresholds: stricterThresholds(
-                      deps.gateway.contentSafety.thresholds,
-                      contentSafetyThresholds(filter),
-                    ),
-                  },
-                }
-              : {}),
-            dedicatedPools,
-          }),
-        ),
+        policyXml: (identity) =>
+          renderPolicy(
+            tenantProductPolicy({
+              slug,
+              operations: deps.gateway.operations,
+              storedObjects: tenant.storedObjects,
+              batchAllowed:
+                deps.gateway.operations.some((o) => o.surface === 'batch') &&
+                tenant.allowedModels.some((m) => batchModels.has(m)),
+              ...(auth !== 'key' && tenant.entra
+                ? {
+                    entra: {
+                      mode: auth,
+                      tenantId: tenant.entra.tenantId,
+                      audience: tenant.entra.audience,
+                      // The tenant's own identity is always allowed, then the app registrations it declares.
+                      clientApplicationIds: [identity.clientId, ...tenant.entra.clientApplicationIds],
+                      ...(tenant.entra.tokensPerMinutePerUser === undefined
+                        ? {}
+                        : { tokensPerMinutePerUser: tenant.entra.tokensPerMinutePerUser }),
+                    },
+                  }
+                : {}),
+              ...(pii !== 'off' && deps.gateway.languageEndpoint
+                ? {
+                    pii: {
+                      mode: pii,
+                      endpoint: deps.gateway.languageEndpoint,
+                      metricNamespace: env.gateway.tokenMetrics.namespace,
+                    },
+                  }
+                : {}),
+              allowedModels: tenant.allowedModels,
+              tokensPerMinute: allocation.tokensPerMinute,
+              monthlyTokenQuota: allocation.monthlyTokenQuota,
+              ...(deps.gateway.contentSafety
+                ? {
+                    contentSafety: {
+                      backendId: deps.gateway.contentSafety.backendId,
+                      shieldPrompt: deps.gateway.contentSafety.shieldPrompt,
+                      thresholds: stricterThresholds(
+                        deps.gateway.contentSafety.thresholds,
+                        contentSafetyThresholds(filter),
+                      ),
+                    },
+                  }
+                : {}),
+              dedicatedPools,
+            }),
+          ),
         identity: {
           name: tenantNames.identity,
           location: primary,

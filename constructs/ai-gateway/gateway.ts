@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
+import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { ApiManagementRedisCache } from '@cdktf/provider-azurerm/lib/api-management-redis-cache';
 import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-redis-cache';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
@@ -20,6 +21,7 @@ import { InferenceApi } from './api';
 import {
   BACKENDS_API,
   type BackendAccount,
+  circuitBreakerRule,
   type CircuitBreakerOptions,
   managedIdentityCredentials,
   ModelBackends,
@@ -28,6 +30,7 @@ import { GatewayObservability } from './observability';
 import { inferencePolicy, renderPolicy } from './policies/inference-policy';
 import type { ContentSafetyThresholds, TokenLimitOptions } from './policies/llm';
 import { GATEWAY_TIERS, type GatewayTier, type ModelRoute } from './routing';
+import { type GatewayOperation, type OperationSurface, operationsOf } from './operations';
 
 /** How clients reach the gateway and how it reaches the models. */
 export type GatewayNetwork =
@@ -100,6 +103,22 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
     readonly redisCacheId: string;
   };
   readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
+  /**
+   * The Azure AI Language account that tenants' PII steps call (`send-request` with the service's managed identity).
+   * The gateway gets Cognitive Services Language Reader on it and a `language` backend that records the call.
+   * @default - no PII protection
+   */
+  readonly language?: { readonly endpoint: string; readonly resourceId: string };
+  /**
+   * The batch surface (`/files`, `/batches`): the account in this region that holds the batch deployments. Its calls
+   * go to that account's backend only. @default - no batch surface
+   */
+  readonly batch?: { readonly region: AzureRegion };
+  /**
+   * Surfaces beyond the real-time inference calls, stored responses and `/models`, which every gateway has: images
+   * and audio where such models are deployed. (`batch` follows the `batch` prop.) @default - none
+   */
+  readonly extraSurfaces?: readonly Extract<OperationSurface, 'images' | 'audio'>[];
   /** @default 100 */
   readonly samplingPercentage?: number;
   /** @default { enabled: false } */
@@ -122,6 +141,15 @@ export function gatewayHostNames(serviceName: string): Readonly<Record<string, s
     scm: `${serviceName}.scm.azure-api.net`,
   };
 }
+/** APIM entity id of the Language backend. */
+export const LANGUAGE_BACKEND = 'language';
+/**
+ * Named value that holds the Language endpoint: policies refer to `{{language-endpoint}}`, so that a tenant's policy
+ * is the same text in every environment (the promotion guard compares them).
+ */
+export const LANGUAGE_ENDPOINT_NAMED_VALUE = 'language-endpoint';
+/** APIM entity id of the batch account's backend. */
+export const BATCH_BACKEND = 'batch';
 /** APIM entity id of the Content Safety backend. */
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
 
@@ -155,6 +183,10 @@ export class AiGateway extends Construct {
   };
   /** Object id of the service's system-assigned identity: the identity of every backend call. */
   readonly systemPrincipalId: string;
+  /** The Language account's endpoint as policies write it (a named value), for tenants' PII steps. */
+  readonly languageEndpoint?: string;
+  /** The operations of the inference API: the surfaces this gateway has. */
+  readonly operations: readonly GatewayOperation[];
   private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
@@ -290,7 +322,12 @@ export class AiGateway extends Construct {
 
     // Roles first: a missing one shows only as 401 after failover to that region.
     const accessScope = new Construct(this, 'ModelAccess');
-    const servedRegions = [...new Set(props.routes.flatMap((r) => r.members.map((m) => m.region)))].sort();
+    const servedRegions = [
+      ...new Set([
+        ...props.routes.flatMap((r) => r.members.map((m) => m.region)),
+        ...(props.batch ? [props.batch.region] : []),
+      ]),
+    ].sort();
     const modelAccess: Partial<Record<AzureRegion, RoleAssignment>> = {};
     for (const region of servedRegions) {
       const account = props.accounts[region];
@@ -348,6 +385,84 @@ export class AiGateway extends Construct {
       };
     }
 
+    if (props.language) {
+      policyDependencies.push(
+        addRoleAssignment(this, 'LanguageAccess', props.language.resourceId, {
+          roleDefinitionName: 'Cognitive Services Language Reader',
+          principalId: this.systemPrincipalId,
+          description: `AI gateway ${props.name} detects personal data in prompts with Azure AI Language`,
+        }),
+      );
+      // The PII step calls the same URL with send-request; the backend entity declares the call (and its identity)
+      // where the data-path proof and an operator look for the gateway's callees.
+      const languageBackend = new AzapiResource(this, 'LanguageBackend', {
+        type: BACKENDS_API,
+        name: LANGUAGE_BACKEND,
+        parentId: this.service.id,
+        schemaValidationEnabled: false,
+        body: {
+          properties: {
+            description: 'Azure AI Language, for the PII step of tenant product policies',
+            url: props.language.endpoint.replace(/\/$/, ''),
+            protocol: 'http',
+            tls: { validateCertificateChain: true, validateCertificateName: true },
+            credentials: managedIdentityCredentials(),
+          },
+        },
+      });
+      suppressRule(
+        languageBackend,
+        'LZ.APIM.BackendCircuitBreaker',
+        'Language is one backend that checks prompts and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration; a failed check refuses its own request instead.',
+      );
+      policyDependencies.push(languageBackend);
+      const endpointValue = new ApiManagementNamedValue(this, 'LanguageEndpoint', {
+        name: LANGUAGE_ENDPOINT_NAMED_VALUE,
+        displayName: LANGUAGE_ENDPOINT_NAMED_VALUE,
+        apiManagementName: this.service.name,
+        resourceGroupName: props.resourceGroupName,
+        value: props.language.endpoint,
+        secret: false,
+      });
+      suppressRule(
+        endpointValue,
+        'LZ.APIM.NamedValuesFromKeyVault',
+        "The Language account's public host name is not a secret (the account takes Entra tokens only); a named value keeps each tenant's policy the same text in every environment.",
+      );
+      policyDependencies.push(endpointValue);
+      this.languageEndpoint = `{{${LANGUAGE_ENDPOINT_NAMED_VALUE}}}`;
+    }
+    const surfaces = new Set<OperationSurface>([
+      'inference',
+      'responses',
+      'models',
+      ...(props.extraSurfaces ?? []),
+      ...(props.batch ? (['batch'] as const) : []),
+    ]);
+    this.operations = operationsOf(surfaces);
+    if (props.batch) {
+      const account = props.accounts[props.batch.region];
+      if (!account) throw new Error(`${this.node.path}: no model account in ${props.batch.region} for batch`);
+      const batchBackend = new AzapiResource(this, 'BatchBackend', {
+        type: BACKENDS_API,
+        name: BATCH_BACKEND,
+        parentId: this.service.id,
+        schemaValidationEnabled: false,
+        body: {
+          properties: {
+            title: 'batch',
+            description: `Files and batch jobs on ${account.name} (${props.batch.region}): its batch deployments only`,
+            url: `${account.openAiEndpoint}openai`,
+            protocol: 'http',
+            tls: { validateCertificateChain: true, validateCertificateName: true },
+            credentials: managedIdentityCredentials(),
+            circuitBreaker: circuitBreakerRule(props.circuitBreaker),
+          },
+        },
+      });
+      policyDependencies.push(batchBackend);
+    }
+
     let semanticCache:
       { embeddingsBackendId: string; scoreThreshold: number; durationSeconds: number } | undefined;
     if (props.semanticCache) {
@@ -387,6 +502,14 @@ export class AiGateway extends Construct {
         tokenMetrics: props.tokenMetrics,
         ...(this.contentSafety ? { contentSafety: this.contentSafety } : {}),
         ...(semanticCache ? { semanticCache } : {}),
+        ...(props.batch
+          ? {
+              batch: {
+                backendId: BATCH_BACKEND,
+                operationIds: this.operations.filter((o) => o.surface === 'batch').map((o) => o.id),
+              },
+            }
+          : {}),
       }),
     );
     this.api = new InferenceApi(this, 'InferenceApi', {
@@ -394,6 +517,7 @@ export class AiGateway extends Construct {
       resourceGroupName: props.resourceGroupName,
       policyXml: this.policyXml,
       policyDependsOn: [...policyDependencies, ...Object.values(modelAccess)],
+      operations: this.operations,
     });
 
     this.observability = new GatewayObservability(this, 'Observability', {

@@ -58,6 +58,7 @@ export interface LockOptions {
 export type BuiltInRole =
   | 'Cognitive Services OpenAI User'
   | 'Cognitive Services User'
+  | 'Cognitive Services Language Reader'
   | 'Key Vault Secrets User'
   | 'Key Vault Secrets Officer'
   | 'Key Vault Crypto Service Encryption User'
