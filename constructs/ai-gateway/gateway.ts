@@ -357,27 +357,14 @@ export class AiGateway extends Construct {
           description: `AI gateway ${props.name} checks prompts with Content Safety`,
         }),
       );
-      const contentSafetyBackend = new AzapiResource(this, 'ContentSafetyBackend', {
-        type: BACKENDS_API,
-        name: CONTENT_SAFETY_BACKEND,
-        parentId: this.service.id,
-        schemaValidationEnabled: false,
-        body: {
-          properties: {
-            description: 'Azure AI Content Safety, for llm-content-safety',
-            url: props.contentSafety.endpoint.replace(/\/$/, ''),
-            protocol: 'http',
-            tls: { validateCertificateChain: true, validateCertificateName: true },
-            credentials: managedIdentityCredentials(),
-          },
-        },
-      });
-      suppressRule(
-        contentSafetyBackend,
-        'LZ.APIM.BackendCircuitBreaker',
-        'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
+      policyDependencies.push(
+        this.serviceBackend('ContentSafetyBackend', CONTENT_SAFETY_BACKEND, {
+          description: 'Azure AI Content Safety, for llm-content-safety',
+          url: props.contentSafety.endpoint.replace(/\/$/, ''),
+          withoutBreaker:
+            'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
+        }),
       );
-      policyDependencies.push(contentSafetyBackend);
       this.contentSafety = {
         backendId: CONTENT_SAFETY_BACKEND,
         shieldPrompt: props.contentSafety.shieldPrompt,
@@ -395,27 +382,14 @@ export class AiGateway extends Construct {
       );
       // The PII step calls the same URL with send-request; the backend entity declares the call (and its identity)
       // where the data-path proof and an operator look for the gateway's callees.
-      const languageBackend = new AzapiResource(this, 'LanguageBackend', {
-        type: BACKENDS_API,
-        name: LANGUAGE_BACKEND,
-        parentId: this.service.id,
-        schemaValidationEnabled: false,
-        body: {
-          properties: {
-            description: 'Azure AI Language, for the PII step of tenant product policies',
-            url: props.language.endpoint.replace(/\/$/, ''),
-            protocol: 'http',
-            tls: { validateCertificateChain: true, validateCertificateName: true },
-            credentials: managedIdentityCredentials(),
-          },
-        },
-      });
-      suppressRule(
-        languageBackend,
-        'LZ.APIM.BackendCircuitBreaker',
-        'Language is one backend that checks prompts and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration; a failed check refuses its own request instead.',
+      policyDependencies.push(
+        this.serviceBackend('LanguageBackend', LANGUAGE_BACKEND, {
+          description: 'Azure AI Language, for the PII step of tenant product policies',
+          url: props.language.endpoint.replace(/\/$/, ''),
+          withoutBreaker:
+            'Language is one backend that checks prompts and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration; a failed check refuses its own request instead.',
+        }),
       );
-      policyDependencies.push(languageBackend);
       const endpointValue = new ApiManagementNamedValue(this, 'LanguageEndpoint', {
         name: LANGUAGE_ENDPOINT_NAMED_VALUE,
         displayName: LANGUAGE_ENDPOINT_NAMED_VALUE,
@@ -443,22 +417,11 @@ export class AiGateway extends Construct {
     if (props.batch) {
       const account = props.accounts[props.batch.region];
       if (!account) throw new Error(`${this.node.path}: no model account in ${props.batch.region} for batch`);
-      const batchBackend = new AzapiResource(this, 'BatchBackend', {
-        type: BACKENDS_API,
-        name: BATCH_BACKEND,
-        parentId: this.service.id,
-        schemaValidationEnabled: false,
-        body: {
-          properties: {
-            title: 'batch',
-            description: `Files and batch jobs on ${account.name} (${props.batch.region}): its batch deployments only`,
-            url: `${account.openAiEndpoint}openai`,
-            protocol: 'http',
-            tls: { validateCertificateChain: true, validateCertificateName: true },
-            credentials: managedIdentityCredentials(),
-            circuitBreaker: circuitBreakerRule(props.circuitBreaker),
-          },
-        },
+      const batchBackend = this.serviceBackend('BatchBackend', BATCH_BACKEND, {
+        title: 'batch',
+        description: `Files and batch jobs on ${account.name} (${props.batch.region}): its batch deployments only`,
+        url: `${account.openAiEndpoint}openai`,
+        circuitBreaker: props.circuitBreaker,
       });
       policyDependencies.push(batchBackend);
     }
@@ -528,6 +491,43 @@ export class AiGateway extends Construct {
       samplingPercentage: props.samplingPercentage ?? 100,
       llmMessages: props.llmMessages ?? { enabled: false },
     });
+  }
+
+  /**
+   * A backend for one service the gateway calls with its system identity (https, TLS validated): a breaker, or the
+   * reason it has none.
+   */
+  private serviceBackend(
+    id: string,
+    name: string,
+    options: {
+      readonly title?: string;
+      readonly description: string;
+      readonly url: string;
+      readonly circuitBreaker?: CircuitBreakerOptions;
+      readonly withoutBreaker?: string;
+    },
+  ): AzapiResource {
+    const backend = new AzapiResource(this, id, {
+      type: BACKENDS_API,
+      name,
+      parentId: this.service.id,
+      schemaValidationEnabled: false,
+      body: {
+        properties: {
+          ...(options.title ? { title: options.title } : {}),
+          description: options.description,
+          url: options.url,
+          protocol: 'http',
+          tls: { validateCertificateChain: true, validateCertificateName: true },
+          credentials: managedIdentityCredentials(),
+          ...(options.circuitBreaker ? { circuitBreaker: circuitBreakerRule(options.circuitBreaker) } : {}),
+        },
+      },
+    });
+    if (options.withoutBreaker)
+      suppressRule(backend, 'LZ.APIM.BackendCircuitBreaker', options.withoutBreaker);
+    return backend;
   }
 
   /**

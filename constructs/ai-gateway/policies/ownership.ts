@@ -38,7 +38,8 @@ export const ownerKey = (idExpression: string) => `string.Concat("owner-", ${idE
 /** Fields in a request body that name stored objects no operation of the gateway creates: always refused. */
 export const FOREIGN_REFERENCES = ['conversation', 'vector_store_ids', 'file_id'] as const;
 
-const opIn = (operations: readonly GatewayOperation[]) =>
+/** C#: the request's operation is one of these. */
+export const opIn = (operations: readonly GatewayOperation[]) =>
   `new string[] { ${operations.map((o) => csString(o.id)).join(', ')} }.Contains(context.Operation.Id)`;
 
 /**

@@ -14,6 +14,7 @@
  */
 import type { GatewayOperation } from '../operations';
 import { COGNITIVE_SERVICES_AUDIENCE, jsonError } from './llm';
+import { opIn } from './ownership';
 import { csString, el, expr, text, type XmlElement } from './xml';
 
 export type PiiMode = 'off' | 'detect' | 'redact';
@@ -102,9 +103,7 @@ export function piiProtection(options: PiiOptions, operations: readonly GatewayO
     el(
       'when',
       {
-        condition: expr(
-          `new string[] { ${prompts.map((o) => csString(o.id)).join(', ')} }.Contains(context.Operation.Id)`,
-        ),
+        condition: expr(opIn(prompts)),
       },
       el('set-variable', {
         name: PII_REQUEST_VARIABLE,

@@ -9,7 +9,7 @@ import {
 } from './llm';
 import { csString, el, expr, text, type XmlElement } from './xml';
 import { type EntraAuthOptions, entraSignIn, perUserTokenLimit } from './entra-auth';
-import { checkOwnership, recordOwnership, statelessOnly, type StoredObjectsMode } from './ownership';
+import { checkOwnership, opIn, recordOwnership, statelessOnly, type StoredObjectsMode } from './ownership';
 import { piiProtection, type PiiOptions } from './pii';
 import { GATEWAY_OPERATIONS, type GatewayOperation } from '../operations';
 
@@ -46,9 +46,6 @@ export interface TenantPolicyOptions {
   /** Personal-data detection or redaction in prompts. @default - none */
   readonly pii?: Omit<PiiOptions, 'tenant'>;
 }
-
-const opIn = (operations: readonly GatewayOperation[]) =>
-  `new string[] { ${operations.map((o) => csString(o.id)).join(', ')} }.Contains(context.Operation.Id)`;
 
 /** The surfaces whose operations name a deployment, checked against the allow-list. */
 const MODEL_SURFACES = new Set(['inference', 'images', 'audio']);
