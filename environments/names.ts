@@ -22,6 +22,7 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['network', 'mode'],
   ['endpoints', 'accounts'],
   ['endpoints', 'contentSafety'],
+  ['endpoints', 'language'],
   ['gateway'],
   ['monitoring', 'actionGroups'],
   // Tenant names (containers, identities, dedicated vaults and accounts) come from the registry's slugs.
@@ -207,6 +208,19 @@ function planNames(env: Environment) {
     }),
   };
 
+  const languageRegion = env.endpoints.language.region ?? env.regions.primary;
+  const language = {
+    name: book.check(
+      'customSubdomain',
+      book.name('languageAccount', ['endpoints', 'language'], { region: languageRegion }),
+      ['endpoints', 'language'],
+    ),
+    privateEndpoint: book.name('privateEndpoint', ['endpoints', 'language'], {
+      region: languageRegion,
+      qualifier: 'lang',
+    }),
+  };
+
   // Globally unique, compact names: what makes them too long is the naming inputs, so the problem points there.
   const keyVault = {
     vault: book.name('keyVault', ['naming']),
@@ -233,6 +247,7 @@ function planNames(env: Environment) {
     gatewayIdentity,
     aiAccounts,
     contentSafety,
+    language,
     gateway,
     tenants: tenantNames(env, book),
   };
@@ -340,7 +355,15 @@ export type EnvironmentNames = ReturnType<typeof planNames>;
  */
 export function nameNamespace(kind: ResourceKind): string | undefined {
   if (kind === 'actionGroupShortName') return undefined;
-  if (['customSubdomain', 'openAiAccount', 'aiServicesAccount', 'contentSafetyAccount'].includes(kind))
+  if (
+    [
+      'customSubdomain',
+      'openAiAccount',
+      'aiServicesAccount',
+      'contentSafetyAccount',
+      'languageAccount',
+    ].includes(kind)
+  )
     return 'cognitive account';
   return kind;
 }

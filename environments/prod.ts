@@ -152,6 +152,8 @@ export const prod = {
         },
       },
     },
+    // PII detection and redaction for tenants' prompts (pii: detect | redact).
+    language: { enabled: true },
     contentFilters: CONTENT_FILTERS,
     blocklists: BLOCKLISTS,
     quota: {

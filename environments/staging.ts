@@ -92,6 +92,8 @@ export const staging = {
         },
       },
     },
+    // PII detection and redaction for tenants' prompts (pii: detect | redact).
+    language: { enabled: true },
     contentFilters: CONTENT_FILTERS,
     blocklists: BLOCKLISTS,
     quota: {

@@ -14,6 +14,14 @@ export const TENANTS = {
     tier: 'shared',
     allowedModels: ['gpt-4o-mini'],
     contentFilter: 'strict',
+    // Client matters: prod redacts personal data before the model (the default for confidential data).
+    dataClassification: 'confidential',
+    entra: {
+      tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
+      audience: 'api://contoso-ai-gateway',
+      clientApplicationIds: ['3d9e7c52-1a4b-4f6e-9c8d-2b7a5e4f1c03'],
+      tokensPerMinutePerUser: 5000,
+    },
     allocations: {
       dev: { tokensPerMinute: 5000, monthlyTokenQuota: 1000000 },
       staging: { tokensPerMinute: 20000, monthlyTokenQuota: 10000000 },
@@ -31,6 +39,13 @@ export const TENANTS = {
     tier: 'shared',
     allowedModels: ['gpt-4o', 'gpt-4o-mini', 'text-embedding-3-large'],
     contentFilter: 'standard',
+    // Campaign copy needs no server-side state: responses are never stored, files and batches are refused.
+    storedObjects: 'stateless',
+    entra: {
+      tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
+      audience: 'api://contoso-ai-gateway',
+      clientApplicationIds: [],
+    },
     allocations: {
       dev: 'none',
       staging: { tokensPerMinute: 40000, monthlyTokenQuota: 20000000 },
@@ -48,6 +63,15 @@ export const TENANTS = {
     tier: 'dedicated',
     allowedModels: ['gpt-4o', 'text-embedding-3-large'],
     contentFilter: 'standard',
+    dataClassification: 'confidential',
+    // Research corpora are pseudonymised upstream: the gateway counts what it still finds, and masks nothing.
+    pii: 'detect',
+    auth: 'entra',
+    entra: {
+      tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
+      audience: 'api://contoso-ai-gateway',
+      clientApplicationIds: ['8b1f4e2d-7c6a-4d3b-a5e9-0f2c1d8b7a64', 'e4a7c1b9-2d3f-4a6e-8b5c-9f0e1d2c3b4a'],
+    },
     allocations: {
       dev: 'none',
       staging: {
@@ -110,6 +134,10 @@ export const TENANTS = {
     tier: 'shared',
     purpose: 'verification',
     contentFilter: 'strict',
+    // No application signs in as this tenant: only the verify job, which reads its key at run time (listSecrets).
+    auth: 'key',
+    keyAuthReason:
+      'Verification tenant: no application uses it; the pipeline reads its key at run time through ARM and keeps it in memory only.',
     allocations: {
       dev: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
       staging: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },
@@ -124,6 +152,9 @@ export const TENANTS = {
     tier: 'shared',
     purpose: 'verification',
     contentFilter: 'strict',
+    auth: 'key',
+    keyAuthReason:
+      'Verification tenant: no application uses it; the pipeline reads its key at run time through ARM and keeps it in memory only.',
     lifecycle: 'suspended',
     allocations: {
       dev: { tokensPerMinute: 1000, monthlyTokenQuota: 2000000 },

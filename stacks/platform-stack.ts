@@ -7,10 +7,12 @@ import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
 import { AiGateway, type GatewayNetwork } from '../constructs/ai-gateway';
 import { ContentSafety } from '../constructs/content-safety';
+import { Language } from '../constructs/language';
+import { modelKind } from '../constructs/ai-endpoint/model-kinds';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { Monitoring } from '../constructs/monitoring';
 import { environmentNames, environmentRegions } from '../environments/names';
-import { gatewayPools } from '../environments/sections/gateway';
+import { gatewayBatch, gatewayPools } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
 import { addStackFoundation } from './foundation';
@@ -61,6 +63,8 @@ export class PlatformStack extends TerraformStack {
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
   readonly contentSafety: ContentSafety | undefined;
+  /** The Azure AI Language account for PII protection, when enabled. */
+  readonly language: Language | undefined;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
@@ -237,7 +241,39 @@ export class PlatformStack extends TerraformStack {
         })
       : undefined;
 
+    const lang = env.endpoints.language;
+    const languageRegion = lang.region ?? env.regions.primary;
+    this.language = lang.enabled
+      ? new Language(this, 'Language', {
+          name: names.language.name,
+          location: languageRegion,
+          resourceGroupName: this.resourceGroups[languageRegion].name,
+          sku: lang.sku,
+          publicNetworkAccess: env.network.publicNetworkAccess,
+          diagnosticSettings: this.monitoring.diagnostics(),
+          ...(this.privateLink
+            ? {
+                privateEndpoint: privateEndpointFor(
+                  this.privateLink,
+                  'cognitiveAccount',
+                  languageRegion,
+                  names.language.privateEndpoint,
+                ),
+              }
+            : {}),
+        })
+      : undefined;
+
     const gw = env.gateway;
+    const pools = gatewayPools(env);
+    const routedKinds = new Set(
+      pools.flatMap((p) =>
+        p.candidates.map((c) =>
+          modelKind(env.endpoints.accounts[c.region]?.deployments[c.deployment]?.model.name ?? p.model),
+        ),
+      ),
+    );
+    const batch = gatewayBatch(env);
     this.gateway = new AiGateway(this, 'Gateway', {
       name: names.gateway.service,
       location: primary,
@@ -253,7 +289,7 @@ export class PlatformStack extends TerraformStack {
         clientId: this.gatewayIdentity.clientId,
         principalId: this.gatewayIdentity.principalId,
       },
-      pools: gatewayPools(env),
+      pools,
       accounts: Object.fromEntries(
         Object.entries(this.aiEndpoints).map(([region, endpoint]) => [
           region,
@@ -292,6 +328,11 @@ export class PlatformStack extends TerraformStack {
         resourceId: this.monitoring.applicationInsights.id,
         connectionString: this.monitoring.applicationInsights.connectionString,
       },
+      ...(this.language
+        ? { language: { endpoint: this.language.endpoint, resourceId: this.language.resourceId } }
+        : {}),
+      ...(batch ? { batch: { region: batch.region } } : {}),
+      extraSurfaces: (['images', 'audio'] as const).filter((kind) => routedKinds.has(kind)),
       samplingPercentage: gw.logging.samplingPercentage,
       llmMessages: gw.logging.llmMessages,
       diagnosticSettings: this.monitoring.diagnostics({ destinationType: 'Dedicated' }),

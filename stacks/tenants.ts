@@ -12,8 +12,14 @@ import { type PrivateLinkContext, privateEndpointFor } from '../constructs/share
 import { Tenant } from '../constructs/tenant';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
-import { poolsFromAccounts } from '../environments/sections/gateway';
-import { allowedModelsOf, tenantsIn, tenantTags } from '../environments/sections/tenants';
+import { gatewayBatch, poolsFromAccounts } from '../environments/sections/gateway';
+import {
+  allowedModelsOf,
+  tenantAuth,
+  tenantPii,
+  tenantsIn,
+  tenantTags,
+} from '../environments/sections/tenants';
 import { dataProtection } from './governance';
 
 /** What the tenants need from the platform. */
@@ -49,6 +55,8 @@ export function buildTenants(
   const primary = env.regions.primary;
   // Dedicated vaults and model accounts hold tenant data: protected like the platform's (protection in config).
   const { lock, preventDestroy } = dataProtection(env);
+  // Deployment names the batch surface (/files, /batches) reaches.
+  const batchModels = new Set(gatewayBatch(env)?.deployments ?? []);
 
   return tenants.map(({ slug, tenant, allocation, hasAccess, hasData }) => {
     const tenantNames = names.tenants[slug]!;
@@ -57,6 +65,15 @@ export function buildTenants(
     const dedicated = tenant.tier === 'dedicated' && hasData ? tenantNames.dedicated : undefined;
     const protection = { preventDestroy: protect || preventDestroy === true, ...(lock ? { lock } : {}) };
     const filter = env.endpoints.contentFilters[tenant.contentFilter]!;
+    const auth = tenantAuth(tenant, env.stage);
+    const pii = tenantPii(tenant, env.stage);
+    // The schema's rules report these with their config paths; a stack built without the rules still never weakens a
+    // tenant silently.
+    if (hasAccess && auth !== 'key' && !tenant.entra)
+      throw new Error(
+        `tenants.${slug}.entra: auth "${auth}" needs entra { tenantId, audience, clientApplicationIds }`,
+      );
+    const allowedModels = allowedModelsOf(env, { tenant });
 
     return new Tenant(root, {
       slug,
@@ -141,7 +158,27 @@ export function buildTenants(
               gateway: deps.gateway,
               displayName: tenant.displayName,
               state: tenant.lifecycle === 'suspended' ? 'suspended' : 'active',
-              allowedModels: allowedModelsOf(env, { tenant }),
+              allowedModels,
+              security: {
+                storedObjects: tenant.storedObjects,
+                batchAllowed: allowedModels.some((m) => batchModels.has(m)),
+                ...(auth !== 'key' && tenant.entra
+                  ? {
+                      entra: {
+                        mode: auth,
+                        tenantId: tenant.entra.tenantId,
+                        audience: tenant.entra.audience,
+                        clientApplicationIds: tenant.entra.clientApplicationIds,
+                        ...(tenant.entra.tokensPerMinutePerUser === undefined
+                          ? {}
+                          : { tokensPerMinutePerUser: tenant.entra.tokensPerMinutePerUser }),
+                      },
+                    }
+                  : {}),
+                ...(pii !== 'off'
+                  ? { pii: { mode: pii, metricNamespace: env.gateway.tokenMetrics.namespace } }
+                  : {}),
+              },
               ...(tenant.purpose === 'verification' ? { verificationProbe: true } : {}),
               tokensPerMinute: allocation.tokensPerMinute,
               monthlyTokenQuota: allocation.monthlyTokenQuota,

@@ -10,7 +10,7 @@ export interface HardenedAccountProps extends StandardResourceProps {
   readonly name: string;
   readonly location: string;
   readonly resourceGroupName: string;
-  readonly kind: 'AIServices' | 'OpenAI' | 'ContentSafety';
+  readonly kind: 'AIServices' | 'OpenAI' | 'ContentSafety' | 'TextAnalytics';
   readonly sku: string;
   /** @default { enabled: false } */
   readonly publicNetworkAccess?: OptIn;

@@ -4,30 +4,7 @@ import { ApiManagementApiOperation } from '@cdktf/provider-azurerm/lib/api-manag
 import { ApiManagementApiPolicy } from '@cdktf/provider-azurerm/lib/api-management-api-policy';
 import type { ITerraformDependable } from 'cdktf';
 import { suppressRule } from '../shared/policy/suppressions';
-
-/** The operations of the Azure OpenAI-compatible inference API. */
-export const INFERENCE_OPERATIONS = [
-  {
-    id: 'chat-completions',
-    method: 'POST',
-    urlTemplate: '/deployments/{deployment-id}/chat/completions',
-    displayName: 'Chat completions',
-  },
-  {
-    id: 'completions',
-    method: 'POST',
-    urlTemplate: '/deployments/{deployment-id}/completions',
-    displayName: 'Completions',
-  },
-  {
-    id: 'embeddings',
-    method: 'POST',
-    urlTemplate: '/deployments/{deployment-id}/embeddings',
-    displayName: 'Embeddings',
-  },
-  // The Responses API names the deployment in the body (`model`); the policy reads it from there.
-  { id: 'responses', method: 'POST', urlTemplate: '/responses', displayName: 'Responses' },
-] as const;
+import { DEPLOYMENT_PARAMETER, type GatewayOperation, objectParameters } from './operations';
 
 export interface InferenceApiProps {
   readonly apiManagementName: string;
@@ -36,6 +13,8 @@ export interface InferenceApiProps {
   readonly policyXml: string;
   /** Resources the policy refers to (named values, backends, pools) that must exist first. */
   readonly policyDependsOn: readonly ITerraformDependable[];
+  /** The operations, from `operations.ts`: the surfaces this environment has. */
+  readonly operations: readonly GatewayOperation[];
 }
 
 /**
@@ -63,7 +42,25 @@ export class InferenceApi extends Construct {
       subscriptionKeyParameterNames: { header: 'api-key', query: 'api-key' },
     });
     const operationScope = new Construct(this, 'Operations');
-    for (const operation of INFERENCE_OPERATIONS) {
+    for (const operation of props.operations) {
+      const parameters = [
+        ...(operation.urlTemplate.includes(`{${DEPLOYMENT_PARAMETER}}`)
+          ? [
+              {
+                name: DEPLOYMENT_PARAMETER,
+                required: true,
+                type: 'string',
+                description: 'Deployment (model) name',
+              },
+            ]
+          : []),
+        ...objectParameters(operation.urlTemplate).map((name) => ({
+          name,
+          required: true,
+          type: 'string',
+          description: 'Id of a stored object',
+        })),
+      ];
       new ApiManagementApiOperation(operationScope, operation.id, {
         operationId: operation.id,
         apiName: this.api.name,
@@ -72,18 +69,7 @@ export class InferenceApi extends Construct {
         displayName: operation.displayName,
         method: operation.method,
         urlTemplate: operation.urlTemplate,
-        ...(operation.urlTemplate.includes('{deployment-id}')
-          ? {
-              templateParameter: [
-                {
-                  name: 'deployment-id',
-                  required: true,
-                  type: 'string',
-                  description: 'Deployment (model) name',
-                },
-              ],
-            }
-          : {}),
+        ...(parameters.length > 0 ? { templateParameter: parameters } : {}),
         request: {
           queryParameter: [
             { name: 'api-version', required: true, type: 'string', description: 'Azure OpenAI API version' },

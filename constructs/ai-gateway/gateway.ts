@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
+import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { ApiManagementRedisCache } from '@cdktf/provider-azurerm/lib/api-management-redis-cache';
 import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-redis-cache';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
@@ -18,6 +19,7 @@ import { InferenceApi } from './api';
 import {
   BACKENDS_API,
   type BackendAccount,
+  circuitBreakerRule,
   type CircuitBreakerOptions,
   managedIdentityCredentials,
   ModelBackends,
@@ -28,6 +30,10 @@ import { type ContentSafetyThresholds, stricterThresholds, type TokenLimitOption
 import { tenantProductPolicy } from './policies/product-policy';
 import { defaultRetryCount, type ModelPool, type ModelRoute, planRoutes } from './routing';
 import { PRIVATE_LINK_SERVICES, type AzureRegion, GATEWAY_TIERS, type GatewayTier } from '../shared/catalog';
+import { type GatewayOperation, type OperationSurface, operationsOf } from './operations';
+import type { EntraAuthOptions } from './policies/entra-auth';
+import type { StoredObjectsMode } from './policies/ownership';
+import type { PiiMode } from './policies/pii';
 
 /** How clients reach the gateway and how it reaches the models. */
 export type GatewayNetwork =
@@ -101,6 +107,22 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
     readonly redisCacheId: string;
   };
   readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
+  /**
+   * The Azure AI Language account that tenants' PII steps call (`send-request` with the service's managed identity).
+   * The gateway gets Cognitive Services Language Reader on it and a `language` backend that records the call.
+   * @default - no PII protection
+   */
+  readonly language?: { readonly endpoint: string; readonly resourceId: string };
+  /**
+   * The batch surface (`/files`, `/batches`): the account in this region that holds the batch deployments. Its calls
+   * go to that account's backend only. @default - no batch surface
+   */
+  readonly batch?: { readonly region: AzureRegion };
+  /**
+   * Surfaces beyond the real-time inference calls, stored responses and `/models`, which every gateway has: images
+   * and audio where such models are deployed. (`batch` follows the `batch` prop.) @default - none
+   */
+  readonly extraSurfaces?: readonly Extract<OperationSurface, 'images' | 'audio'>[];
   /** @default 100 */
   readonly samplingPercentage?: number;
   /** @default { enabled: false } */
@@ -109,6 +131,15 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
 
 const APIM_SERVICE_API = 'Microsoft.ApiManagement/service@2024-06-01-preview';
 
+/** APIM entity id of the Language backend. */
+export const LANGUAGE_BACKEND = 'language';
+/**
+ * Named value that holds the Language endpoint: policies refer to `{{language-endpoint}}`, so that a tenant's policy
+ * is the same text in every environment (the promotion guard compares them).
+ */
+export const LANGUAGE_ENDPOINT_NAMED_VALUE = 'language-endpoint';
+/** APIM entity id of the batch account's backend. */
+export const BATCH_BACKEND = 'batch';
 /** APIM entity id of the Content Safety backend. */
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
 
@@ -147,6 +178,10 @@ export class AiGateway extends Construct {
   };
   /** Object id of the service's system-assigned identity: the identity of every backend call. */
   readonly systemPrincipalId: string;
+  /** The Language account's endpoint as policies write it (a named value), for tenants' PII steps. */
+  readonly languageEndpoint?: string;
+  /** The operations of the inference API: the surfaces this gateway has. */
+  readonly operations: readonly GatewayOperation[];
   private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
@@ -285,7 +320,12 @@ export class AiGateway extends Construct {
     this.routes = planRoutes(props.pools);
     this.retryCount = props.retryCount ?? defaultRetryCount(this.routes);
     const accessScope = new Construct(this, 'ModelAccess');
-    const servedRegions = [...new Set(this.routes.flatMap((r) => r.members.map((m) => m.region)))].sort();
+    const servedRegions = [
+      ...new Set([
+        ...this.routes.flatMap((r) => r.members.map((m) => m.region)),
+        ...(props.batch ? [props.batch.region] : []),
+      ]),
+    ].sort();
     const modelAccess: Partial<Record<AzureRegion, RoleAssignment>> = {};
     for (const region of servedRegions) {
       const account = props.accounts[region];
@@ -315,32 +355,73 @@ export class AiGateway extends Construct {
           description: `AI gateway ${props.name} checks prompts with Content Safety`,
         }),
       );
-      const contentSafetyBackend = new AzapiResource(this, 'ContentSafetyBackend', {
-        type: BACKENDS_API,
-        name: CONTENT_SAFETY_BACKEND,
-        parentId: this.service.id,
-        schemaValidationEnabled: false,
-        body: {
-          properties: {
-            description: 'Azure AI Content Safety, for llm-content-safety',
-            url: props.contentSafety.endpoint.replace(/\/$/, ''),
-            protocol: 'http',
-            tls: { validateCertificateChain: true, validateCertificateName: true },
-            credentials: managedIdentityCredentials(),
-          },
-        },
-      });
-      suppressRule(
-        contentSafetyBackend,
-        'LZ.APIM.BackendCircuitBreaker',
-        'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
+      policyDependencies.push(
+        this.serviceBackend('ContentSafetyBackend', CONTENT_SAFETY_BACKEND, {
+          description: 'Azure AI Content Safety, for llm-content-safety',
+          url: props.contentSafety.endpoint.replace(/\/$/, ''),
+          withoutBreaker:
+            'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
+        }),
       );
-      policyDependencies.push(contentSafetyBackend);
       this.contentSafety = {
         backendId: CONTENT_SAFETY_BACKEND,
         shieldPrompt: props.contentSafety.shieldPrompt,
         thresholds: props.contentSafety.thresholds,
       };
+    }
+
+    if (props.language) {
+      policyDependencies.push(
+        addRoleAssignment(this, 'LanguageAccess', props.language.resourceId, {
+          roleDefinitionName: 'Cognitive Services Language Reader',
+          principalId: this.systemPrincipalId,
+          description: `AI gateway ${props.name} detects personal data in prompts with Azure AI Language`,
+        }),
+      );
+      // The PII step calls the same URL with send-request; the backend entity declares the call (and its identity)
+      // where the data-path proof and an operator look for the gateway's callees.
+      policyDependencies.push(
+        this.serviceBackend('LanguageBackend', LANGUAGE_BACKEND, {
+          description: 'Azure AI Language, for the PII step of tenant product policies',
+          url: props.language.endpoint.replace(/\/$/, ''),
+          withoutBreaker:
+            'Language is one backend that checks prompts and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration; a failed check refuses its own request instead.',
+        }),
+      );
+      const endpointValue = new ApiManagementNamedValue(this, 'LanguageEndpoint', {
+        name: LANGUAGE_ENDPOINT_NAMED_VALUE,
+        displayName: LANGUAGE_ENDPOINT_NAMED_VALUE,
+        apiManagementName: this.service.name,
+        resourceGroupName: props.resourceGroupName,
+        value: props.language.endpoint,
+        secret: false,
+      });
+      suppressRule(
+        endpointValue,
+        'LZ.APIM.NamedValuesFromKeyVault',
+        "The Language account's public host name is not a secret (the account takes Entra tokens only); a named value keeps each tenant's policy the same text in every environment.",
+      );
+      policyDependencies.push(endpointValue);
+      this.languageEndpoint = `{{${LANGUAGE_ENDPOINT_NAMED_VALUE}}}`;
+    }
+    const surfaces = new Set<OperationSurface>([
+      'inference',
+      'responses',
+      'models',
+      ...(props.extraSurfaces ?? []),
+      ...(props.batch ? (['batch'] as const) : []),
+    ]);
+    this.operations = operationsOf(surfaces);
+    if (props.batch) {
+      const account = props.accounts[props.batch.region];
+      if (!account) throw new Error(`${this.node.path}: no model account in ${props.batch.region} for batch`);
+      const batchBackend = this.serviceBackend('BatchBackend', BATCH_BACKEND, {
+        title: 'batch',
+        description: `Files and batch jobs on ${account.name} (${props.batch.region}): its batch deployments only`,
+        url: `${account.openAiEndpoint}openai`,
+        circuitBreaker: props.circuitBreaker,
+      });
+      policyDependencies.push(batchBackend);
     }
 
     let semanticCache:
@@ -379,6 +460,14 @@ export class AiGateway extends Construct {
         tokenMetrics: props.tokenMetrics,
         ...(this.contentSafety ? { contentSafety: this.contentSafety } : {}),
         ...(semanticCache ? { semanticCache } : {}),
+        ...(props.batch
+          ? {
+              batch: {
+                backendId: BATCH_BACKEND,
+                operationIds: this.operations.filter((o) => o.surface === 'batch').map((o) => o.id),
+              },
+            }
+          : {}),
       }),
     );
     this.api = new InferenceApi(this, 'InferenceApi', {
@@ -386,6 +475,7 @@ export class AiGateway extends Construct {
       resourceGroupName: props.resourceGroupName,
       policyXml: this.policyXml,
       policyDependsOn: [...policyDependencies, ...Object.values(modelAccess)],
+      operations: this.operations,
     });
 
     this.observability = new GatewayObservability(this, 'Observability', {
@@ -396,6 +486,43 @@ export class AiGateway extends Construct {
       samplingPercentage: props.samplingPercentage ?? 100,
       llmMessages: props.llmMessages ?? { enabled: false },
     });
+  }
+
+  /**
+   * A backend for one service the gateway calls with its system identity (https, TLS validated): a breaker, or the
+   * reason it has none.
+   */
+  private serviceBackend(
+    id: string,
+    name: string,
+    options: {
+      readonly title?: string;
+      readonly description: string;
+      readonly url: string;
+      readonly circuitBreaker?: CircuitBreakerOptions;
+      readonly withoutBreaker?: string;
+    },
+  ): AzapiResource {
+    const backend = new AzapiResource(this, id, {
+      type: BACKENDS_API,
+      name,
+      parentId: this.service.id,
+      schemaValidationEnabled: false,
+      body: {
+        properties: {
+          ...(options.title ? { title: options.title } : {}),
+          description: options.description,
+          url: options.url,
+          protocol: 'http',
+          tls: { validateCertificateChain: true, validateCertificateName: true },
+          credentials: managedIdentityCredentials(),
+          ...(options.circuitBreaker ? { circuitBreaker: circuitBreakerRule(options.circuitBreaker) } : {}),
+        },
+      },
+    });
+    if (options.withoutBreaker)
+      suppressRule(backend, 'LZ.APIM.BackendCircuitBreaker', options.withoutBreaker);
+    return backend;
   }
 
   /**
@@ -451,7 +578,14 @@ export class AiGateway extends Construct {
     readonly contentSafetyThresholds: ContentSafetyThresholds;
     /** The pool id of each of the tenant's own models (`addDedicatedPools`). @default - none */
     readonly dedicatedPools?: Readonly<Record<string, string>>;
+    /** The tenant's security at the gateway: sign-in, stored objects, batch, PII. @default - key only, isolate */
+    readonly security?: TenantSecurity;
   }): string {
+    const security = options.security;
+    if (security?.pii && !this.languageEndpoint)
+      throw new Error(
+        `tenant ${security.slug}: PII "${security.pii.mode}" needs the gateway's Language account`,
+      );
     return renderPolicy(
       tenantProductPolicy({
         allowedModels: options.allowedModels,
@@ -471,9 +605,41 @@ export class AiGateway extends Construct {
             }
           : {}),
         dedicatedPools: options.dedicatedPools ?? {},
+        ...(security
+          ? {
+              slug: security.slug,
+              operations: this.operations,
+              storedObjects: security.storedObjects,
+              batchAllowed:
+                this.operations.some((o) => o.surface === 'batch') && security.batchAllowed === true,
+              ...(security.entra ? { entra: security.entra } : {}),
+              ...(security.pii && this.languageEndpoint
+                ? {
+                    pii: {
+                      mode: security.pii.mode,
+                      endpoint: this.languageEndpoint,
+                      metricNamespace: security.pii.metricNamespace,
+                    },
+                  }
+                : {}),
+            }
+          : {}),
       }),
     );
   }
+}
+
+/** A tenant's controls at the gateway, beyond its allow-list and limits (`policies/product-policy.ts`). */
+export interface TenantSecurity {
+  /** The tenant slug: the owner the gateway records for the tenant's stored objects. */
+  readonly slug: string;
+  readonly storedObjects: StoredObjectsMode;
+  /** The tenant is allowed a deployment the batch surface reaches. @default false */
+  readonly batchAllowed?: boolean;
+  /** Entra sign-in; its client application ids include the tenant's own identity. @default - the key alone */
+  readonly entra?: EntraAuthOptions;
+  /** PII detection or redaction through the gateway's Language account. @default - none */
+  readonly pii?: { readonly mode: Exclude<PiiMode, 'off'>; readonly metricNamespace: string };
 }
 
 function parseRedisId(id: string): { name: string; resourceGroupName: string } {

@@ -70,6 +70,15 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: true,
   },
+  languageAccount: {
+    abbreviation: 'lang',
+    minLength: 2,
+    maxLength: 64,
+    pattern: ALNUM_HYPHEN,
+    allowed: 'letters, digits and hyphens; start and end with a letter or digit',
+    style: 'hyphen',
+    globallyUnique: true,
+  },
   contentSafetyAccount: {
     abbreviation: 'cs',
     minLength: 2,

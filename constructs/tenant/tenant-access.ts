@@ -23,8 +23,11 @@ export interface TenantAccessProps {
   };
   /** `suspended` stops the subscription; everything else stays. */
   readonly state: 'active' | 'suspended';
-  /** The product policy document (allow-list, token limit, own pools). */
-  readonly policyXml: string;
+  /**
+   * The product policy document (sign-in, allow-list, token limits, own pools, stored-object ownership), or a
+   * function that builds it from the tenant identity (whose client id the sign-in allows).
+   */
+  readonly policyXml: string | ((identity: { readonly clientId: string }) => string);
   /** The user-assigned identity of the tenant's application. */
   readonly identity: { readonly name: string; readonly location: string; readonly resourceGroupName: string };
   /** The vault that keeps the tenant's subscription key (the platform's, or the tenant's own). */
@@ -77,7 +80,10 @@ export class TenantAccess extends Construct {
       productId: this.product.productId,
       apiManagementName: apim.name,
       resourceGroupName: apim.resourceGroupName,
-      xmlContent: props.policyXml,
+      xmlContent:
+        typeof props.policyXml === 'string'
+          ? props.policyXml
+          : props.policyXml({ clientId: this.identity.clientId }),
     });
     this.subscription = new ApiManagementSubscription(this, 'Subscription', {
       apiManagementName: apim.name,

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import type { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
 import { AiEndpoint, type AiEndpointProps } from '../ai-endpoint';
-import type { AiGateway, ContentSafetyThresholds, ModelPool } from '../ai-gateway';
+import type { AiGateway, ContentSafetyThresholds, ModelPool, TenantSecurity } from '../ai-gateway';
 import { KeyVault, type KeyVaultProps } from '../key-vault';
 import {
   type PromptLibrary,
@@ -53,6 +53,11 @@ export interface TenantGatewayAccessProps extends Pick<
   readonly allowedModels: readonly string[];
   /** Verification tenant only: it may ask for one shared backend per request. @default false */
   readonly verificationProbe?: boolean;
+  /**
+   * Sign-in, stored objects, batch and PII at the gateway. The sign-in's client applications are the ones declared
+   * here; the tenant's own identity is always added. @default - the subscription key alone, stored objects isolated
+   */
+  readonly security?: Omit<TenantSecurity, 'slug'>;
   readonly tokensPerMinute: number;
   readonly monthlyTokenQuota: number;
   /** The prompt severities of the tenant's content filter: the gateway's check is the stricter of its own and these. */
@@ -158,14 +163,35 @@ export class Tenant extends Construct {
           apiName: gateway.api.api.name,
         },
         state: access.state,
-        policyXml: gateway.tenantPolicy({
-          allowedModels: access.allowedModels,
-          ...(access.verificationProbe === true ? { verificationProbe: true } : {}),
-          tokensPerMinute: access.tokensPerMinute,
-          monthlyTokenQuota: access.monthlyTokenQuota,
-          contentSafetyThresholds: contentSafetyThresholds(access.promptFilter),
-          dedicatedPools,
-        }),
+        policyXml: (identity) =>
+          gateway.tenantPolicy({
+            allowedModels: access.allowedModels,
+            ...(access.security
+              ? {
+                  security: {
+                    ...access.security,
+                    slug: props.slug,
+                    ...(access.security.entra
+                      ? {
+                          entra: {
+                            ...access.security.entra,
+                            // The tenant's own identity is always allowed, then the app registrations it declares.
+                            clientApplicationIds: [
+                              identity.clientId,
+                              ...access.security.entra.clientApplicationIds,
+                            ],
+                          },
+                        }
+                      : {}),
+                  },
+                }
+              : {}),
+            ...(access.verificationProbe === true ? { verificationProbe: true } : {}),
+            tokensPerMinute: access.tokensPerMinute,
+            monthlyTokenQuota: access.monthlyTokenQuota,
+            contentSafetyThresholds: contentSafetyThresholds(access.promptFilter),
+            dedicatedPools,
+          }),
         identity: {
           ...access.identity,
           resourceGroupName: this.resourceGroup?.name ?? access.identity.resourceGroupName,

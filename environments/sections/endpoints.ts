@@ -227,6 +227,16 @@ export const EndpointsSection = z
       .describe(
         'Azure AI Content Safety account that the gateway calls for prompt shields and harm categories.',
       ),
+    language: z
+      .strictObject({
+        enabled: z.boolean().default(false),
+        sku: z.enum(['S', 'F0']).default('S'),
+        region: Region.optional().describe('Default: the primary region.'),
+      })
+      .prefault({})
+      .describe(
+        "Azure AI Language account (kind TextAnalytics) that the gateway calls to detect and redact personal data in tenants' prompts.",
+      ),
   })
   .prefault({});
 
@@ -369,7 +379,12 @@ export function endpointRules<E extends Env>(
   return [
     {
       id: 'endpoint-regions-declared',
-      reads: [['regions'], ['endpoints', 'accounts'], ['endpoints', 'contentSafety']],
+      reads: [
+        ['regions'],
+        ['endpoints', 'accounts'],
+        ['endpoints', 'contentSafety'],
+        ['endpoints', 'language'],
+      ],
       check: (env, report) => {
         const regions = new Set([env.regions.primary, ...env.regions.additional]);
         for (const region of Object.keys(env.endpoints.accounts) as AzureRegion[]) {
@@ -384,6 +399,13 @@ export function endpointRules<E extends Env>(
         if (csRegion && !regions.has(csRegion)) {
           report({
             path: ['endpoints', 'contentSafety', 'region'],
+            message: `expected one of the environment's regions: ${[...regions].join(', ')}`,
+          });
+        }
+        const languageRegion = env.endpoints.language.region;
+        if (languageRegion && !regions.has(languageRegion)) {
+          report({
+            path: ['endpoints', 'language', 'region'],
             message: `expected one of the environment's regions: ${[...regions].join(', ')}`,
           });
         }
@@ -569,6 +591,18 @@ export function endpointRules<E extends Env>(
           report({
             path: ['endpoints', 'contentSafety', 'sku'],
             message: `${env.stage}: the free tier is throttled and has no SLA; expected "S0"`,
+          });
+        }
+      },
+    },
+    {
+      id: 'language-paid-in-private-stages',
+      reads: [['stage'], ['endpoints', 'language']],
+      check: (env, report) => {
+        if (env.stage !== 'dev' && env.endpoints.language.enabled && env.endpoints.language.sku === 'F0') {
+          report({
+            path: ['endpoints', 'language', 'sku'],
+            message: `${env.stage}: the free tier is throttled and has no SLA; expected "S"`,
           });
         }
       },

@@ -168,6 +168,20 @@ export const GatewaySection = z
         }),
       ])
       .default({ enabled: false }),
+    batch: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe('Route /files and /batches. Default: true when a batch deployment exists.'),
+        region: Region.optional().describe(
+          'The account whose batch deployments serve them. Default: the first region (primary first) with a batch deployment.',
+        ),
+      })
+      .prefault({})
+      .describe(
+        'The batch surface: /files and /batches reach the batch deployments of one account, never a real-time pool.',
+      ),
     logging: z
       .strictObject({
         samplingPercentage: z
@@ -262,6 +276,31 @@ export function poolsFromAccounts(
   return [...models.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([model, candidates]) => ({ model, candidates }));
+}
+
+/** Regions whose account has a batch deployment: the primary first, then in name order. */
+function batchRegions(env: GatewayEnv & { regions?: { primary: AzureRegion } }): AzureRegion[] {
+  return (
+    Object.entries(env.endpoints.accounts) as [AzureRegion, (typeof env.endpoints.accounts)[AzureRegion]][]
+  )
+    .filter(([, account]) => Object.values(account!.deployments).some((d) => isBatch(d.type)))
+    .map(([region]) => region)
+    .sort((a, b) => (a === env.regions?.primary ? -1 : b === env.regions?.primary ? 1 : a.localeCompare(b)));
+}
+
+/** The batch surface: the region whose account serves /files and /batches, or undefined when there is none. */
+export function gatewayBatch(
+  env: GatewayEnv & { regions?: { primary: AzureRegion } },
+): { readonly region: AzureRegion; readonly deployments: readonly string[] } | undefined {
+  const regions = batchRegions(env);
+  const enabled = env.gateway.batch.enabled ?? regions.length > 0;
+  const region = env.gateway.batch.region ?? regions[0];
+  if (!enabled || !region || !regions.includes(region)) return undefined;
+  const deployments = Object.entries(env.endpoints.accounts[region]!.deployments)
+    .filter(([, d]) => isBatch(d.type))
+    .map(([name]) => name)
+    .sort();
+  return { region, deployments };
 }
 
 type Env = GatewayEnv & { stage: 'dev' | 'staging' | 'prod' };
@@ -434,6 +473,29 @@ export function gatewayRules<E extends Env>(): EnvironmentRule<E>[] {
           report({
             path: ['gateway', 'contentSafety', 'enabled'],
             message: `${env.stage}: every request passes the content-safety check; expected true`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-batch-has-deployments',
+      reads: [
+        ['endpoints', 'accounts'],
+        ['gateway', 'batch'],
+      ],
+      check: (env, report) => {
+        const regions = batchRegions(env);
+        const batch = env.gateway.batch;
+        if (batch.enabled === true && regions.length === 0) {
+          report({
+            path: ['gateway', 'batch', 'enabled'],
+            message:
+              'the batch route has no batch deployment to reach; expected a GlobalBatch or DataZoneBatch deployment in endpoints.accounts, or enabled false',
+          });
+        } else if (batch.region !== undefined && !regions.includes(batch.region)) {
+          report({
+            path: ['gateway', 'batch', 'region'],
+            message: `${batch.region} has no batch deployment; expected one of ${regions.join(', ') || '(none: add a GlobalBatch or DataZoneBatch deployment)'}`,
           });
         }
       },

@@ -8,7 +8,7 @@ import {
   type Endpoints,
   ptuRule,
 } from './endpoints';
-import { type Gateway, gatewayPools } from './gateway';
+import { type Gateway, gatewayBatch, gatewayPools } from './gateway';
 import { Email, Reason, Region, slug } from './primitives';
 import {
   APIM_SAMPLE_PRODUCTS,
@@ -81,6 +81,55 @@ const Allocation = z.union(
 );
 export type Allocation = z.output<typeof Allocation>;
 
+/** A GUID: Entra tenant and application (client) ids. */
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const Guid = (what: string) =>
+  z
+    .string()
+    .regex(GUID, { message: `expected ${what}: a GUID such as 00000000-0000-0000-0000-000000000000` });
+
+/**
+ * The `aud` of the tenant's tokens: an App ID URI (`api://…`), an https URI, or the application (client) id of the
+ * app registration that represents the gateway.
+ */
+const Audience = z
+  .string()
+  .regex(
+    /^(api:\/\/[A-Za-z0-9][A-Za-z0-9._~-]{0,100}(\/[A-Za-z0-9._~-]{1,100})*|https:\/\/[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+(\/[A-Za-z0-9._~-]{1,100})*\/?|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
+    {
+      message:
+        'expected an audience: an App ID URI such as api://contoso-ai-gateway, an https URI, or an application (client) id GUID',
+    },
+  );
+
+export const TENANT_AUTH_MODES = ['key', 'entra', 'both'] as const;
+export const DATA_CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
+export const PII_MODES = ['off', 'detect', 'redact'] as const;
+
+const Entra = z
+  .strictObject({
+    tenantId: Guid('a directory (tenant) id').describe('The Microsoft Entra tenant that issues the tokens.'),
+    audience: Audience.describe(
+      'The aud claim the tokens must carry: the App ID URI or client id of the app registration that represents the gateway.',
+    ),
+    clientApplicationIds: z
+      .array(Guid('an application (client) id'), {
+        error: () =>
+          "expected clientApplicationIds: the app registrations allowed to call, as GUIDs ([] allows the tenant's own identity only)",
+      })
+      .max(20, { message: 'expected at most 20 client applications' })
+      .describe(
+        "App registrations allowed to call, besides the tenant's own user-assigned identity (always allowed).",
+      ),
+    tokensPerMinutePerUser: z
+      .number()
+      .int()
+      .positive({ message: 'expected a positive token rate' })
+      .optional()
+      .describe("A token limit per signed-in user, keyed by the token's oid claim. Default: none."),
+  })
+  .describe('Microsoft Entra sign-in of the tenant’s callers.');
+
 const Tenant = z
   .strictObject({
     displayName: z.string().min(1).max(100),
@@ -118,6 +167,34 @@ const Tenant = z
         'suspended: the subscription stops, data stays. offboarded: access is removed, data is kept (protected in prod).',
       ),
     deleteData: Reason.optional().describe("Offboarded only: delete the tenant's data, and why."),
+    auth: z
+      .enum(TENANT_AUTH_MODES)
+      .optional()
+      .describe(
+        'key: the subscription key alone. entra: the key identifies the product and an Entra token is required as well. both: a token is checked when presented. Default: entra in staging and prod, key in dev.',
+      ),
+    keyAuthReason: Reason.optional().describe(
+      'Staging and prod: why the tenant signs in with the subscription key alone (auth "key").',
+    ),
+    entra: Entra.optional(),
+    dataClassification: z
+      .enum(DATA_CLASSIFICATIONS)
+      .default('internal')
+      .describe(
+        'The most sensitive data the tenant sends; confidential and restricted get PII redaction in staging and prod.',
+      ),
+    pii: z
+      .enum(PII_MODES)
+      .optional()
+      .describe(
+        'Personal data in prompts: off, detect (count as a metric) or redact (masked before the model). Default: redact in staging and prod for confidential or restricted data, off otherwise.',
+      ),
+    storedObjects: z
+      .enum(['isolate', 'stateless'])
+      .default('isolate')
+      .describe(
+        'isolate: the gateway records the owner of every stored response, file and batch and refuses other tenants (403). stateless: store is forced false and stored objects are refused.',
+      ),
     allocations: z
       .record(slug('environment name', 12), Allocation)
       .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),
@@ -147,6 +224,27 @@ export function tenantTags(
   tenant: Pick<Tenant, 'owner' | 'costCenter'>,
 ): Record<string, string> {
   return { tenant: slug, owner: tenant.owner, costCenter: tenant.costCenter };
+}
+
+type Stage = 'dev' | 'staging' | 'prod';
+
+/**
+ * How the tenant's callers sign in, in a stage: the configured mode, else entra in prod, and in staging too, so that
+ * staging runs the policies prod will (the promotion guard compares them), and key in dev.
+ */
+export function tenantAuth(tenant: Pick<Tenant, 'auth'>, stage: Stage): (typeof TENANT_AUTH_MODES)[number] {
+  return tenant.auth ?? (stage === 'dev' ? 'key' : 'entra');
+}
+
+/** PII protection in a stage: the configured mode, else redact in prod (and staging, like auth) for confidential or restricted data. */
+export function tenantPii(
+  tenant: Pick<Tenant, 'pii' | 'dataClassification'>,
+  stage: Stage,
+): (typeof PII_MODES)[number] {
+  if (tenant.pii) return tenant.pii;
+  const sensitive =
+    tenant.dataClassification === 'confidential' || tenant.dataClassification === 'restricted';
+  return stage !== 'dev' && sensitive ? 'redact' : 'off';
 }
 
 /** A tenant as it is in one environment. */
@@ -279,7 +377,11 @@ function callableModels(env: TenantEnv, t: TenantInEnvironment): Set<string> {
       .filter(([, d]) => !isBatch(d.type))
       .map(([name]) => name),
   );
-  return new Set([...gatewayPools(env).map((pool) => pool.model), ...dedicated]);
+  return new Set([
+    ...gatewayPools(env).map((pool) => pool.model),
+    ...dedicated,
+    ...(gatewayBatch(env)?.deployments ?? []),
+  ]);
 }
 
 export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
@@ -319,7 +421,7 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
     },
     {
       id: 'tenant-models-deployed',
-      reads: [['name'], ['tenants'], ['endpoints'], ['gateway', 'pools']],
+      reads: [['name'], ['regions'], ['tenants'], ['endpoints'], ['gateway', 'pools'], ['gateway', 'batch']],
       check: (env, report) => {
         for (const t of tenantsIn(env)) {
           const callable = callableModels(env, t);
@@ -327,7 +429,7 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
             if (!callable.has(model)) {
               report({
                 path: ['tenants', t.slug, 'allowedModels', i],
-                message: `"${model}" is not a real-time model the gateway routes in ${env.name}; expected one of ${[...callable].sort().join(', ') || '(none)'}`,
+                message: `"${model}" is not a model the gateway routes in ${env.name} (real-time, or batch on the batch account); expected one of ${[...callable].sort().join(', ') || '(none)'}`,
               });
             }
           });
@@ -478,6 +580,44 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
             path: ['tenants'],
             message: `${withAccess} tenants need ${withAccess} subscriptions; API Management ${tier} allows ${limits.subscriptions} (${GATEWAY_LIMITS_SOURCE})`,
           });
+        }
+      },
+    },
+    {
+      id: 'tenant-entra-sign-in',
+      reads: [['name'], ['stage'], ['tenants']],
+      check: (env, report) => {
+        for (const t of tenantsIn(env).filter((x) => x.hasAccess)) {
+          const auth = tenantAuth(t.tenant, env.stage);
+          const path = ['tenants', t.slug];
+          if (auth !== 'key' && !t.tenant.entra) {
+            report({
+              path: [...path, 'entra', 'clientApplicationIds'],
+              message: `auth "${auth}"${t.tenant.auth ? '' : ` (the ${env.stage} default)`} needs entra { tenantId, audience, clientApplicationIds }: the client applications allowed to call besides the tenant's own identity ([] for that identity only)`,
+            });
+          }
+          if (env.stage !== 'dev' && auth === 'key' && !t.tenant.keyAuthReason) {
+            report({
+              path: [...path, 'keyAuthReason'],
+              message: `${env.stage}: a tenant signs in with Microsoft Entra ID; auth "key" (the subscription key alone) needs keyAuthReason`,
+            });
+          }
+        }
+      },
+    },
+    {
+      id: 'tenant-pii-language-account',
+      reads: [['name'], ['stage'], ['tenants'], ['endpoints', 'language']],
+      check: (env, report) => {
+        if (env.endpoints.language.enabled) return;
+        for (const t of tenantsIn(env).filter((x) => x.hasAccess)) {
+          const pii = tenantPii(t.tenant, env.stage);
+          if (pii !== 'off') {
+            report({
+              path: ['tenants', t.slug, 'pii'],
+              message: `pii "${pii}"${t.tenant.pii ? '' : ` (the ${env.stage} default for ${t.tenant.dataClassification} data)`} needs the Azure AI Language account; expected endpoints.language.enabled true, or pii "off"`,
+            });
+          }
         }
       },
     },

@@ -26,6 +26,11 @@ export function environmentWithTenants(
       tier: dedicated ? 'dedicated' : 'shared',
       allowedModels: ['gpt-4o-mini'],
       contentFilter: 'standard',
+      entra: {
+        tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
+        audience: 'api://contoso-ai-gateway',
+        clientApplicationIds: [],
+      },
       allocations: {
         [base.name]: {
           tokensPerMinute: 100,

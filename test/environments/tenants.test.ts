@@ -76,7 +76,7 @@ describe('tenant input', () => {
       expect.objectContaining({
         path: 'tenants.legal.allowedModels[1]',
         message:
-          '"gpt-4o" is not a real-time model the gateway routes in dev; expected one of gpt-4o-mini, text-embedding-3-small',
+          '"gpt-4o" is not a model the gateway routes in dev (real-time, or batch on the batch account); expected one of gpt-4o-mini, text-embedding-3-small',
       }),
     ]);
   });

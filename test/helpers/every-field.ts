@@ -47,6 +47,7 @@ function prodWithEverything(): EnvironmentInput {
       contentFilters: { standard: { basePolicy: 'Microsoft.DefaultV2' } },
       provisionedThroughputRules: { 'gpt-4o': { ProvisionedManaged: { minimum: 50, increment: 50 } } },
       contentSafety: { region: 'swedencentral' },
+      language: { sku: 'S', region: 'swedencentral' },
     },
     gateway: {
       minApiVersion: '2022-08-01',
@@ -58,6 +59,7 @@ function prodWithEverything(): EnvironmentInput {
         },
       },
       tokenMetrics: { namespace: 'genai' },
+      batch: { region: 'francecentral' },
       semanticCache: {
         enabled: true,
         embeddingsDeployment: 'text-embedding-3-large',
@@ -66,6 +68,10 @@ function prodWithEverything(): EnvironmentInput {
     },
     tenants: {
       pilot: { deleteData: 'The pilot ended and its owner confirmed the prompts can go.' },
+      marketing: {
+        auth: 'key',
+        keyAuthReason: 'A vendor tool that cannot present Entra tokens yet; replaced in Q3.',
+      },
       research: {
         allocations: {
           prod: {

@@ -29,6 +29,7 @@ export type Fault =
   | 'logs-missing'
   | 'logs-wrong-tenant'
   | 'metric-flat'
+  | 'ownership-open'
   | 'gateway-silent';
 
 export const FEDERATED_TOKEN = 'federated-oidc-token';
@@ -207,8 +208,42 @@ export async function startFakePlatform(
     return send(res, 404, { error: { code: 'NoRoute', message: `${req.method} ${path}` } });
   };
 
+  // Stored responses: the gateway records the owner of each id it creates and refuses every other tenant, and an id
+  // it has no record of (README, "Tenant security"); `ownership-open` forwards any id, as a gateway without it would.
+  const owners = new Map<string, string>();
+  const responses = async (req: IncomingMessage, res: ServerResponse, id: string | undefined) => {
+    const tenant = tenants.get(String(req.headers['api-key'] ?? ''));
+    const requestId = randomUUID();
+    const reply = (status: number, body: unknown) => {
+      logs.push({
+        CorrelationId: requestId,
+        ProductId: fault === 'logs-wrong-tenant' ? 'none' : (tenant?.slug ?? ''),
+        ResponseCode: status,
+        BackendId: '',
+      });
+      send(res, status, body, { 'x-request-id': requestId });
+    };
+    if (!tenant || tenant.state === 'suspended') return reply(401, { statusCode: 401 });
+    if (id === undefined && req.method === 'POST') {
+      const body = JSON.parse((await readBody(req)) || '{}') as { model?: string };
+      if (!body.model || !routed.has(body.model)) return reply(403, { error: { code: 'ModelNotAllowed' } });
+      const created = `resp_${randomUUID().replace(/-/g, '')}`;
+      owners.set(created, tenant.slug);
+      return reply(200, { id: created, object: 'response', status: 'completed' });
+    }
+    if (id !== undefined && req.method === 'GET') {
+      const owner = owners.get(decodeURIComponent(id));
+      if (owner !== tenant.slug && fault !== 'ownership-open')
+        return reply(403, { error: { code: 'ObjectNotOwned' } });
+      return owner ? reply(200, { id, object: 'response' }) : reply(404, { error: { code: 'not_found' } });
+    }
+    return reply(404, { statusCode: 404, message: 'Resource not found' });
+  };
+
   const gateway = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     if (fault === 'gateway-silent') return; // accepts and never answers
+    const stored = new RegExp(`^/${apim.apiPath}/responses(?:/([^/]+))?$`).exec(url.pathname);
+    if (stored && url.searchParams.get('api-version')) return responses(req, res, stored[1]);
     const match = new RegExp(`^/${apim.apiPath}/deployments/([^/]+)/(chat/completions|embeddings)$`).exec(
       url.pathname,
     );

@@ -20,7 +20,8 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
     (r) =>
       String(r.config['type']).includes('/backends@') &&
       !pools.includes(r) &&
-      r.config['name'] !== 'content-safety',
+      r.config['name'] !== 'content-safety' &&
+      r.config['name'] !== 'language',
   );
 
   it('gives every model backend a breaker on 429 and 5xx that honours Retry-After, and managed-identity credentials', () => {

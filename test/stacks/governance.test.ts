@@ -28,13 +28,17 @@ function govern(stack: PlatformStack) {
 const EXPECTED_SUPPRESSIONS = {
   staging: [
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
+    ['LZ.APIM.BackendCircuitBreaker', 'Gateway/LanguageBackend', 'code'],
+    ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/LanguageEndpoint', 'code'],
     ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/swedencentral/Nsg-appIntegration', 'code'],
   ],
   prod: [
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
+    ['LZ.APIM.BackendCircuitBreaker', 'Gateway/LanguageBackend', 'code'],
     ['LZ.APIM.MultiRegion', 'Gateway/Service', 'code'],
+    ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/LanguageEndpoint', 'code'],
     ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/germanywestcentral/Nsg-appIntegration', 'code'],
@@ -304,7 +308,10 @@ describe('data protection', () => {
     const locks = synth.resources('azurerm_management_lock');
     const stateful = synth
       .resources()
-      .filter((r) => STATEFUL.includes(r.type) && r.config['kind'] !== 'ContentSafety');
+      .filter(
+        (r) =>
+          STATEFUL.includes(r.type) && !['ContentSafety', 'TextAnalytics'].includes(String(r.config['kind'])),
+      );
     // The platform's vault, prompt library, workspace and three model accounts, and the research tenant's dedicated vault and account.
     expect(stateful.length).toBe(8);
     for (const resource of stateful) {

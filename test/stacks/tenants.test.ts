@@ -84,7 +84,11 @@ describe.each(['staging', 'prod'] as const)('%s tenants', (name) => {
         if (target.startsWith('@(') && env.tenants[tenant]?.purpose === 'verification') continue;
         expect(tenantPools.get(target), `${tenant} routes to ${target}`).toBe(tenant);
       }
-      expect(findAll(xml, 'llm-token-limit'), `${tenant} has no token limit`).toHaveLength(1);
+      // One limit per subscription (the tenant's allocation); a per-user limit may come on top.
+      expect(
+        findAll(xml, 'llm-token-limit').filter((l) => l.attributes['counter-key']?.includes('"tenant-"')),
+        `${tenant} has no token limit`,
+      ).toHaveLength(1);
     }
     const api = parseXml(String(plan.byType('azurerm_api_management_api_policy')[0]!.config['xml_content']));
     for (const target of findAll(api, 'set-backend-service').map((s) => s.attributes['backend-id']!)) {

@@ -13,7 +13,8 @@ import {
   tokenLimit,
   type TokenLimitOptions,
 } from './llm';
-import { el, expr, renderXml, text, type XmlElement } from './xml';
+import { OBJECT_BASE_URL_VARIABLE } from './ownership';
+import { csString, el, expr, renderXml, text, type XmlElement } from './xml';
 
 /** Response headers of Azure OpenAI that reveal the backend topology; the gateway strips them. */
 export const INTERNAL_RESPONSE_HEADERS = [
@@ -49,6 +50,40 @@ export interface InferencePolicyOptions {
     readonly scoreThreshold: number;
     readonly durationSeconds: number;
   };
+  /**
+   * The batch surface: its operations go to the batch account's backend only, never to a real-time pool.
+   * @default - no batch surface
+   */
+  readonly batch?: { readonly backendId: string; readonly operationIds: readonly string[] };
+}
+
+/**
+ * Calls on a stored object go to the account that stores it, which the tenant's ownership check found; batch calls
+ * go to the batch account.
+ */
+function statefulRoutes(options: InferencePolicyOptions): XmlElement[] {
+  return [
+    ...(options.batch
+      ? [
+          el(
+            'when',
+            {
+              condition: expr(
+                `new string[] { ${options.batch.operationIds.map(csString).join(', ')} }.Contains(context.Operation.Id)`,
+              ),
+            },
+            el('set-backend-service', { 'backend-id': options.batch.backendId }),
+          ),
+        ]
+      : []),
+    el(
+      'when',
+      { condition: expr(`context.Variables.ContainsKey(${csString(OBJECT_BASE_URL_VARIABLE)})`) },
+      el('set-backend-service', {
+        'base-url': expr(`(string)context.Variables[${csString(OBJECT_BASE_URL_VARIABLE)}]`),
+      }),
+    ),
+  ];
 }
 
 /**
@@ -70,7 +105,7 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       CLIENT_CREDENTIAL_HEADERS.map(deleteHeader),
       managedIdentityAuth(),
       captureDeployment(),
-      routeToPools(options.routes),
+      routeToPools(options.routes, statefulRoutes(options)),
       // Its own counter key: a tenant's product limit counts the same subscription separately.
       tokenLimit({
         ...options.tokenLimit,

@@ -43,13 +43,19 @@ export function captureDeployment(): XmlElement {
  */
 export const TENANT_BACKEND_VARIABLE = 'tenant-backend';
 
-/** Routes each known deployment to its pool; anything else gets 404 without reaching a backend. */
+/**
+ * Routes each known deployment to its pool; anything else gets 404 without reaching a backend. `extra` branches
+ * (batch, stored objects) are tried first: a `model` a client adds to a batch or by-id call must not pull it into a
+ * real-time pool.
+ */
 export function routeToPools(
   routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>,
+  extra: readonly XmlElement[] = [],
 ): XmlElement {
   return el(
     'choose',
     {},
+    extra,
     el(
       'when',
       { condition: expr(`context.Variables.ContainsKey(${csString(TENANT_BACKEND_VARIABLE)})`) },

@@ -8,7 +8,11 @@ import {
   tokenLimit,
 } from './llm';
 import { verificationProbe } from './verification-probe';
-import { csString, el, expr, type XmlElement } from './xml';
+import { csString, el, expr, text, type XmlElement } from './xml';
+import { type EntraAuthOptions, entraSignIn, perUserTokenLimit } from './entra-auth';
+import { checkOwnership, opIn, recordOwnership, statelessOnly, type StoredObjectsMode } from './ownership';
+import { piiProtection, type PiiOptions } from './pii';
+import { GATEWAY_OPERATIONS, type GatewayOperation } from '../operations';
 
 /** Everything one tenant's product policy is built from. */
 export interface TenantPolicyOptions {
@@ -29,17 +33,43 @@ export interface TenantPolicyOptions {
   readonly dedicatedPools?: Readonly<Record<string, string>>;
   /** Verification tenant only: it may ask for one shared backend per request. @default false */
   readonly verificationProbe?: boolean;
+  /** The tenant slug (product id): the owner it records and compares. @default - none: no ownership checks */
+  readonly slug?: string;
+  /** Entra sign-in, checked before anything else. @default - none: the subscription key alone */
+  readonly entra?: EntraAuthOptions;
+  /**
+   * Stored responses, files and batches: `isolate` records and checks the owner of every id, `stateless` forces
+   * `store: false` and refuses the rest. Needs `slug`. @default 'isolate'
+   */
+  readonly storedObjects?: StoredObjectsMode;
+  /** The API's operations (the surfaces the environment has). @default - every operation of the table */
+  readonly operations?: readonly GatewayOperation[];
+  /** The tenant may use the batch surface (`/files`, `/batches`): it is allowed a batch deployment. @default false */
+  readonly batchAllowed?: boolean;
+  /** Personal-data detection or redaction in prompts. @default - none */
+  readonly pii?: Omit<PiiOptions, 'tenant'>;
 }
 
+/** The surfaces whose operations name a deployment, checked against the allow-list. */
+const MODEL_SURFACES = new Set(['inference', 'images', 'audio']);
+
 /**
- * The policy of one tenant's product, run at `<base />` of the inference API: read the deployment, refuse models
- * outside the allow-list (403), point the tenant's own models at its own pools (dedicated tier), limit tokens
- * per subscription (429 above the rate, 403 above the monthly quota), and check content safety once with the
- * tenant's thresholds.
+ * The policy of one tenant's product, run at `<base />` of the inference API, in order: sign in with Entra (when the
+ * tenant requires it; before anything else); read the deployment; refuse models outside the allow-list and surfaces
+ * the tenant may not use (403); answer `/models` with the allow-list; check the ownership of stored objects (or force
+ * `store: false`); point the tenant's own models at its own pools (dedicated tier); limit tokens per subscription and
+ * per signed-in user (429 above the rate, 403 above the monthly quota); detect or redact personal data; check
+ * content safety once with the tenant's thresholds. Outbound: record the owner of every object created.
  */
 export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
   const allowed = options.allowedModels.map(csString).join(', ');
   const dedicated = Object.entries(options.dedicatedPools ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const operations = options.operations ?? GATEWAY_OPERATIONS;
+  const modelOps = operations.filter((o) => MODEL_SURFACES.has(o.surface));
+  const batchOps = operations.filter((o) => o.surface === 'batch');
+  const listModels = operations.find((o) => o.surface === 'models');
+  const slug = options.slug;
+  const stored = options.storedObjects ?? 'isolate';
   return el(
     'policies',
     {},
@@ -47,6 +77,7 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
       'inbound',
       {},
       el('base'),
+      options.entra && entraSignIn(options.entra),
       captureDeployment(),
       el(
         'choose',
@@ -55,12 +86,46 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
           'when',
           {
             condition: expr(
-              `!new string[] { ${allowed} }.Contains((string)context.Variables[${csString(DEPLOYMENT_VARIABLE)}])`,
+              `${opIn(modelOps)} && !new string[] { ${allowed} }.Contains((string)context.Variables[${csString(DEPLOYMENT_VARIABLE)}])`,
             ),
           },
           jsonError(403, 'ModelNotAllowed', 'This subscription may not call this deployment.'),
         ),
+        batchOps.length > 0 &&
+          !options.batchAllowed &&
+          el(
+            'when',
+            { condition: expr(opIn(batchOps)) },
+            jsonError(403, 'BatchNotAllowed', 'This subscription may not use batch deployments.'),
+          ),
+        listModels &&
+          el(
+            'when',
+            { condition: expr(`context.Operation.Id == ${csString(listModels.id)}`) },
+            el(
+              'return-response',
+              {},
+              el('set-status', { code: 200, reason: 'OK' }),
+              el(
+                'set-header',
+                { name: 'Content-Type', 'exists-action': 'override' },
+                el('value', {}, text('application/json')),
+              ),
+              el(
+                'set-body',
+                {},
+                text(
+                  JSON.stringify({
+                    object: 'list',
+                    data: [...options.allowedModels].sort().map((id) => ({ id, object: 'model' })),
+                  }),
+                ),
+              ),
+            ),
+          ),
       ),
+      slug !== undefined &&
+        (stored === 'isolate' ? checkOwnership(slug, operations) : statelessOnly(operations)),
       dedicated.length > 0 &&
         el(
           'choose',
@@ -84,6 +149,8 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
         quota: { tokens: options.monthlyTokenQuota, period: 'Monthly' },
         scope: 'product',
       }),
+      options.entra && slug !== undefined && perUserTokenLimit(slug, options.entra),
+      options.pii && slug !== undefined && piiProtection({ ...options.pii, tenant: slug }, operations),
       options.contentSafety &&
         contentSafety(
           options.contentSafety.backendId,
@@ -92,7 +159,12 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
         ),
     ),
     el('backend', {}, el('base')),
-    el('outbound', {}, el('base')),
+    el(
+      'outbound',
+      {},
+      el('base'),
+      slug !== undefined && stored === 'isolate' && recordOwnership(slug, operations),
+    ),
     el('on-error', {}, el('base')),
   );
 }

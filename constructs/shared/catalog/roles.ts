@@ -35,6 +35,29 @@ export const ROLE_CATALOG = {
     id: 'a97b65f3-24c7-4388-baec-2e87135dc908',
     dataActions: ['Microsoft.CognitiveServices/*'],
   },
+  // Least privilege for PII detection: analyze-text and reads, no authoring (Cognitive Services User would grant
+  // every data action of the account).
+  'Cognitive Services Language Reader': {
+    id: '7628b7b8-a8b2-4cdc-b46f-e9b35248918e',
+    dataActions: [
+      'Microsoft.CognitiveServices/accounts/LanguageAuthoring/*/read',
+      'Microsoft.CognitiveServices/accounts/ConversationalLanguageUnderstanding/*/read',
+      'Microsoft.CognitiveServices/accounts/ConversationalLanguageUnderstanding/projects/export/action',
+      'Microsoft.CognitiveServices/accounts/Language/*/read',
+      'Microsoft.CognitiveServices/accounts/Language/*/projects/export/action',
+      'Microsoft.CognitiveServices/accounts/Language/query-text/action',
+      'Microsoft.CognitiveServices/accounts/Language/query-dataverse/action',
+      'Microsoft.CognitiveServices/accounts/Language/analyze-text/jobs/action',
+      'Microsoft.CognitiveServices/accounts/Language/analyze-text/action',
+      'Microsoft.CognitiveServices/accounts/Language/analyze-text/jobscancel/action',
+      'Microsoft.CognitiveServices/accounts/Language/analyze-conversations/action',
+      'Microsoft.CognitiveServices/accounts/Language/analyze-conversations/jobscancel/action',
+      'Microsoft.CognitiveServices/accounts/Language/analyze-conversations/jobs/action',
+      'Microsoft.CognitiveServices/accounts/Language/query-knowledgebases/action',
+      'Microsoft.CognitiveServices/accounts/Language/generate/action',
+      'Microsoft.CognitiveServices/accounts/TextAnalytics/*',
+    ],
+  },
   'Key Vault Secrets User': {
     id: '4633458b-17de-408a-b874-0445c86b69e6',
     dataActions: [

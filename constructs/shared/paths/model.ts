@@ -226,6 +226,8 @@ const CONTENT_SAFETY = [
   'Microsoft.CognitiveServices/accounts/ContentSafety/text:analyze/action',
   'Microsoft.CognitiveServices/accounts/ContentSafety/text:shieldPrompt/action',
 ];
+/** PII recognition (Language `analyze-text`), which the gateway's PII step calls. */
+const LANGUAGE_ANALYZE = ['Microsoft.CognitiveServices/accounts/Language/analyze-text/action'];
 const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
 const BLOB_READ = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read';
 const BLOB_WRITE = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write';
@@ -285,7 +287,8 @@ export const PATH_KINDS: readonly PathKind[] = [
   },
   {
     id: 'gateway-backend',
-    title: 'Gateway → backends (models in every region, Content Safety, dedicated accounts)',
+    title:
+      'Gateway → backends (models in every region, Content Safety, Language, the batch account, dedicated accounts)',
     discover: (d) => {
       const byService = new Map(gateways(d).map((g) => [g.service.address, g]));
       return d.view
@@ -299,7 +302,7 @@ export const PATH_KINDS: readonly PathKind[] = [
           const endpoint = resourceAt(d, host);
           const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
             Record<string, unknown> | undefined;
-          const safety = endpoint?.config['kind'] === 'ContentSafety';
+          const kind = endpoint?.config['kind'];
           return [
             {
               id: `gateway-backend:${backend.address}`,
@@ -316,7 +319,12 @@ export const PATH_KINDS: readonly PathKind[] = [
               ...(credentials
                 ? { identity: serviceIdentity(d, gateway.service, credentials['clientId']) }
                 : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
-              dataActions: safety ? CONTENT_SAFETY : [OPENAI_INFERENCE],
+              dataActions:
+                kind === 'ContentSafety'
+                  ? CONTENT_SAFETY
+                  : kind === 'TextAnalytics'
+                    ? LANGUAGE_ANALYZE
+                    : [OPENAI_INFERENCE],
               declaredBy: [backend],
             },
           ];

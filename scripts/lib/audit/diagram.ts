@@ -70,6 +70,10 @@ export function architectureSvg(stack: AuditedStack): string {
       add(location(account), { resource: account, title: `Content Safety ${nameOf(account)}`, lines: ['prompt shields, harm categories'], kind: 'safety', height: 46 });
       continue;
     }
+    if (account.config['kind'] === 'TextAnalytics') {
+      add(location(account), { resource: account, title: `Language ${nameOf(account)}`, lines: ['PII detection and redaction'], kind: 'safety', height: 46 });
+      continue;
+    }
     const mine = deployments
       .filter((d) => plan.refersTo(d.config['cognitive_account_id'], account))
       .map((d) => `${String(d.config['name'])} · ${String(field(d.config, 'sku.name'))} ${String(field(d.config, 'sku.capacity'))}`)

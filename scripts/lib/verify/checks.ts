@@ -4,6 +4,7 @@
  * with its evidence (status, the headers that matter, trace and request ids). The platform is called only as the
  * verification tenant, or without credentials (the posture checks), or read through ARM.
  */
+import { randomUUID } from 'node:crypto';
 import { VERIFICATION_BACKEND_HEADER } from '../../../constructs/shared/verification';
 import { jsonOf } from './auth';
 import { AzureCallError, type AzureApi, forwardedRequests } from './azure';
@@ -82,6 +83,8 @@ const skip = (detail: string): Outcome => ({ status: 'skip', detail });
 
 /** Azure OpenAI's GA data-plane version; the inference API requires `api-version`. */
 const OPENAI_API_VERSION = '2024-10-21';
+/** The Responses API's version on Azure OpenAI (Learn, "Azure OpenAI Responses API"). */
+const RESPONSES_API_VERSION = '2025-04-01-preview';
 
 /** Response headers the report keeps. */
 const KEPT_HEADERS = [
@@ -660,21 +663,105 @@ function suspendedCheck(): Check {
   };
 }
 
+/** One call through the gateway as a tenant, any operation (the stored-object check's GET by id). */
+async function tenantRequest(
+  ctx: VerifyContext,
+  tenant: VerifyTenant,
+  method: 'GET' | 'POST',
+  url: string,
+  evidence: Evidence[],
+  body?: unknown,
+): Promise<HttpResponse | string> {
+  let key: string;
+  try {
+    key = await ctx.key(tenant);
+  } catch (error) {
+    return `no key for tenant ${tenant.slug}: ${describeError(error)}`;
+  }
+  try {
+    const response = await ctx.http.request({
+      method,
+      url,
+      headers: { 'api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const requestId = response.headers['x-request-id'];
+    if (requestId) ctx.answered.push(requestId);
+    evidence.push(evidenceOf(method, url, response));
+    return response;
+  } catch (error) {
+    if (error instanceof NetworkError) {
+      evidence.push(networkEvidence(method, url, error));
+      return error.message;
+    }
+    throw error;
+  }
+}
+
+/**
+ * Ownership of stored objects (README, "Tenant security"): the tenant creates a stored response, reads it back by id
+ * (the gateway recorded it as the owner), then names an id it never created, as another tenant's would be; the gateway
+ * must refuse that with 403 before any account sees it.
+ */
 function crossTenantCheck(): Check {
   return {
     id: 'tenant:stored-objects',
     group: 'tenant controls',
     title: 'tenant B cannot use an object id that tenant A created',
-    async run(ctx) {
+    async run(ctx, evidence) {
       const exposed = ctx.target.storedObjectOperations;
-      if (exposed.length > 0) {
-        return fail(
-          `the gateway routes operations on stored objects (${exposed.join(', ')}) and verify has no check that another tenant cannot use their ids yet: add it with the operations`,
+      if (exposed.length === 0) {
+        return skip(
+          'the gateway routes no operation that reads or deletes a stored object by id: there is no id to misuse',
         );
       }
-      return skip(
-        'the gateway routes no operation that reads or deletes a stored object by id; POST /responses can still name previous_response_id, which the stored-objects work (issue 15) scopes per tenant and checks here',
+      const unreachable = gatewayUnreachableReason(ctx);
+      if (unreachable) return skip(unreachable);
+      const tenant = ctx.target.tenant;
+      const chat = ctx.target.models.find((m) => m.kind === 'chat');
+      if (!chat) return skip('the gateway routes no chat model to create a stored response with');
+      const region = ctx.target.gateway.regions.find((r) => r.primary) ?? ctx.target.gateway.regions[0]!;
+      const base = `${region.baseUrl}/${ctx.target.gateway.apiPath}`;
+      const query = `api-version=${RESPONSES_API_VERSION}`;
+      const created = await tenantRequest(ctx, tenant, 'POST', `${base}/responses?${query}`, evidence, {
+        model: chat.model,
+        input: 'Reply with the single word OK.',
+        max_output_tokens: 16,
+        store: true,
+      });
+      if (typeof created === 'string') return fail(created);
+      const id = jsonOf(created.body)?.['id'];
+      if (created.status !== 200 || typeof id !== 'string')
+        return fail(
+          `${created.status}: ${tenant.slug} could not create a stored response; expected 200 with an id`,
+        );
+      const own = await tenantRequest(
+        ctx,
+        tenant,
+        'GET',
+        `${base}/responses/${encodeURIComponent(id)}?${query}`,
+        evidence,
       );
+      if (typeof own === 'string') return fail(own);
+      if (own.status !== 200)
+        return fail(
+          `${own.status}: ${tenant.slug} cannot read back the response it created (${id}); expected 200`,
+        );
+      // An id this tenant never created: another tenant's, as far as the gateway's record goes.
+      const foreign = `resp_verify${randomUUID().replace(/-/g, '')}`;
+      const other = await tenantRequest(
+        ctx,
+        tenant,
+        'GET',
+        `${base}/responses/${foreign}?${query}`,
+        evidence,
+      );
+      if (typeof other === 'string') return fail(other);
+      return other.status === 403
+        ? pass(`${tenant.slug} reads its own response (200) and is refused an id it did not create (403)`)
+        : fail(
+            `${other.status}: the gateway let ${tenant.slug} name a response id it did not create (${foreign}); expected 403 before any account sees it`,
+          );
     },
   };
 }

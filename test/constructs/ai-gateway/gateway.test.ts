@@ -121,11 +121,17 @@ describe('AiGateway', () => {
     const operations = plan
       .byType('azurerm_api_management_api_operation')
       .map((o) => `${o.config['method']} ${o.config['url_template']}`);
+    // No batch deployment, no image or audio model: real-time inference, stored responses and the model list.
     expect(operations.sort()).toEqual([
+      'DELETE /responses/{response-id}',
+      'GET /models',
+      'GET /responses/{response-id}',
+      'GET /responses/{response-id}/input_items',
       'POST /deployments/{deployment-id}/chat/completions',
       'POST /deployments/{deployment-id}/completions',
       'POST /deployments/{deployment-id}/embeddings',
       'POST /responses',
+      'POST /responses/{response-id}/cancel',
     ]);
     const policy = parseXml(
       String(plan.byType('azurerm_api_management_api_policy')[0]!.config['xml_content']),

@@ -57,9 +57,15 @@ describe('the inference API policy', () => {
     expect(
       whens.map((w) => [
         w.attributes['condition'],
-        findOne(w, 'set-backend-service').attributes['backend-id'],
+        findOne(w, 'set-backend-service').attributes['backend-id'] ??
+          findOne(w, 'set-backend-service').attributes['base-url'],
       ]),
     ).toEqual([
+      // A stored object goes to the account that stores it, as the tenant's ownership check found it.
+      [
+        '@(context.Variables.ContainsKey("object-base-url"))',
+        '@((string)context.Variables["object-base-url"])',
+      ],
       [
         '@(context.Variables.ContainsKey("tenant-backend"))',
         '@((string)context.Variables["tenant-backend"])',

@@ -76,7 +76,7 @@ export const AI_RULES = [
     ],
     fix: 'Set outbound_network_access_restricted = true and list what the account may reach in fqdns.',
     check: (r) => {
-      if (!['OpenAI', 'AIServices', 'ContentSafety'].includes(String(r.config['kind'])))
+      if (!['OpenAI', 'AIServices', 'ContentSafety', 'TextAnalytics'].includes(String(r.config['kind'])))
         return notApplicable();
       return check(
         r.config['outbound_network_access_restricted'] === true,

@@ -11,9 +11,12 @@ export const STATEFUL_TYPES = [
   'azurerm_cognitive_account',
 ];
 
-/** Content Safety accounts hold no data: they are recreated at will. */
+/** Content Safety and Language accounts hold no data (the gateway's checks only): they are recreated at will. */
 function isStateful(resource: PlanResource): boolean {
-  return resource.type !== 'azurerm_cognitive_account' || resource.config['kind'] !== 'ContentSafety';
+  return (
+    resource.type !== 'azurerm_cognitive_account' ||
+    !['ContentSafety', 'TextAnalytics'].includes(String(resource.config['kind']))
+  );
 }
 
 /** Resource types that carry Azure tags in this blueprint. */
