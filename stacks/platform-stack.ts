@@ -10,6 +10,7 @@ import {
   GATEWAY_TIERS,
   gatewayHostNames,
   type GatewayNetwork,
+  regionalGatewayHostName,
   gatewaySubnetDelegation,
 } from '../constructs/ai-gateway';
 import type { SubnetKey } from '../constructs/network';
@@ -27,6 +28,8 @@ import { applyGovernance, dataProtection } from './governance';
 import { buildNetwork, type EnvironmentNetwork } from './network';
 import { type BuiltTenant, buildTenants, dedicatedBudgets, type TenantDependencies } from './tenants';
 import { addObservability, type Observability } from './observability';
+import { buildIngress } from './ingress';
+import type { RegionalWaf } from '../constructs/ingress';
 
 export { environmentTags, MANAGED_BY } from './foundation';
 
@@ -62,8 +65,12 @@ export class PlatformStack extends TerraformStack {
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
   readonly contentSafety: ContentSafety | undefined;
+  /** The Content Safety account of each additional gateway region, when enabled. */
+  readonly regionalContentSafety: Readonly<Partial<Record<AzureRegion, ContentSafety>>>;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
+  /** The WAF in front of each regional gateway (gateway.ingress). */
+  readonly ingress: Readonly<Partial<Record<AzureRegion, RegionalWaf>>>;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
   readonly tenants: readonly BuiltTenant[];
   /** What tenants use of the platform: the tenant shards reference it across stacks. */
@@ -101,7 +108,7 @@ export class PlatformStack extends TerraformStack {
       ...protection,
     });
 
-    const { network, privateLink, subnets } = buildNetwork(
+    const { network, privateLink, subnets, ingressSubnetIds } = buildNetwork(
       this,
       env,
       names,
@@ -239,6 +246,33 @@ export class PlatformStack extends TerraformStack {
       : undefined;
 
     const gw = env.gateway;
+    const additionalRegions = Object.keys(gw.regions.additional) as AzureRegion[];
+    // Every additional gateway region checks content with an account of its own region.
+    const regionalSafety: Partial<Record<AzureRegion, ContentSafety>> = {};
+    if (safety.enabled) {
+      for (const region of additionalRegions) {
+        const regionNames = names.gatewayRegions[region]!.contentSafety;
+        regionalSafety[region] = new ContentSafety(this, `ContentSafety-${region}`, {
+          name: regionNames.name,
+          location: region,
+          resourceGroupName: this.resourceGroups[region].name,
+          sku: safety.sku,
+          publicNetworkAccess: env.network.publicNetworkAccess,
+          diagnosticSettings: this.monitoring.diagnostics(),
+          ...(this.privateLink
+            ? {
+                privateEndpoint: privateEndpointFor(
+                  this.privateLink,
+                  'cognitiveAccount',
+                  region,
+                  regionNames.privateEndpoint,
+                ),
+              }
+            : {}),
+        });
+      }
+    }
+    this.regionalContentSafety = regionalSafety;
     this.gateway = new AiGateway(this, 'Gateway', {
       name: names.gateway.service,
       location: primary,
@@ -248,6 +282,13 @@ export class PlatformStack extends TerraformStack {
       network: this.gatewayNetwork(gw.network, names.gateway.privateEndpoint),
       zones: gw.zones,
       publicIpName: names.gateway.publicIp,
+      additionalLocations: additionalRegions.map((region) => ({
+        location: region,
+        capacity: gw.regions.additional[region]!.capacity,
+        zones: gw.regions.additional[region]!.zones,
+        publicIpName: names.gatewayRegions[region]!.managementPublicIp,
+        ...(gw.network === 'internal' ? { subnetId: this.subnetId(region, 'gateway') } : {}),
+      })),
       minApiVersion: gw.minApiVersion,
       identity: {
         resourceId: this.gatewayIdentity.id,
@@ -276,6 +317,12 @@ export class PlatformStack extends TerraformStack {
               resourceId: this.contentSafety.resourceId,
               shieldPrompt: gw.contentSafety.shieldPrompt,
               thresholds: gw.contentSafety.thresholds,
+              regional: Object.fromEntries(
+                Object.entries(regionalSafety).map(([region, account]) => [
+                  region,
+                  { endpoint: account!.endpoint, resourceId: account!.resourceId },
+                ]),
+              ),
             },
           }
         : {}),
@@ -306,7 +353,31 @@ export class PlatformStack extends TerraformStack {
         gatewayHostNames(names.gateway.service),
         this.gateway.service.privateIpAddresses,
       );
+      if (additionalRegions.length > 0) {
+        // Each regional gateway has a host name of its own, which answers with that region's private VIP: the
+        // regional WAF and applications that must stay in their region call it.
+        const primaryRegion = env.regions.primary;
+        this.network.addHostZones(
+          'RegionalGatewayDns',
+          { [primaryRegion]: regionalGatewayHostName(names.gateway.service, primaryRegion) },
+          this.gateway.service.privateIpAddresses,
+        );
+        additionalRegions.forEach((region, i) => {
+          this.network!.addHostZones(
+            `RegionalGatewayDns-${region}`,
+            { [region]: regionalGatewayHostName(names.gateway.service, region) },
+            this.gateway.service.additionalLocation.get(i).privateIpAddresses,
+          );
+        });
+      }
     }
+
+    this.ingress = buildIngress(this, env, names, {
+      resourceGroups: this.resourceGroups,
+      keyVault: this.keyVault,
+      monitoring: this.monitoring,
+      ingressSubnetIds: ingressSubnetIds ?? {},
+    });
 
     this.tenantDependencies = {
       gateway: this.gateway,

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { AzapiResource } from '../shared/azapi';
 import { regionCode, type AzureRegion } from '../shared/regions';
 import { COGNITIVE_SERVICES_AUDIENCE } from './policies/llm';
+import { type RegionalRouting, regionalPoolId } from './regional-routing';
 import { backendId, type ModelRoute, poolId } from './routing';
 
 /** Backends and pools need preview features of this API version (pool type, managed-identity credentials). */
@@ -66,6 +67,11 @@ export interface ModelBackendsProps {
   readonly circuitBreaker: CircuitBreakerOptions;
   /** A dedicated tenant's slug: its backends and pools carry it in their names. @default - shared pools */
   readonly tenant?: string;
+  /**
+   * Each gateway region's pools (a multi-region gateway): the same backends, local members first.
+   * @default - none: every region uses the pools of `routes`
+   */
+  readonly regional?: readonly RegionalRouting[];
 }
 
 /**
@@ -79,6 +85,8 @@ export class ModelBackends extends Construct {
   readonly pools: Readonly<Record<string, AzapiResource>>;
   /** Backend per `<deployment>-<region code>`. */
   readonly backends: Readonly<Record<string, AzapiResource>>;
+  /** Each gateway region's pool backend per model (multi-region gateway). */
+  readonly regionalPools: Readonly<Partial<Record<AzureRegion, Readonly<Record<string, AzapiResource>>>>>;
 
   constructor(scope: Construct, id: string, props: ModelBackendsProps) {
     super(scope, id);
@@ -141,5 +149,39 @@ export class ModelBackends extends Construct {
     }
     this.backends = backends;
     this.pools = pools;
+
+    const regionalPools: Partial<Record<AzureRegion, Record<string, AzapiResource>>> = {};
+    for (const regional of props.regional ?? []) {
+      const scope = new Construct(poolScope, regional.region);
+      const code = regionCode(regional.region);
+      const own: Record<string, AzapiResource> = {};
+      for (const route of regional.routes) {
+        own[route.model] = new AzapiResource(scope, route.model, {
+          type: BACKENDS_API,
+          name: regionalPoolId(route.model, code),
+          parentId: props.apiManagementId,
+          schemaValidationEnabled: false,
+          body: {
+            properties: {
+              title: route.model,
+              description: `Pool of ${route.model} for the gateway in ${regional.region}: local provisioned, local pay-as-you-go, then the other regions`,
+              type: 'Pool',
+              pool: {
+                services: route.members.map((member) => ({
+                  id: backends[backendId(member, regionCode(member.region), props.tenant)]!.id,
+                  priority: member.priority,
+                  weight: member.weight,
+                })),
+              },
+            },
+          },
+          dependsOn: route.members.map(
+            (member) => backends[backendId(member, regionCode(member.region), props.tenant)]!,
+          ),
+        });
+      }
+      regionalPools[regional.region] = own;
+    }
+    this.regionalPools = regionalPools;
   }
 }

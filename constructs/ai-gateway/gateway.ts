@@ -15,7 +15,8 @@ import {
 import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
 import { suppressRule } from '../shared/policy/suppressions';
 import { PRIVATE_LINK_SERVICES } from '../shared/private-link';
-import type { AzureRegion } from '../shared/regions';
+import { type AzureRegion, regionCode } from '../shared/regions';
+import { regionCondition, type RegionalRouting, regionalRouting } from './regional-routing';
 import { InferenceApi } from './api';
 import {
   BACKENDS_API,
@@ -26,6 +27,7 @@ import {
 } from './backends';
 import { GatewayObservability } from './observability';
 import { inferencePolicy, renderPolicy } from './policies/inference-policy';
+import { csString } from './policies/xml';
 import type { ContentSafetyThresholds, TokenLimitOptions } from './policies/llm';
 import { GATEWAY_TIERS, type GatewayTier, type ModelRoute } from './routing';
 
@@ -56,6 +58,25 @@ export interface GatewayIdentity {
   readonly principalId: string;
 }
 
+/** An additional location of a Premium gateway: a regional gateway of the same service, in its own subnet. */
+export interface GatewayAdditionalLocation {
+  readonly location: AzureRegion;
+  /** Scale units in this region. */
+  readonly capacity: number;
+  /** Availability zones in this region. @default - none */
+  readonly zones?: readonly string[];
+  /** The subnet of this region the gateway is injected into (network mode `internal`). */
+  readonly subnetId?: string;
+  /** Name of the public IP that zonal injection needs in this region. @default - `pip-<name>-<region>` */
+  readonly publicIpName?: string;
+}
+
+/** The Content Safety account of one additional gateway region. */
+export interface RegionalContentSafety {
+  readonly endpoint: string;
+  readonly resourceId: string;
+}
+
 /** A model account behind the gateway. */
 export interface GatewayModelAccount extends BackendAccount {
   /** ARM id, for the role assignment. */
@@ -73,6 +94,11 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
   readonly zones?: readonly string[];
   /** Name of the public IP that zonal VNet injection needs. Required with `zones` in internal mode. @default - none */
   readonly publicIpName?: string;
+  /**
+   * Additional locations (Premium): each region runs its own units, routes to its own region's deployments first and
+   * checks content with its own Content Safety account. @default - the primary region only
+   */
+  readonly additionalLocations?: readonly GatewayAdditionalLocation[];
   /** @default '2022-08-01' */
   readonly minApiVersion?: string;
   readonly identity: GatewayIdentity;
@@ -90,6 +116,8 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
     readonly resourceId: string;
     readonly shieldPrompt: boolean;
     readonly thresholds: ContentSafetyThresholds;
+    /** The account each additional location calls instead (required for every additional location). */
+    readonly regional?: Readonly<Partial<Record<AzureRegion, RegionalContentSafety>>>;
   };
   /** @default - no semantic cache */
   readonly semanticCache?: {
@@ -125,6 +153,20 @@ export function gatewayHostNames(serviceName: string): Readonly<Record<string, s
 /** APIM entity id of the Content Safety backend. */
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
 
+/** APIM entity id of the Content Safety backend of an additional gateway region. */
+export function regionalContentSafetyBackend(region: AzureRegion): string {
+  return `${CONTENT_SAFETY_BACKEND}-${regionCode(region)}`;
+}
+
+/**
+ * The host name of one regional gateway: `<service>-<region>-01.regional.azure-api.net` (Learn, "Deploy an Azure API
+ * Management instance to multiple Azure regions": every region, the primary included, has a regional DNS name). In
+ * internal mode it resolves nowhere until a private zone answers with that region's private VIP.
+ */
+export function regionalGatewayHostName(serviceName: string, region: AzureRegion): string {
+  return `${serviceName}-${region}-01.regional.azure-api.net`;
+}
+
 /**
  * The AI gateway on API Management: the service (a system-assigned identity for its backends and a user-assigned
  * one for Key Vault and telemetry, TLS 1.2+ only, a minimum API version), its network path, one backend per
@@ -155,6 +197,8 @@ export class AiGateway extends Construct {
   };
   /** Object id of the service's system-assigned identity: the identity of every backend call. */
   readonly systemPrincipalId: string;
+  /** Each gateway region's pools (a multi-region gateway); empty for one region. */
+  readonly regionalRouting: readonly RegionalRouting[];
   private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
@@ -201,6 +245,49 @@ export class AiGateway extends Construct {
       });
     }
 
+    const additional = props.additionalLocations ?? [];
+    if (additional.length > 0 && props.sku.tier !== 'Premium') {
+      throw new Error(`${this.node.path}: ${props.sku.tier} has no additional locations; expected Premium`);
+    }
+    const additionalLocation = additional.map((location) => {
+      const locationZones = location.zones ?? [];
+      if (network.mode === 'internal' && !location.subnetId) {
+        throw new Error(`${this.node.path}: the internal gateway in ${location.location} needs a subnet`);
+      }
+      const ip =
+        network.mode === 'internal' && locationZones.length > 0
+          ? new PublicIp(this, `ManagementPublicIp-${location.location}`, {
+              name: location.publicIpName ?? `pip-${props.name}-${location.location}`,
+              location: location.location,
+              resourceGroupName: props.resourceGroupName,
+              sku: 'Standard',
+              allocationMethod: 'Static',
+              zones: [...locationZones],
+              domainNameLabel: `${props.name}-${location.location}`,
+              ...(props.tags ? { tags: { ...props.tags } } : {}),
+            })
+          : undefined;
+      if (ip) {
+        suppressRule(
+          ip,
+          'LZ.PublicIP.Justified',
+          'Zonal VNet injection of an API Management location needs a Standard public IP of its own; it serves management traffic only, while clients reach the regional gateway on its internal address.',
+        );
+        if (props.diagnosticSettings) {
+          addDiagnosticSetting(this, `ManagementPublicIp-${location.location}-Diagnostics`, ip.id, {
+            workspaceId: props.diagnosticSettings.workspaceId,
+          });
+        }
+      }
+      return {
+        location: location.location,
+        capacity: location.capacity,
+        ...(locationZones.length > 0 ? { zones: [...locationZones] } : {}),
+        ...(location.subnetId ? { virtualNetworkConfiguration: { subnetId: location.subnetId } } : {}),
+        ...(ip ? { publicIpAddressId: ip.id } : {}),
+      };
+    });
+
     this.service = new ApiManagement(this, 'Service', {
       name: props.name,
       location: props.location,
@@ -221,6 +308,7 @@ export class AiGateway extends Construct {
         : {}),
       ...(zones.length > 0 ? { zones: [...zones] } : {}),
       ...(publicIp ? { publicIpAddressId: publicIp.id } : {}),
+      ...(additionalLocation.length > 0 ? { additionalLocation } : {}),
       security: {
         frontendSsl30Enabled: false,
         frontendTls10Enabled: false,
@@ -253,7 +341,7 @@ export class AiGateway extends Construct {
     });
     this.resourceId = this.service.id;
     this.name = props.name;
-    if (props.sku.tier === 'Premium') {
+    if (props.sku.tier === 'Premium' && additional.length === 0) {
       suppressRule(
         this.service,
         'LZ.APIM.MultiRegion',
@@ -304,11 +392,16 @@ export class AiGateway extends Construct {
     }
     this.modelAccess = modelAccess;
 
+    this.regionalRouting =
+      additional.length > 0
+        ? regionalRouting(props.routes, [props.location as AzureRegion, ...additional.map((l) => l.location)])
+        : [];
     this.backends = new ModelBackends(this, 'Models', {
       apiManagementId: this.service.id,
       routes: props.routes,
       accounts: props.accounts,
       circuitBreaker: props.circuitBreaker,
+      ...(this.regionalRouting.length > 0 ? { regional: this.regionalRouting } : {}),
     });
 
     const policyDependencies: ITerraformDependable[] = [...Object.values(this.backends.pools)];
@@ -320,29 +413,69 @@ export class AiGateway extends Construct {
           description: `AI gateway ${props.name} checks prompts with Content Safety`,
         }),
       );
-      const contentSafetyBackend = new AzapiResource(this, 'ContentSafetyBackend', {
-        type: BACKENDS_API,
-        name: CONTENT_SAFETY_BACKEND,
-        parentId: this.service.id,
-        schemaValidationEnabled: false,
-        body: {
-          properties: {
-            description: 'Azure AI Content Safety, for llm-content-safety',
-            url: props.contentSafety.endpoint.replace(/\/$/, ''),
-            protocol: 'http',
-            tls: { validateCertificateChain: true, validateCertificateName: true },
-            credentials: managedIdentityCredentials(),
+      const safety = props.contentSafety;
+      const contentSafetyBackend = (id: string, name: string, endpoint: string, where: string) => {
+        const backend = new AzapiResource(this, id, {
+          type: BACKENDS_API,
+          name,
+          parentId: this.service.id,
+          schemaValidationEnabled: false,
+          body: {
+            properties: {
+              description: `Azure AI Content Safety${where}, for llm-content-safety`,
+              url: endpoint.replace(/\/$/, ''),
+              protocol: 'http',
+              tls: { validateCertificateChain: true, validateCertificateName: true },
+              credentials: managedIdentityCredentials(),
+            },
           },
-        },
-      });
-      suppressRule(
-        contentSafetyBackend,
-        'LZ.APIM.BackendCircuitBreaker',
-        'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
+        });
+        suppressRule(
+          backend,
+          'LZ.APIM.BackendCircuitBreaker',
+          'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
+        );
+        return backend;
+      };
+      policyDependencies.push(
+        contentSafetyBackend('ContentSafetyBackend', CONTENT_SAFETY_BACKEND, safety.endpoint, ''),
       );
-      policyDependencies.push(contentSafetyBackend);
+      // Each additional location calls the account of its own region: a regional outage of Content Safety then stops
+      // only that region's gateway, which the global entry and the clients route around.
+      const regionalBackends: { condition: string; backendId: string }[] = [];
+      for (const location of additional) {
+        const account = safety.regional?.[location.location];
+        if (!account) {
+          throw new Error(
+            `${this.node.path}: the gateway in ${location.location} needs a Content Safety account of its own`,
+          );
+        }
+        const name = regionalContentSafetyBackend(location.location);
+        policyDependencies.push(
+          addRoleAssignment(this, `ContentSafetyAccess-${location.location}`, account.resourceId, {
+            roleDefinitionName: 'Cognitive Services User',
+            principalId: this.systemPrincipalId,
+            description: `AI gateway ${props.name} in ${location.location} checks prompts with Content Safety`,
+          }),
+          contentSafetyBackend(
+            `ContentSafetyBackend-${location.location}`,
+            name,
+            account.endpoint,
+            ` in ${location.location}`,
+          ),
+        );
+        regionalBackends.push({
+          condition: regionCondition(
+            this.regionalRouting.find((r) => r.region === location.location)!.displayName,
+          ),
+          backendId: name,
+        });
+      }
       this.contentSafety = {
-        backendId: CONTENT_SAFETY_BACKEND,
+        backendId:
+          regionalBackends.length === 0
+            ? CONTENT_SAFETY_BACKEND
+            : `@(${regionalBackends.map((b) => `${b.condition} ? ${csString(b.backendId)} : `).join('')}${csString(CONTENT_SAFETY_BACKEND)})`,
         shieldPrompt: props.contentSafety.shieldPrompt,
         thresholds: props.contentSafety.thresholds,
       };
@@ -381,6 +514,13 @@ export class AiGateway extends Construct {
         routes: props.routes.map((route) => ({
           model: route.model,
           backendId: this.backends.pools[route.model]!.name,
+        })),
+        regionalRoutes: this.regionalRouting.map((regional) => ({
+          condition: regionCondition(regional.displayName),
+          routes: regional.routes.map((route) => ({
+            model: route.model,
+            backendId: this.backends.regionalPools[regional.region]![route.model]!.name,
+          })),
         })),
         retryCount: props.retryCount,
         tokenLimit: props.tokenLimit,

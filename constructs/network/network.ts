@@ -10,7 +10,7 @@ import { suppressRule } from '../shared/policy/suppressions';
 import type { DiagnosticSettingsOptions } from '../shared/interfaces';
 import { PRIVATE_DNS_ZONES, type PrivateDnsZoneKey, type PrivateLinkContext } from '../shared/private-link';
 import type { AzureRegion } from '../shared/regions';
-import { SUBNET_KEYS, SUBNET_RULES, type SubnetKey } from './security-rules';
+import { ingressRules, SUBNET_KEYS, SUBNET_RULES, type SubnetKey } from './security-rules';
 
 /** One subnet of a VNet. */
 export interface SubnetProps {
@@ -36,6 +36,11 @@ export interface VirtualNetworkProps {
    * @default - none
    */
   readonly gatewaySubnetDelegation?: 'Microsoft.Web/serverFarms' | 'Microsoft.Web/hostingEnvironments';
+  /**
+   * The dedicated subnet of an Application Gateway (WAF) in front of the gateway, with the NSG rules Application
+   * Gateway v2 requires (`ingressRules`); `clientSource` is who may call its listener. @default - none
+   */
+  readonly ingressSubnet?: SubnetProps & { readonly clientSource: string };
 }
 
 export interface NetworkProps {
@@ -65,6 +70,8 @@ export interface RegionalNetwork {
   readonly networkSecurityGroups: Readonly<Record<SubnetKey, NetworkSecurityGroup>>;
   /** ARM ids of the subnets. */
   readonly subnetIds: Readonly<Record<SubnetKey, string>>;
+  /** The Application Gateway subnet and its NSG, when the VNet has one. */
+  readonly ingress?: { readonly subnetId: string; readonly networkSecurityGroup: NetworkSecurityGroup };
 }
 
 /** A subnet delegation to a service. */
@@ -185,6 +192,21 @@ export class Network extends Construct implements PrivateLinkContext {
     diagnostics: NetworkProps['diagnosticSettings'],
   ): RegionalNetwork {
     const scope = new Construct(this, region);
+    const renderRules = (rules: ReturnType<(typeof SUBNET_RULES)[SubnetKey]>) =>
+      rules.map((rule) => ({
+        name: rule.name,
+        priority: rule.priority,
+        direction: rule.direction,
+        access: rule.access,
+        protocol: rule.protocol,
+        sourceAddressPrefix: rule.sourceAddressPrefix,
+        sourcePortRange: '*',
+        destinationAddressPrefix: rule.destinationAddressPrefix,
+        ...(rule.destinationPortRanges.length === 1
+          ? { destinationPortRange: rule.destinationPortRanges[0]! }
+          : { destinationPortRanges: [...rule.destinationPortRanges] }),
+        description: rule.description,
+      }));
     const groups = {} as Record<SubnetKey, NetworkSecurityGroup>;
     for (const key of SUBNET_KEYS) {
       const subnet = props.subnets[key];
@@ -192,20 +214,7 @@ export class Network extends Construct implements PrivateLinkContext {
         name: subnet.networkSecurityGroupName,
         location: region,
         resourceGroupName: props.resourceGroupName,
-        securityRule: SUBNET_RULES[key](subnet.addressPrefix).map((rule) => ({
-          name: rule.name,
-          priority: rule.priority,
-          direction: rule.direction,
-          access: rule.access,
-          protocol: rule.protocol,
-          sourceAddressPrefix: rule.sourceAddressPrefix,
-          sourcePortRange: '*',
-          destinationAddressPrefix: rule.destinationAddressPrefix,
-          ...(rule.destinationPortRanges.length === 1
-            ? { destinationPortRange: rule.destinationPortRanges[0]! }
-            : { destinationPortRanges: [...rule.destinationPortRanges] }),
-          description: rule.description,
-        })),
+        securityRule: renderRules(SUBNET_RULES[key](subnet.addressPrefix)),
       });
       if (key === 'appIntegration') {
         suppressRule(
@@ -221,6 +230,30 @@ export class Network extends Construct implements PrivateLinkContext {
           metrics: false,
         });
       }
+    }
+
+    const ingress = props.ingressSubnet;
+    const ingressGroup = ingress
+      ? new NetworkSecurityGroup(scope, 'Nsg-ingress', {
+          name: ingress.networkSecurityGroupName,
+          location: region,
+          resourceGroupName: props.resourceGroupName,
+          securityRule: renderRules(ingressRules(ingress.addressPrefix, ingress.clientSource)),
+        })
+      : undefined;
+    if (ingressGroup) {
+      suppressRule(
+        ingressGroup,
+        'LZ.NSG.ManagementPorts',
+        'Application Gateway v2 needs the Azure load balancer to reach its subnet on any port (Learn, Application Gateway infrastructure configuration, Network security groups); the rule admits the AzureLoadBalancer tag only.',
+      );
+    }
+    if (ingressGroup && diagnostics) {
+      addDiagnosticSetting(scope, 'Nsg-ingress-Diagnostics', ingressGroup.id, {
+        workspaceId: diagnostics.workspaceId,
+        logCategories: ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'],
+        metrics: false,
+      });
     }
 
     const virtualNetwork = new VirtualNetwork(scope, 'VirtualNetwork', {
@@ -239,7 +272,19 @@ export class Network extends Construct implements PrivateLinkContext {
         ...(key === 'gateway' && props.gatewaySubnetDelegation
           ? { delegation: [delegation(props.gatewaySubnetDelegation)] }
           : {}),
-      })),
+      })).concat(
+        ingress && ingressGroup
+          ? [
+              {
+                name: ingress.name,
+                addressPrefixes: [ingress.addressPrefix],
+                securityGroup: ingressGroup.id,
+                defaultOutboundAccessEnabled: false,
+                privateEndpointNetworkPolicies: 'Disabled',
+              },
+            ]
+          : [],
+      ),
     });
     if (diagnostics) {
       addDiagnosticSetting(scope, 'Diagnostics', virtualNetwork.id, {
@@ -251,7 +296,19 @@ export class Network extends Construct implements PrivateLinkContext {
     const subnetIds = Object.fromEntries(
       SUBNET_KEYS.map((key) => [key, `${virtualNetwork.id}/subnets/${props.subnets[key].name}`]),
     ) as Record<SubnetKey, string>;
-    return { virtualNetwork, networkSecurityGroups: groups, subnetIds };
+    return {
+      virtualNetwork,
+      networkSecurityGroups: groups,
+      subnetIds,
+      ...(ingress && ingressGroup
+        ? {
+            ingress: {
+              subnetId: `${virtualNetwork.id}/subnets/${ingress.name}`,
+              networkSecurityGroup: ingressGroup,
+            },
+          }
+        : {}),
+    };
   }
 
   private zones(props: NetworkProps): Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>> {

@@ -76,6 +76,25 @@ export function routeToPools(
   );
 }
 
+/**
+ * Routes by the region of the gateway that runs the request: each region's `routeToPools` with its own pools, and the
+ * shared pools where no region matches (a region API Management names differently than expected still routes).
+ */
+export function routeToRegionalPools(
+  regions: ReadonlyArray<{
+    readonly condition: string;
+    readonly routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>;
+  }>,
+  fallback: ReadonlyArray<{ readonly model: string; readonly backendId: string }>,
+): XmlElement {
+  return el(
+    'choose',
+    {},
+    regions.map((region) => el('when', { condition: expr(region.condition) }, routeToPools(region.routes))),
+    el('otherwise', {}, routeToPools(fallback)),
+  );
+}
+
 /** A JSON error response in the shape Azure OpenAI clients expect. */
 export function jsonError(status: number, code: string, message: string): XmlElement {
   return el(
