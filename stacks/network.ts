@@ -69,9 +69,7 @@ export function buildNetwork(
                   name: regionNames.ingress.subnet,
                   addressPrefix: planned.ingress.addressPrefix,
                   networkSecurityGroupName: regionNames.ingress.networkSecurityGroup,
-                  // Behind Front Door only Front Door's back end reaches the listener.
-                  clientSource:
-                    env.gateway.ingress.mode === 'waf+global' ? 'AzureFrontDoor.Backend' : 'Internet',
+                  clientSource: 'Internet',
                 },
               }
             : {}),

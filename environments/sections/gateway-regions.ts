@@ -242,6 +242,19 @@ export const GATEWAY_REGION_RULES: readonly EnvironmentRule<Environment>[] = [
     },
   },
   {
+    id: 'ingress-global-not-built',
+    reads: [['gateway', 'ingress']],
+    check: (env, report) => {
+      if (env.gateway.ingress.mode === 'waf+global') {
+        report({
+          path: ['gateway', 'ingress', 'mode'],
+          message:
+            'the global entry (Front Door Premium in front of the regional WAFs) is not built yet; expected "waf", with clients choosing a region',
+        });
+      }
+    },
+  },
+  {
     id: 'ingress-capacity-bounds',
     reads: [['gateway', 'ingress']],
     check: (env, report) => {

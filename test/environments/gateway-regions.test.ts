@@ -119,6 +119,12 @@ describe('gateway regions and ingress', () => {
     ).toEqual([['gateway.regions.additional.francecentral.capacity', 'gateway-zones-in-region']]);
   });
 
+  it('refuses the global entry until the stack builds it', () => {
+    expect(rulesOf(exampleInput('prod', { gateway: { ingress: { mode: 'waf+global' } } }))).toEqual([
+      ['gateway.ingress.mode', 'ingress-global-not-built'],
+    ]);
+  });
+
   it('needs an ingress subnet in every gateway region and an internal gateway behind the WAF', () => {
     const prod = exampleInput('prod');
     const vnets = structuredClone(
