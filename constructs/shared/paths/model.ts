@@ -4,7 +4,8 @@
  * calls, and which data actions the call needs. A new caller (an Application Gateway, a Foundry project, an Event
  * Hub logger) is a new entry; the checker (`check.ts`) proves every path the same way.
  */
-import { body, field, type PlanResource } from '../plan';
+import { blocks, body, field, type PlanResource } from '../plan';
+import { planGatewayRegions, planPools, regionalPoolChoices } from './gateway-regions';
 import { decidingRule, NetworkView, type PlanView, type Subnet } from './network';
 import { CALLEE_SERVICES, serviceOf } from './services';
 
@@ -50,6 +51,12 @@ export interface DataPath {
   readonly dataActions: readonly string[];
   /** The resources that declare the call (a backend, a logger, a secret): a path belongs to the stack that has one. */
   readonly declaredBy: readonly PlanResource[];
+  /**
+   * A call to one regional gateway of a multi-region API Management: the subnet of that region, and the attribute of
+   * the service that holds its private addresses (`additional_location[0].private_ip_addresses`), which the private
+   * A record must name. @default - the service's primary location
+   */
+  readonly landsOn?: { readonly subnetId: unknown; readonly addresses: string };
 }
 
 /** What the discovery knows beyond the plan. */
@@ -78,7 +85,9 @@ export type PathKindId =
   | 'gateway-keyvault'
   | 'gateway-telemetry'
   | 'tenant-secret'
-  | 'tenant-prompts';
+  | 'tenant-prompts'
+  | 'waf-gateway'
+  | 'regional-gateway-backend';
 
 export interface PathKind {
   readonly id: PathKindId;
@@ -472,6 +481,122 @@ export const PATH_KINDS: readonly PathKind[] = [
             };
           }),
       ),
+  },
+  {
+    id: 'waf-gateway',
+    title: 'Regional WAF (Application Gateway) → the gateway of its region',
+    discover: (d) =>
+      d.view.byType('azurerm_application_gateway').flatMap((waf) => {
+        const subnet = d.network.subnet(
+          (waf.config['gateway_ip_configuration'] as Record<string, unknown>[] | undefined)?.[0]?.[
+            'subnet_id'
+          ],
+        );
+        const host = String(
+          (waf.config['backend_address_pool'] as { fqdns?: string[] }[] | undefined)?.[0]?.fqdns?.[0] ?? '?',
+        ).toLowerCase();
+        const regional = planGatewayRegions(d.view.plan).find(
+          (g) => `${nameOf(g.service)}-${g.region}-01.regional.azure-api.net` === host,
+        );
+        const service =
+          regional?.service ??
+          d.view.byType('azurerm_api_management').find((s) => `${nameOf(s)}.azure-api.net` === host);
+        const index =
+          regional && !regional.primary
+            ? blocks(regional.service.config['additional_location']).findIndex(
+                (l) => l['location'] === regional.region,
+              )
+            : -1;
+        return [
+          {
+            id: `waf-gateway:${waf.address}`,
+            kind: 'waf-gateway' as const,
+            caller: {
+              label: `WAF ${nameOf(waf)}`,
+              resource: waf,
+              network: subnet
+                ? { kind: 'subnet' as const, subnet }
+                : { kind: 'unknown' as const, why: 'its subnet is not in the plan' },
+            },
+            target: {
+              label: service
+                ? `${nameOf(service)} in ${regional?.region ?? String(service.config['location'])}`
+                : host,
+              ...(service ? { resource: service } : {}),
+            },
+            ...(service ? { endpoint: service } : {}),
+            host,
+            port: 443,
+            authentication: 'subscription-key' as const,
+            dataActions: [],
+            declaredBy: [waf],
+            ...(regional && !regional.primary
+              ? {
+                  landsOn: {
+                    subnetId: regional.subnetId,
+                    addresses: `additional_location[${index}].private_ip_addresses`,
+                  },
+                }
+              : {}),
+          },
+        ];
+      }),
+  },
+  {
+    id: 'regional-gateway-backend',
+    title: 'Additional gateway regions → the backends their pools and Content Safety check use',
+    // The primary region's calls are the gateway-backend paths; each additional location calls from its own subnet.
+    discover: (d) => {
+      const choices = regionalPoolChoices(d.view.plan);
+      const pools = planPools(d.view.plan);
+      return planGatewayRegions(d.view.plan)
+        .filter((g) => !g.primary)
+        .flatMap((g) => {
+          const subnet = d.network.subnet(g.subnetId);
+          const network: CallerNetwork = subnet
+            ? { kind: 'subnet', subnet }
+            : g.subnetId === undefined
+              ? { kind: 'internet' }
+              : { kind: 'unknown', why: 'its subnet is not in the plan' };
+          const backends = new Map<string, PlanResource>();
+          for (const pool of choices.get(g.region)?.values() ?? [])
+            for (const member of pools.get(pool)?.members ?? [])
+              if (member.backend) backends.set(member.backend.address, member.backend);
+          for (const backend of d.view.byType('Microsoft.ApiManagement/service/backends')) {
+            const url = field(body(backend), 'properties.url');
+            const host = typeof url === 'string' ? /^https?:\/\/([^/:]+)/i.exec(url)?.[1] : undefined;
+            const endpoint = host ? resourceAt(d, host) : undefined;
+            if (endpoint?.config['kind'] === 'ContentSafety' && endpoint.config['location'] === g.region)
+              backends.set(backend.address, backend);
+          }
+          return [...backends.values()].map((backend) => {
+            const url = String(field(body(backend), 'properties.url'));
+            const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
+            const endpoint = resourceAt(d, host);
+            const safety = endpoint?.config['kind'] === 'ContentSafety';
+            const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
+              Record<string, unknown> | undefined;
+            return {
+              id: `regional-gateway-backend:${g.region}:${backend.address}`,
+              kind: 'regional-gateway-backend' as const,
+              caller: { label: `${nameOf(g.service)} in ${g.region}`, resource: g.service, network },
+              target: {
+                label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
+                ...(endpoint ? { resource: endpoint } : {}),
+              },
+              ...(endpoint ? { endpoint } : {}),
+              host,
+              port: 443,
+              authentication: 'entra' as const,
+              ...(credentials
+                ? { identity: serviceIdentity(d, g.service, credentials['clientId']) }
+                : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
+              dataActions: safety ? CONTENT_SAFETY : [OPENAI_INFERENCE],
+              declaredBy: [backend],
+            };
+          });
+        });
+    },
   },
 ];
 
