@@ -224,52 +224,44 @@ export class PlatformStack extends TerraformStack {
 
     const safety = env.endpoints.contentSafety;
     const safetyRegion = safety.region ?? env.regions.primary;
+    // One account for the primary gateway, and one in every additional gateway region: each checks content locally.
+    const contentSafetyAccount = (
+      id: string,
+      region: AzureRegion,
+      accountNames: { readonly name: string; readonly privateEndpoint: string },
+    ) =>
+      new ContentSafety(this, id, {
+        name: accountNames.name,
+        location: region,
+        resourceGroupName: this.resourceGroups[region].name,
+        sku: safety.sku,
+        publicNetworkAccess: env.network.publicNetworkAccess,
+        diagnosticSettings: this.monitoring.diagnostics(),
+        ...(this.privateLink
+          ? {
+              privateEndpoint: privateEndpointFor(
+                this.privateLink,
+                'cognitiveAccount',
+                region,
+                accountNames.privateEndpoint,
+              ),
+            }
+          : {}),
+      });
     this.contentSafety = safety.enabled
-      ? new ContentSafety(this, 'ContentSafety', {
-          name: names.contentSafety.name,
-          location: safetyRegion,
-          resourceGroupName: this.resourceGroups[safetyRegion].name,
-          sku: safety.sku,
-          publicNetworkAccess: env.network.publicNetworkAccess,
-          diagnosticSettings: this.monitoring.diagnostics(),
-          ...(this.privateLink
-            ? {
-                privateEndpoint: privateEndpointFor(
-                  this.privateLink,
-                  'cognitiveAccount',
-                  safetyRegion,
-                  names.contentSafety.privateEndpoint,
-                ),
-              }
-            : {}),
-        })
+      ? contentSafetyAccount('ContentSafety', safetyRegion, names.contentSafety)
       : undefined;
 
     const gw = env.gateway;
     const additionalRegions = Object.keys(gw.regions.additional) as AzureRegion[];
-    // Every additional gateway region checks content with an account of its own region.
     const regionalSafety: Partial<Record<AzureRegion, ContentSafety>> = {};
     if (safety.enabled) {
       for (const region of additionalRegions) {
-        const regionNames = names.gatewayRegions[region]!.contentSafety;
-        regionalSafety[region] = new ContentSafety(this, `ContentSafety-${region}`, {
-          name: regionNames.name,
-          location: region,
-          resourceGroupName: this.resourceGroups[region].name,
-          sku: safety.sku,
-          publicNetworkAccess: env.network.publicNetworkAccess,
-          diagnosticSettings: this.monitoring.diagnostics(),
-          ...(this.privateLink
-            ? {
-                privateEndpoint: privateEndpointFor(
-                  this.privateLink,
-                  'cognitiveAccount',
-                  region,
-                  regionNames.privateEndpoint,
-                ),
-              }
-            : {}),
-        });
+        regionalSafety[region] = contentSafetyAccount(
+          `ContentSafety-${region}`,
+          region,
+          names.gatewayRegions[region]!.contentSafety,
+        );
       }
     }
     this.regionalContentSafety = regionalSafety;

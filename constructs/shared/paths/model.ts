@@ -263,6 +263,44 @@ function userIdentity(identity: PlanResource): PathIdentity {
   return { label: nameOf(identity), resource: identity, kind: 'user-assigned' };
 }
 
+/** The call of one gateway (a region of it) to one of its backends: the backend's URL, credentials and data actions. */
+function backendPath(
+  d: Discovery,
+  backend: PlanResource,
+  caller: {
+    readonly id: string;
+    readonly kind: 'gateway-backend' | 'regional-gateway-backend';
+    readonly label: string;
+    readonly service: PlanResource;
+    readonly network: CallerNetwork;
+  },
+): DataPath {
+  const url = String(field(body(backend), 'properties.url'));
+  const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
+  const endpoint = resourceAt(d, host);
+  const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
+    Record<string, unknown> | undefined;
+  const safety = endpoint?.config['kind'] === 'ContentSafety';
+  return {
+    id: caller.id,
+    kind: caller.kind,
+    caller: { label: caller.label, resource: caller.service, network: caller.network },
+    target: {
+      label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
+      ...(endpoint ? { resource: endpoint } : {}),
+    },
+    ...(endpoint ? { endpoint } : {}),
+    host,
+    port: 443,
+    authentication: 'entra',
+    ...(credentials
+      ? { identity: serviceIdentity(d, caller.service, credentials['clientId']) }
+      : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
+    dataActions: safety ? CONTENT_SAFETY : [OPENAI_INFERENCE],
+    declaredBy: [backend],
+  };
+}
+
 export const PATH_KINDS: readonly PathKind[] = [
   {
     id: 'client-gateway',
@@ -303,31 +341,14 @@ export const PATH_KINDS: readonly PathKind[] = [
         .flatMap((backend) => {
           const gateway = byService.get(d.view.resolve(backend.config['parent_id'])?.address ?? '');
           if (!gateway) return [];
-          const url = String(field(body(backend), 'properties.url'));
-          const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
-          const endpoint = resourceAt(d, host);
-          const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
-            Record<string, unknown> | undefined;
-          const safety = endpoint?.config['kind'] === 'ContentSafety';
           return [
-            {
+            backendPath(d, backend, {
               id: `gateway-backend:${backend.address}`,
-              kind: 'gateway-backend' as const,
-              caller: { label: nameOf(gateway.service), resource: gateway.service, network: gateway.network },
-              target: {
-                label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
-                ...(endpoint ? { resource: endpoint } : {}),
-              },
-              ...(endpoint ? { endpoint } : {}),
-              host,
-              port: 443,
-              authentication: 'entra' as const,
-              ...(credentials
-                ? { identity: serviceIdentity(d, gateway.service, credentials['clientId']) }
-                : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
-              dataActions: safety ? CONTENT_SAFETY : [OPENAI_INFERENCE],
-              declaredBy: [backend],
-            },
+              kind: 'gateway-backend',
+              label: nameOf(gateway.service),
+              service: gateway.service,
+              network: gateway.network,
+            }),
           ];
         });
     },
@@ -569,32 +590,15 @@ export const PATH_KINDS: readonly PathKind[] = [
             if (endpoint?.config['kind'] === 'ContentSafety' && endpoint.config['location'] === g.region)
               backends.set(backend.address, backend);
           }
-          return [...backends.values()].map((backend) => {
-            const url = String(field(body(backend), 'properties.url'));
-            const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
-            const endpoint = resourceAt(d, host);
-            const safety = endpoint?.config['kind'] === 'ContentSafety';
-            const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
-              Record<string, unknown> | undefined;
-            return {
+          return [...backends.values()].map((backend) =>
+            backendPath(d, backend, {
               id: `regional-gateway-backend:${g.region}:${backend.address}`,
-              kind: 'regional-gateway-backend' as const,
-              caller: { label: `${nameOf(g.service)} in ${g.region}`, resource: g.service, network },
-              target: {
-                label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
-                ...(endpoint ? { resource: endpoint } : {}),
-              },
-              ...(endpoint ? { endpoint } : {}),
-              host,
-              port: 443,
-              authentication: 'entra' as const,
-              ...(credentials
-                ? { identity: serviceIdentity(d, g.service, credentials['clientId']) }
-                : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
-              dataActions: safety ? CONTENT_SAFETY : [OPENAI_INFERENCE],
-              declaredBy: [backend],
-            };
-          });
+              kind: 'regional-gateway-backend',
+              label: `${nameOf(g.service)} in ${g.region}`,
+              service: g.service,
+              network,
+            }),
+          );
         });
     },
   },
