@@ -9,6 +9,7 @@ import { monitoringNames } from './monitoring-names';
 import { formatPath } from './errors';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
+import { INGRESS_SUBNET } from './sections/network';
 import type { Environment } from './schema';
 import { tenantsIn } from './sections/tenants';
 import { type AzureRegion, SUBNET_KEYS, SUBNETS, type SubnetKey } from '../constructs/shared/catalog';
@@ -237,6 +238,7 @@ function planNames(env: Environment) {
     publicIp: book.name('publicIp', gatewayPath, { qualifier: 'apim' }),
   };
   const gatewayIdentity = book.name('userAssignedIdentity', ['regions', 'primary'], { qualifier: 'apim' });
+  const gatewayRegions = regionalGatewayNames(env, book, contentSafety, gateway.publicIp);
   return {
     book,
     resourceGroups,
@@ -249,8 +251,60 @@ function planNames(env: Environment) {
     contentSafety,
     language,
     gateway,
+    gatewayRegions,
     tenants: tenantNames(env, book),
   };
+}
+
+/** Names of what each gateway region has of its own: Content Safety, the WAF, and the management public IP. */
+export interface GatewayRegionNames {
+  readonly contentSafety: { readonly name: string; readonly privateEndpoint: string };
+  readonly managementPublicIp: string;
+  readonly ingress?: {
+    readonly applicationGateway: string;
+    readonly wafPolicy: string;
+    readonly publicIp: string;
+    readonly identity: string;
+  };
+}
+
+function regionalGatewayNames(
+  env: Environment,
+  book: NameBook,
+  primaryContentSafety: GatewayRegionNames['contentSafety'],
+  primaryPublicIp: string,
+): Partial<Record<AzureRegion, GatewayRegionNames>> {
+  const regions = [env.regions.primary, ...(Object.keys(env.gateway.regions.additional) as AzureRegion[])];
+  return Object.fromEntries(
+    regions.map((region) => {
+      const primary = region === env.regions.primary;
+      const path = primary ? ['gateway'] : ['gateway', 'regions', 'additional', region];
+      const contentSafety = primary
+        ? primaryContentSafety
+        : {
+            name: book.check('customSubdomain', book.name('contentSafetyAccount', path, { region }), path),
+            privateEndpoint: book.name('privateEndpoint', path, { region, qualifier: 'cs' }),
+          };
+      const ingressPath = ['gateway', 'ingress'];
+      const names: GatewayRegionNames = {
+        contentSafety,
+        managementPublicIp: primary
+          ? primaryPublicIp
+          : book.name('publicIp', path, { region, qualifier: 'apim' }),
+        ...(env.gateway.ingress.mode === 'none'
+          ? {}
+          : {
+              ingress: {
+                applicationGateway: book.name('applicationGateway', ingressPath, { region }),
+                wafPolicy: book.name('wafPolicy', ingressPath, { region, qualifier: 'agw' }),
+                publicIp: book.name('publicIp', ingressPath, { region, qualifier: 'agw' }),
+                identity: book.name('userAssignedIdentity', ingressPath, { region, qualifier: 'agw' }),
+              },
+            }),
+      };
+      return [region, names];
+    }),
+  );
 }
 
 /** Names of one tenant's resources in this environment. */
@@ -318,11 +372,14 @@ export interface RegionNetworkNames {
   readonly subnets: Readonly<
     Record<SubnetKey, { readonly subnet: string; readonly networkSecurityGroup: string }>
   >;
+  /** The Application Gateway subnet, when the VNet declares one. */
+  readonly ingress?: { readonly subnet: string; readonly networkSecurityGroup: string };
 }
 
 /** The network names, planned only when the stack creates the network. */
 function networkNames(env: Environment, book: NameBook): Partial<Record<AzureRegion, RegionNetworkNames>> {
-  if (env.network.mode !== 'create') return {};
+  const network = env.network;
+  if (network.mode !== 'create') return {};
   return Object.fromEntries(
     environmentRegions(env).map((region) => {
       const subnets = Object.fromEntries(
@@ -337,10 +394,27 @@ function networkNames(env: Environment, book: NameBook): Partial<Record<AzureReg
           ];
         }),
       ) as RegionNetworkNames['subnets'];
+      const ingressOptions = { region, qualifier: INGRESS_SUBNET.qualifier };
       const names: RegionNetworkNames = {
         virtualNetwork: book.name('virtualNetwork', ['regions'], { region }),
         privateDnsZoneLink: book.name('privateDnsZoneLink', ['regions'], { region }),
         subnets,
+        ...(network.vnets[region]?.subnets.ingress
+          ? {
+              ingress: {
+                subnet: book.name(
+                  'subnet',
+                  ['network', 'vnets', region, 'subnets', 'ingress'],
+                  ingressOptions,
+                ),
+                networkSecurityGroup: book.name(
+                  'networkSecurityGroup',
+                  ['network', 'vnets', region, 'subnets', 'ingress'],
+                  ingressOptions,
+                ),
+              },
+            }
+          : {}),
       };
       return [region, names];
     }),

@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import { firstFreeBlock, formatCidr, type Ipv4Block, parseCidr } from './cidr';
 import type { ConfigPath } from './rules';
-import { type NetworkSection } from './sections/network';
+import { INGRESS_SUBNET, type NetworkSection } from './sections/network';
 import type { Environment } from './schema';
 import {
   PRIVATE_DNS_ZONES,
@@ -38,6 +38,17 @@ export interface PlannedVirtualNetwork {
   /** Subnets that could be placed; a carved subnet that does not fit is in `unplaced`. */
   readonly subnets: Partial<Record<SubnetKey, PlannedSubnet>>;
   readonly unplaced: readonly { key: SubnetKey; prefixLength: number; path: ConfigPath }[];
+  /** The Application Gateway subnet, when config declares one (`subnets.ingress`); carved after the others. */
+  readonly ingress?: PlannedIngressSubnet;
+}
+
+/** The ingress (Application Gateway) subnet of a VNet; `block` is undefined when a carved one does not fit. */
+export interface PlannedIngressSubnet {
+  readonly block?: Ipv4Block;
+  readonly addressPrefix?: string;
+  readonly prefixLength: number;
+  readonly carved: boolean;
+  readonly path: ConfigPath;
 }
 
 function subnetPath(
@@ -82,7 +93,41 @@ export function planVirtualNetwork(region: AzureRegion, config: VirtualNetworkCo
       unplaced.push({ key, prefixLength, path });
     }
   }
-  return { region, addressSpace: config.addressSpace, block, subnets, unplaced };
+  const ingressSpec = config.subnets.ingress;
+  let ingress: PlannedIngressSubnet | undefined;
+  if (ingressSpec) {
+    if (ingressSpec.addressPrefix !== undefined) {
+      const subnet = parseCidr(ingressSpec.addressPrefix)!;
+      ingress = {
+        block: subnet,
+        addressPrefix: ingressSpec.addressPrefix,
+        prefixLength: subnet.prefixLength,
+        carved: false,
+        path: ['network', 'vnets', region, 'subnets', 'ingress', 'addressPrefix'],
+      };
+    } else {
+      const prefixLength = ingressSpec.prefixLength ?? INGRESS_SUBNET.defaultPrefixLength;
+      const free = firstFreeBlock(
+        block,
+        prefixLength,
+        Object.values(subnets).map((subnet) => subnet.block),
+      );
+      ingress = {
+        ...(free ? { block: free, addressPrefix: formatCidr(free) } : {}),
+        prefixLength,
+        carved: true,
+        path: ['network', 'vnets', region, 'subnets', 'ingress', 'prefixLength'],
+      };
+    }
+  }
+  return {
+    region,
+    addressSpace: config.addressSpace,
+    block,
+    subnets,
+    unplaced,
+    ...(ingress ? { ingress } : {}),
+  };
 }
 
 /** The address plan of a create-mode network, one VNet per configured region, in config order. */

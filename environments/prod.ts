@@ -37,6 +37,7 @@ export const prod = {
           gateway: { addressPrefix: '10.30.0.0/24' },
           privateEndpoints: { addressPrefix: '10.30.1.0/24' },
           appIntegration: { addressPrefix: '10.30.2.0/26' },
+          ingress: { addressPrefix: '10.30.3.0/24' },
         },
       },
       francecentral: {
@@ -45,6 +46,7 @@ export const prod = {
           gateway: { addressPrefix: '10.30.4.0/24' },
           privateEndpoints: { addressPrefix: '10.30.5.0/24' },
           appIntegration: { addressPrefix: '10.30.6.0/26' },
+          ingress: { addressPrefix: '10.30.7.0/24' },
         },
       },
       germanywestcentral: {
@@ -178,6 +180,15 @@ export const prod = {
     publisher: { name: 'Contoso AI Platform', email: 'ai-platform@contoso.com' },
     network: 'internal',
     zones: ['1', '2', '3'],
+    // A second regional gateway of the same service: one set of APIs, policies and products, two data planes.
+    regions: { additional: { francecentral: { capacity: 2, zones: ['1', '2'] } } },
+    // Clients outside the VNet come in through a WAF in each gateway region.
+    ingress: {
+      mode: 'waf',
+      hostName: 'ai.contoso.com',
+      certificateName: 'ai-contoso-com',
+      wafMode: 'Prevention',
+    },
     circuitBreaker: { failureCount: 3, failureIntervalSeconds: 60, tripDurationSeconds: 60 },
     tokenLimit: { tokensPerMinute: 100000, quota: { tokens: 100000000, period: 'Monthly' } },
     tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },

@@ -13,6 +13,8 @@ import { TAG_LIMITS } from '../constructs/shared/tags';
 import { DERIVED_TAGS, environmentTags, FOUNDATION_FIELDS } from './sections/foundation';
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
+import { GATEWAY_REGION_RULES } from './sections/gateway-regions';
+import { RESILIENCE_FIELDS } from './sections/resilience';
 import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
 import { TENANT_FIELDS, tenantRules, tenantsIn, tenantTags } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
@@ -34,6 +36,7 @@ const EnvironmentObject = z
     ...KEY_VAULT_FIELDS,
     ...PROMPT_LIBRARY_FIELDS,
     ...GOVERNANCE_FIELDS,
+    ...RESILIENCE_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -257,6 +260,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...KEY_VAULT_RULES,
   ...PROMPT_LIBRARY_RULES,
   ...GOVERNANCE_RULES,
+  ...GATEWAY_REGION_RULES,
 ];
 
 /** The environment schema with every cross-field rule. */

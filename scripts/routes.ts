@@ -5,13 +5,14 @@
  */
 import { HELP_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
-import { routingRows } from './lib/routes';
+import { regionalRoutingRows, routingRows } from './lib/routes';
 
 const COMMAND = {
   usage: 'usage: routes [--env <name>]... [--outdir <dir>]',
   description: [
     "Prints the gateway's routing table, read from the synthesized plan: for each model its pool, and each backend",
-    'with region, deployment type, priority, weight, capacity, breaker and auth. Run `npm run synth` first.',
+    'with region, deployment type, priority, weight, capacity, breaker and auth; for a multi-region gateway, the',
+    'pools each regional gateway uses, local backends first. Run `npm run synth` first.',
   ].join('\n'),
   options: {
     env: {
@@ -51,6 +52,16 @@ runScript(() => {
           )}\n`
         : 'no gateway routes\n',
     );
+    const regional = regionalRoutingRows(plan);
+    if (regional.length > 0) {
+      process.stdout.write(
+        `\n### by gateway region (local first)\n\n${markdownTable(
+          ['gateway region', 'model', 'pool', 'order', 'backend', 'backend region', 'tier', 'priority'],
+          regional,
+          ['l', 'l', 'l', 'r', 'l', 'l', 'l', 'r'],
+        )}\n`,
+      );
+    }
   }
   return 0;
 });

@@ -9,6 +9,7 @@ import type { DataPathContext, ProvidedHop } from '../constructs/shared/paths';
 import { governStack, type PolicyRuleId, type Suppression } from '../constructs/shared/policy';
 import { environmentQuotaPlan } from '../environments/capacity';
 import type { Environment } from '../environments/schema';
+import { minSurvivingCapacityPercent } from '../environments/sections/resilience';
 import type { PlatformStack } from './platform-stack';
 import type { TenantShardStack } from './tenant-shard-stack';
 
@@ -198,7 +199,17 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
   }
 
   governStack(stack, {
-    context: { mandatoryTags: MANDATORY_TAGS },
+    context: {
+      mandatoryTags: MANDATORY_TAGS,
+      resilience: {
+        required: env.stage === 'prod',
+        accepted: Object.fromEntries(
+          Object.entries(env.gateway.pools).flatMap(([model, pool]) =>
+            pool.singleMemberReason ? [[model, pool.singleMemberReason]] : [],
+          ),
+        ),
+      },
+    },
     suppressions,
     downgrade: env.governance.downgradeToWarning as Record<string, string>,
     paths: dataPathContext(env),
@@ -208,6 +219,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
       ...(env.description ? { description: env.description } : {}),
       regions: [env.regions.primary, ...env.regions.additional],
       networkMode: env.network.mode,
+      resilience: { minSurvivingCapacityPercent: minSurvivingCapacityPercent(env) },
       gatewayNetwork: env.gateway.network,
       protection: {
         deleteLocks: env.protection.deleteLocks,

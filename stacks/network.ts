@@ -19,6 +19,8 @@ export interface EnvironmentNetwork {
   readonly privateLink?: PrivateLinkContext;
   /** The subnets of each region, created or existing (modes `create` and `byo`). */
   readonly subnets?: { subnetId(region: AzureRegion, key: SubnetKey): string };
+  /** The Application Gateway subnet of each region that has one, created or existing. */
+  readonly ingressSubnetIds?: Readonly<Partial<Record<AzureRegion, string>>>;
 }
 
 /** Builds the environment's network from config: created, attached to an existing hub, or none. */
@@ -38,7 +40,12 @@ export function buildNetwork(
         subnetIds: env.network.subnetIds,
         privateDnsZoneIds: env.network.privateDnsZoneIds,
       });
-      return { privateLink, subnets: privateLink };
+      const ingressSubnetIds = Object.fromEntries(
+        Object.entries(env.network.subnetIds).flatMap(([region, ids]) =>
+          ids?.ingress ? [[region, ids.ingress]] : [],
+        ),
+      );
+      return { privateLink, subnets: privateLink, ingressSubnetIds };
     }
     case 'create': {
       const virtualNetworks: Partial<Record<AzureRegion, VirtualNetworkProps>> = {};
@@ -50,6 +57,16 @@ export function buildNetwork(
           addressSpace: planned.addressSpace,
           privateDnsZoneLinkName: regionNames.privateDnsZoneLink,
           ...(gatewaySubnetDelegation ? { gatewaySubnetDelegation } : {}),
+          ...(planned.ingress?.addressPrefix && regionNames.ingress
+            ? {
+                ingressSubnet: {
+                  name: regionNames.ingress.subnet,
+                  addressPrefix: planned.ingress.addressPrefix,
+                  networkSecurityGroupName: regionNames.ingress.networkSecurityGroup,
+                  clientSource: 'Internet',
+                },
+              }
+            : {}),
           subnets: Object.fromEntries(
             SUBNET_KEYS.map((key) => [
               key,
@@ -68,7 +85,12 @@ export function buildNetwork(
         dnsZoneResourceGroupName: groups[env.regions.primary].name,
         diagnosticSettings: monitoring.diagnostics(),
       });
-      return { network, privateLink: network, subnets: network };
+      const ingressSubnetIds = Object.fromEntries(
+        Object.entries(network.regions).flatMap(([region, regional]) =>
+          regional?.ingress ? [[region, regional.ingress.subnetId]] : [],
+        ),
+      );
+      return { network, privateLink: network, subnets: network, ingressSubnetIds };
     }
   }
 }

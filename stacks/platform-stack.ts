@@ -5,7 +5,7 @@ import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { UserAssignedIdentity } from '@cdktf/provider-azurerm/lib/user-assigned-identity';
 import { KeyVault } from '../constructs/key-vault';
 import { AiEndpoint } from '../constructs/ai-endpoint';
-import { AiGateway, type GatewayNetwork } from '../constructs/ai-gateway';
+import { AiGateway, type GatewayNetwork, regionalGatewayHostName } from '../constructs/ai-gateway';
 import { ContentSafety } from '../constructs/content-safety';
 import { Language } from '../constructs/language';
 import { modelKind } from '../constructs/ai-endpoint/model-kinds';
@@ -28,6 +28,8 @@ import {
   type AzureRegion,
 } from '../constructs/shared/catalog';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
+import { buildIngress } from './ingress';
+import type { RegionalWaf } from '../constructs/ingress';
 
 export { environmentTags, MANAGED_BY } from './foundation';
 
@@ -65,8 +67,12 @@ export class PlatformStack extends TerraformStack {
   readonly contentSafety: ContentSafety | undefined;
   /** The Azure AI Language account for PII protection, when enabled. */
   readonly language: Language | undefined;
+  /** The Content Safety account of each additional gateway region, when enabled. */
+  readonly regionalContentSafety: Readonly<Partial<Record<AzureRegion, ContentSafety>>>;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
+  /** The WAF in front of each regional gateway (gateway.ingress). */
+  readonly ingress: Readonly<Partial<Record<AzureRegion, RegionalWaf>>>;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
   readonly tenants: readonly Tenant[];
   /** What tenants use of the platform: the tenant shards reference it across stacks. */
@@ -104,7 +110,7 @@ export class PlatformStack extends TerraformStack {
       ...protection,
     });
 
-    const { network, privateLink, subnets } = buildNetwork(
+    const { network, privateLink, subnets, ingressSubnetIds } = buildNetwork(
       this,
       env,
       names,
@@ -220,25 +226,32 @@ export class PlatformStack extends TerraformStack {
 
     const safety = env.endpoints.contentSafety;
     const safetyRegion = safety.region ?? env.regions.primary;
+    // One account for the primary gateway, and one in every additional gateway region: each checks content locally.
+    const contentSafetyAccount = (
+      id: string,
+      region: AzureRegion,
+      accountNames: { readonly name: string; readonly privateEndpoint: string },
+    ) =>
+      new ContentSafety(this, id, {
+        name: accountNames.name,
+        location: region,
+        resourceGroupName: this.resourceGroups[region].name,
+        sku: safety.sku,
+        publicNetworkAccess: env.network.publicNetworkAccess,
+        diagnosticSettings: this.monitoring.diagnostics(),
+        ...(this.privateLink
+          ? {
+              privateEndpoint: privateEndpointFor(
+                this.privateLink,
+                'cognitiveAccount',
+                region,
+                accountNames.privateEndpoint,
+              ),
+            }
+          : {}),
+      });
     this.contentSafety = safety.enabled
-      ? new ContentSafety(this, 'ContentSafety', {
-          name: names.contentSafety.name,
-          location: safetyRegion,
-          resourceGroupName: this.resourceGroups[safetyRegion].name,
-          sku: safety.sku,
-          publicNetworkAccess: env.network.publicNetworkAccess,
-          diagnosticSettings: this.monitoring.diagnostics(),
-          ...(this.privateLink
-            ? {
-                privateEndpoint: privateEndpointFor(
-                  this.privateLink,
-                  'cognitiveAccount',
-                  safetyRegion,
-                  names.contentSafety.privateEndpoint,
-                ),
-              }
-            : {}),
-        })
+      ? contentSafetyAccount('ContentSafety', safetyRegion, names.contentSafety)
       : undefined;
 
     const lang = env.endpoints.language;
@@ -274,6 +287,18 @@ export class PlatformStack extends TerraformStack {
       ),
     );
     const batch = gatewayBatch(env);
+    const additionalRegions = Object.keys(gw.regions.additional) as AzureRegion[];
+    const regionalSafety: Partial<Record<AzureRegion, ContentSafety>> = {};
+    if (safety.enabled) {
+      for (const region of additionalRegions) {
+        regionalSafety[region] = contentSafetyAccount(
+          `ContentSafety-${region}`,
+          region,
+          names.gatewayRegions[region]!.contentSafety,
+        );
+      }
+    }
+    this.regionalContentSafety = regionalSafety;
     this.gateway = new AiGateway(this, 'Gateway', {
       name: names.gateway.service,
       location: primary,
@@ -283,6 +308,13 @@ export class PlatformStack extends TerraformStack {
       network: this.gatewayNetwork(gw.network, names.gateway.privateEndpoint),
       zones: gw.zones,
       publicIpName: names.gateway.publicIp,
+      additionalLocations: additionalRegions.map((region) => ({
+        location: region,
+        capacity: gw.regions.additional[region]!.capacity,
+        zones: gw.regions.additional[region]!.zones,
+        publicIpName: names.gatewayRegions[region]!.managementPublicIp,
+        ...(gw.network === 'internal' ? { subnetId: this.subnetId(region, 'gateway') } : {}),
+      })),
       minApiVersion: gw.minApiVersion,
       identity: {
         resourceId: this.gatewayIdentity.id,
@@ -311,6 +343,12 @@ export class PlatformStack extends TerraformStack {
               resourceId: this.contentSafety.resourceId,
               shieldPrompt: gw.contentSafety.shieldPrompt,
               thresholds: gw.contentSafety.thresholds,
+              regional: Object.fromEntries(
+                Object.entries(regionalSafety).map(([region, account]) => [
+                  region,
+                  { endpoint: account!.endpoint, resourceId: account!.resourceId },
+                ]),
+              ),
             },
           }
         : {}),
@@ -346,7 +384,31 @@ export class PlatformStack extends TerraformStack {
         gatewayHostNames(names.gateway.service),
         this.gateway.service.privateIpAddresses,
       );
+      if (additionalRegions.length > 0) {
+        // Each regional gateway has a host name of its own, which answers with that region's private VIP: the
+        // regional WAF and applications that must stay in their region call it.
+        const primaryRegion = env.regions.primary;
+        this.network.addHostZones(
+          'RegionalGatewayDns',
+          { [primaryRegion]: regionalGatewayHostName(names.gateway.service, primaryRegion) },
+          this.gateway.service.privateIpAddresses,
+        );
+        additionalRegions.forEach((region, i) => {
+          this.network!.addHostZones(
+            `RegionalGatewayDns-${region}`,
+            { [region]: regionalGatewayHostName(names.gateway.service, region) },
+            this.gateway.service.additionalLocation.get(i).privateIpAddresses,
+          );
+        });
+      }
     }
+
+    this.ingress = buildIngress(this, env, names, {
+      resourceGroups: this.resourceGroups,
+      keyVault: this.keyVault,
+      monitoring: this.monitoring,
+      ingressSubnetIds: ingressSubnetIds ?? {},
+    });
 
     this.tenantDependencies = {
       gateway: this.gateway,

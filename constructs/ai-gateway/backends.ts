@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { AzapiResource } from '../shared/azapi';
 import { COGNITIVE_SERVICES_AUDIENCE } from './policies/llm';
+import type { RegionalRouting } from './regional-routing';
 import type { ModelRoute } from './routing';
 import type { AzureRegion } from '../shared/catalog';
 
@@ -66,6 +67,11 @@ export interface ModelBackendsProps {
   readonly circuitBreaker: CircuitBreakerOptions;
   /** A dedicated tenant's slug, for the pools' descriptions. @default - shared pools */
   readonly tenant?: string;
+  /**
+   * Each gateway region's pools (a multi-region gateway): the same backends, local members first.
+   * @default - none: every region uses the pools of `routes`
+   */
+  readonly regional?: readonly RegionalRouting[];
 }
 
 /**
@@ -79,6 +85,8 @@ export class ModelBackends extends Construct {
   readonly pools: Readonly<Record<string, AzapiResource>>;
   /** Backend by its APIM entity id (`RouteMember.backendId`). */
   readonly backends: Readonly<Record<string, AzapiResource>>;
+  /** Each gateway region's pool backend per model (multi-region gateway). */
+  readonly regionalPools: Readonly<Partial<Record<AzureRegion, Readonly<Record<string, AzapiResource>>>>>;
 
   constructor(scope: Construct, id: string, props: ModelBackendsProps) {
     super(scope, id);
@@ -141,5 +149,36 @@ export class ModelBackends extends Construct {
     }
     this.backends = backends;
     this.pools = pools;
+
+    const regionalPools: Partial<Record<AzureRegion, Record<string, AzapiResource>>> = {};
+    for (const regional of props.regional ?? []) {
+      const scope = new Construct(poolScope, regional.region);
+      const own: Record<string, AzapiResource> = {};
+      for (const route of regional.routes) {
+        own[route.model] = new AzapiResource(scope, route.model, {
+          type: BACKENDS_API,
+          name: route.poolId,
+          parentId: props.apiManagementId,
+          schemaValidationEnabled: false,
+          body: {
+            properties: {
+              title: route.model,
+              description: `Pool of ${route.model} for the gateway in ${regional.region}: local provisioned, local pay-as-you-go, then the other regions`,
+              type: 'Pool',
+              pool: {
+                services: route.members.map((member) => ({
+                  id: backends[member.backendId]!.id,
+                  priority: member.priority,
+                  weight: member.weight,
+                })),
+              },
+            },
+          },
+          dependsOn: route.members.map((member) => backends[member.backendId]!),
+        });
+      }
+      regionalPools[regional.region] = own;
+    }
+    this.regionalPools = regionalPools;
   }
 }

@@ -15,6 +15,7 @@ import {
 } from '../shared/features';
 import type { OptIn, PrivateEndpointOptions, StandardResourceProps } from '../shared/interfaces';
 import { suppressRule } from '../shared/policy/suppressions';
+import { regionCondition, type RegionalRouting, regionalRouting } from './regional-routing';
 import { InferenceApi } from './api';
 import {
   BACKENDS_API,
@@ -29,11 +30,18 @@ import { inferencePolicy, renderPolicy } from './policies/inference-policy';
 import { type ContentSafetyThresholds, stricterThresholds, type TokenLimitOptions } from './policies/llm';
 import { tenantProductPolicy } from './policies/product-policy';
 import { defaultRetryCount, type ModelPool, type ModelRoute, planRoutes } from './routing';
-import { PRIVATE_LINK_SERVICES, type AzureRegion, GATEWAY_TIERS, type GatewayTier } from '../shared/catalog';
+import {
+  PRIVATE_LINK_SERVICES,
+  type AzureRegion,
+  GATEWAY_TIERS,
+  type GatewayTier,
+  regionCode,
+} from '../shared/catalog';
 import { type GatewayOperation, type OperationSurface, operationsOf } from './operations';
 import type { EntraAuthOptions } from './policies/entra-auth';
 import type { StoredObjectsMode } from './policies/ownership';
 import type { PiiMode } from './policies/pii';
+import { csString } from './policies/xml';
 
 /** How clients reach the gateway and how it reaches the models. */
 export type GatewayNetwork =
@@ -62,6 +70,25 @@ export interface GatewayIdentity {
   readonly principalId: string;
 }
 
+/** An additional location of a Premium gateway: a regional gateway of the same service, in its own subnet. */
+export interface GatewayAdditionalLocation {
+  readonly location: AzureRegion;
+  /** Scale units in this region. */
+  readonly capacity: number;
+  /** Availability zones in this region. @default - none */
+  readonly zones?: readonly string[];
+  /** The subnet of this region the gateway is injected into (network mode `internal`). */
+  readonly subnetId?: string;
+  /** Name of the public IP that zonal injection needs in this region. @default - `pip-<name>-<region>` */
+  readonly publicIpName?: string;
+}
+
+/** The Content Safety account of one additional gateway region. */
+export interface RegionalContentSafety {
+  readonly endpoint: string;
+  readonly resourceId: string;
+}
+
 /** A model account behind the gateway. */
 export interface GatewayModelAccount extends BackendAccount {
   /** ARM id, for the role assignment. */
@@ -79,6 +106,11 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
   readonly zones?: readonly string[];
   /** Name of the public IP that zonal VNet injection needs. Required with `zones` in internal mode. @default - none */
   readonly publicIpName?: string;
+  /**
+   * Additional locations (Premium): each region runs its own units, routes to its own region's deployments first and
+   * checks content with its own Content Safety account. @default - the primary region only
+   */
+  readonly additionalLocations?: readonly GatewayAdditionalLocation[];
   /** @default '2022-08-01' */
   readonly minApiVersion?: string;
   readonly identity: GatewayIdentity;
@@ -97,6 +129,8 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
     readonly resourceId: string;
     readonly shieldPrompt: boolean;
     readonly thresholds: ContentSafetyThresholds;
+    /** The account each additional location calls instead (required for every additional location). */
+    readonly regional?: Readonly<Partial<Record<AzureRegion, RegionalContentSafety>>>;
   };
   /** @default - no semantic cache */
   readonly semanticCache?: {
@@ -143,6 +177,20 @@ export const BATCH_BACKEND = 'batch';
 /** APIM entity id of the Content Safety backend. */
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
 
+/** APIM entity id of the Content Safety backend of an additional gateway region. */
+export function regionalContentSafetyBackend(region: AzureRegion): string {
+  return `${CONTENT_SAFETY_BACKEND}-${regionCode(region)}`;
+}
+
+/**
+ * The host name of one regional gateway: `<service>-<region>-01.regional.azure-api.net` (Learn, "Deploy an Azure API
+ * Management instance to multiple Azure regions": every region, the primary included, has a regional DNS name). In
+ * internal mode it resolves nowhere until a private zone answers with that region's private VIP.
+ */
+export function regionalGatewayHostName(serviceName: string, region: AzureRegion): string {
+  return `${serviceName}-${region}-01.regional.azure-api.net`;
+}
+
 /**
  * The AI gateway on API Management: the service (a system-assigned identity for its backends and a user-assigned
  * one for Key Vault and telemetry, TLS 1.2+ only, a minimum API version), its network path, one backend per
@@ -182,6 +230,8 @@ export class AiGateway extends Construct {
   readonly languageEndpoint?: string;
   /** The operations of the inference API: the surfaces this gateway has. */
   readonly operations: readonly GatewayOperation[];
+  /** Each gateway region's pools (a multi-region gateway); empty for one region. */
+  readonly regionalRouting: readonly RegionalRouting[];
   private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
@@ -228,6 +278,49 @@ export class AiGateway extends Construct {
       });
     }
 
+    const additional = props.additionalLocations ?? [];
+    if (additional.length > 0 && props.sku.tier !== 'Premium') {
+      throw new Error(`${this.node.path}: ${props.sku.tier} has no additional locations; expected Premium`);
+    }
+    const additionalLocation = additional.map((location) => {
+      const locationZones = location.zones ?? [];
+      if (network.mode === 'internal' && !location.subnetId) {
+        throw new Error(`${this.node.path}: the internal gateway in ${location.location} needs a subnet`);
+      }
+      const ip =
+        network.mode === 'internal' && locationZones.length > 0
+          ? new PublicIp(this, `ManagementPublicIp-${location.location}`, {
+              name: location.publicIpName ?? `pip-${props.name}-${location.location}`,
+              location: location.location,
+              resourceGroupName: props.resourceGroupName,
+              sku: 'Standard',
+              allocationMethod: 'Static',
+              zones: [...locationZones],
+              domainNameLabel: `${props.name}-${location.location}`,
+              ...(props.tags ? { tags: { ...props.tags } } : {}),
+            })
+          : undefined;
+      if (ip) {
+        suppressRule(
+          ip,
+          'LZ.PublicIP.Justified',
+          'Zonal VNet injection of an API Management location needs a Standard public IP of its own; it serves management traffic only, while clients reach the regional gateway on its internal address.',
+        );
+        if (props.diagnosticSettings) {
+          addDiagnosticSetting(this, `ManagementPublicIp-${location.location}-Diagnostics`, ip.id, {
+            workspaceId: props.diagnosticSettings.workspaceId,
+          });
+        }
+      }
+      return {
+        location: location.location,
+        capacity: location.capacity,
+        ...(locationZones.length > 0 ? { zones: [...locationZones] } : {}),
+        ...(location.subnetId ? { virtualNetworkConfiguration: { subnetId: location.subnetId } } : {}),
+        ...(ip ? { publicIpAddressId: ip.id } : {}),
+      };
+    });
+
     this.service = new ApiManagement(this, 'Service', {
       name: props.name,
       location: props.location,
@@ -248,6 +341,7 @@ export class AiGateway extends Construct {
         : {}),
       ...(zones.length > 0 ? { zones: [...zones] } : {}),
       ...(publicIp ? { publicIpAddressId: publicIp.id } : {}),
+      ...(additionalLocation.length > 0 ? { additionalLocation } : {}),
       security: {
         frontendSsl30Enabled: false,
         frontendTls10Enabled: false,
@@ -281,7 +375,7 @@ export class AiGateway extends Construct {
     this.resourceId = this.service.id;
     this.name = props.name;
     this.tier = props.sku.tier;
-    if (props.sku.tier === 'Premium') {
+    if (props.sku.tier === 'Premium' && additional.length === 0) {
       suppressRule(
         this.service,
         'LZ.APIM.MultiRegion',
@@ -339,11 +433,16 @@ export class AiGateway extends Construct {
     }
     this.modelAccess = modelAccess;
 
+    this.regionalRouting =
+      additional.length > 0
+        ? regionalRouting(this.routes, [props.location as AzureRegion, ...additional.map((l) => l.location)])
+        : [];
     this.backends = new ModelBackends(this, 'Models', {
       apiManagementId: this.service.id,
       routes: this.routes,
       accounts: props.accounts,
       circuitBreaker: props.circuitBreaker,
+      ...(this.regionalRouting.length > 0 ? { regional: this.regionalRouting } : {}),
     });
 
     const policyDependencies: ITerraformDependable[] = [...Object.values(this.backends.pools)];
@@ -355,16 +454,53 @@ export class AiGateway extends Construct {
           description: `AI gateway ${props.name} checks prompts with Content Safety`,
         }),
       );
-      policyDependencies.push(
-        this.serviceBackend('ContentSafetyBackend', CONTENT_SAFETY_BACKEND, {
-          description: 'Azure AI Content Safety, for llm-content-safety',
-          url: props.contentSafety.endpoint.replace(/\/$/, ''),
+      const safety = props.contentSafety;
+      const contentSafetyBackend = (id: string, name: string, endpoint: string, where: string) =>
+        this.serviceBackend(id, name, {
+          description: `Azure AI Content Safety${where}, for llm-content-safety`,
+          url: endpoint.replace(/\/$/, ''),
           withoutBreaker:
             'Content Safety is one backend that checks every request and is not pooled: a breaker would turn a burst of 429s into a full outage for its trip duration, so each throttled check fails on its own instead.',
-        }),
+        });
+      policyDependencies.push(
+        contentSafetyBackend('ContentSafetyBackend', CONTENT_SAFETY_BACKEND, safety.endpoint, ''),
       );
+      // Each additional location calls the account of its own region: a regional outage of Content Safety then stops
+      // only that region's gateway, which the global entry and the clients route around.
+      const regionalBackends: { condition: string; backendId: string }[] = [];
+      for (const location of additional) {
+        const account = safety.regional?.[location.location];
+        if (!account) {
+          throw new Error(
+            `${this.node.path}: the gateway in ${location.location} needs a Content Safety account of its own`,
+          );
+        }
+        const name = regionalContentSafetyBackend(location.location);
+        policyDependencies.push(
+          addRoleAssignment(this, `ContentSafetyAccess-${location.location}`, account.resourceId, {
+            roleDefinitionName: 'Cognitive Services User',
+            principalId: this.systemPrincipalId,
+            description: `AI gateway ${props.name} in ${location.location} checks prompts with Content Safety`,
+          }),
+          contentSafetyBackend(
+            `ContentSafetyBackend-${location.location}`,
+            name,
+            account.endpoint,
+            ` in ${location.location}`,
+          ),
+        );
+        regionalBackends.push({
+          condition: regionCondition(
+            this.regionalRouting.find((r) => r.region === location.location)!.displayName,
+          ),
+          backendId: name,
+        });
+      }
       this.contentSafety = {
-        backendId: CONTENT_SAFETY_BACKEND,
+        backendId:
+          regionalBackends.length === 0
+            ? CONTENT_SAFETY_BACKEND
+            : `@(${regionalBackends.map((b) => `${b.condition} ? ${csString(b.backendId)} : `).join('')}${csString(CONTENT_SAFETY_BACKEND)})`,
         shieldPrompt: props.contentSafety.shieldPrompt,
         thresholds: props.contentSafety.thresholds,
       };
@@ -455,6 +591,13 @@ export class AiGateway extends Construct {
     this.policyXml = renderPolicy(
       inferencePolicy({
         routes: this.routes.map((route) => ({ model: route.model, backendId: route.poolId })),
+        regionalRoutes: this.regionalRouting.map((regional) => ({
+          condition: regionCondition(regional.displayName),
+          routes: regional.routes.map((route) => ({
+            model: route.model,
+            backendId: this.backends.regionalPools[regional.region]![route.model]!.name,
+          })),
+        })),
         retryCount: this.retryCount,
         tokenLimit: props.tokenLimit,
         tokenMetrics: props.tokenMetrics,

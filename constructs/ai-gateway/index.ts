@@ -6,3 +6,4 @@ export * from './routing';
 export * from './policies/inference-policy';
 export * from './policies/llm';
 export * from './policies/xml';
+export * from './regional-routing';

@@ -8,7 +8,7 @@ import { VirtualNetworkPeering } from '@cdktf/provider-azurerm/lib/virtual-netwo
 import { addDiagnosticSetting } from '../shared/features';
 import { suppressRule } from '../shared/policy/suppressions';
 import type { DiagnosticSettingsOptions } from '../shared/interfaces';
-import { SUBNET_RULES } from './security-rules';
+import { ingressRules, SUBNET_RULES } from './security-rules';
 import {
   PRIVATE_DNS_ZONES,
   type PrivateDnsZoneKey,
@@ -42,6 +42,11 @@ export interface VirtualNetworkProps {
    * @default - none
    */
   readonly gatewaySubnetDelegation?: 'Microsoft.Web/serverFarms' | 'Microsoft.Web/hostingEnvironments';
+  /**
+   * The dedicated subnet of an Application Gateway (WAF) in front of the gateway, with the NSG rules Application
+   * Gateway v2 requires (`ingressRules`); `clientSource` is who may call its listener. @default - none
+   */
+  readonly ingressSubnet?: SubnetProps & { readonly clientSource: string };
 }
 
 export interface NetworkProps {
@@ -71,6 +76,8 @@ export interface RegionalNetwork {
   readonly networkSecurityGroups: Readonly<Record<SubnetKey, NetworkSecurityGroup>>;
   /** ARM ids of the subnets. */
   readonly subnetIds: Readonly<Record<SubnetKey, string>>;
+  /** The Application Gateway subnet and its NSG, when the VNet has one. */
+  readonly ingress?: { readonly subnetId: string; readonly networkSecurityGroup: NetworkSecurityGroup };
 }
 
 /** A subnet delegation to a service. */
@@ -191,6 +198,21 @@ export class Network extends Construct implements PrivateLinkContext {
     diagnostics: NetworkProps['diagnosticSettings'],
   ): RegionalNetwork {
     const scope = new Construct(this, region);
+    const renderRules = (rules: ReturnType<(typeof SUBNET_RULES)[SubnetKey]>) =>
+      rules.map((rule) => ({
+        name: rule.name,
+        priority: rule.priority,
+        direction: rule.direction,
+        access: rule.access,
+        protocol: rule.protocol,
+        sourceAddressPrefix: rule.sourceAddressPrefix,
+        sourcePortRange: '*',
+        destinationAddressPrefix: rule.destinationAddressPrefix,
+        ...(rule.destinationPortRanges.length === 1
+          ? { destinationPortRange: rule.destinationPortRanges[0]! }
+          : { destinationPortRanges: [...rule.destinationPortRanges] }),
+        description: rule.description,
+      }));
     const groups = {} as Record<SubnetKey, NetworkSecurityGroup>;
     for (const key of SUBNET_KEYS) {
       const subnet = props.subnets[key];
@@ -198,20 +220,7 @@ export class Network extends Construct implements PrivateLinkContext {
         name: subnet.networkSecurityGroupName,
         location: region,
         resourceGroupName: props.resourceGroupName,
-        securityRule: SUBNET_RULES[key](subnet.addressPrefix).map((rule) => ({
-          name: rule.name,
-          priority: rule.priority,
-          direction: rule.direction,
-          access: rule.access,
-          protocol: rule.protocol,
-          sourceAddressPrefix: rule.sourceAddressPrefix,
-          sourcePortRange: '*',
-          destinationAddressPrefix: rule.destinationAddressPrefix,
-          ...(rule.destinationPortRanges.length === 1
-            ? { destinationPortRange: rule.destinationPortRanges[0]! }
-            : { destinationPortRanges: [...rule.destinationPortRanges] }),
-          description: rule.description,
-        })),
+        securityRule: renderRules(SUBNET_RULES[key](subnet.addressPrefix)),
       });
       if (key === 'appIntegration') {
         suppressRule(
@@ -227,6 +236,30 @@ export class Network extends Construct implements PrivateLinkContext {
           metrics: false,
         });
       }
+    }
+
+    const ingress = props.ingressSubnet;
+    const ingressGroup = ingress
+      ? new NetworkSecurityGroup(scope, 'Nsg-ingress', {
+          name: ingress.networkSecurityGroupName,
+          location: region,
+          resourceGroupName: props.resourceGroupName,
+          securityRule: renderRules(ingressRules(ingress.addressPrefix, ingress.clientSource)),
+        })
+      : undefined;
+    if (ingressGroup) {
+      suppressRule(
+        ingressGroup,
+        'LZ.NSG.ManagementPorts',
+        'Application Gateway v2 needs the Azure load balancer to reach its subnet on any port (Learn, Application Gateway infrastructure configuration, Network security groups); the rule admits the AzureLoadBalancer tag only.',
+      );
+    }
+    if (ingressGroup && diagnostics) {
+      addDiagnosticSetting(scope, 'Nsg-ingress-Diagnostics', ingressGroup.id, {
+        workspaceId: diagnostics.workspaceId,
+        logCategories: ['NetworkSecurityGroupEvent', 'NetworkSecurityGroupRuleCounter'],
+        metrics: false,
+      });
     }
 
     const virtualNetwork = new VirtualNetwork(scope, 'VirtualNetwork', {
@@ -245,7 +278,19 @@ export class Network extends Construct implements PrivateLinkContext {
         ...(key === 'gateway' && props.gatewaySubnetDelegation
           ? { delegation: [delegation(props.gatewaySubnetDelegation)] }
           : {}),
-      })),
+      })).concat(
+        ingress && ingressGroup
+          ? [
+              {
+                name: ingress.name,
+                addressPrefixes: [ingress.addressPrefix],
+                securityGroup: ingressGroup.id,
+                defaultOutboundAccessEnabled: false,
+                privateEndpointNetworkPolicies: 'Disabled',
+              },
+            ]
+          : [],
+      ),
     });
     if (diagnostics) {
       addDiagnosticSetting(scope, 'Diagnostics', virtualNetwork.id, {
@@ -257,7 +302,19 @@ export class Network extends Construct implements PrivateLinkContext {
     const subnetIds = Object.fromEntries(
       SUBNET_KEYS.map((key) => [key, `${virtualNetwork.id}/subnets/${props.subnets[key].name}`]),
     ) as Record<SubnetKey, string>;
-    return { virtualNetwork, networkSecurityGroups: groups, subnetIds };
+    return {
+      virtualNetwork,
+      networkSecurityGroups: groups,
+      subnetIds,
+      ...(ingress && ingressGroup
+        ? {
+            ingress: {
+              subnetId: `${virtualNetwork.id}/subnets/${ingress.name}`,
+              networkSecurityGroup: ingressGroup,
+            },
+          }
+        : {}),
+    };
   }
 
   private zones(props: NetworkProps): Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>> {

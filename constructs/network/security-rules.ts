@@ -244,3 +244,58 @@ export const SUBNET_RULES: Readonly<Record<SubnetKey, (subnet: string) => Securi
   privateEndpoints: privateEndpointSubnetRules,
   appIntegration: appIntegrationSubnetRules,
 };
+
+/**
+ * The subnet of an Application Gateway v2 (WAF) in front of the internal gateway, after Learn, "Application Gateway
+ * infrastructure configuration" (Network security groups): clients on the listener port, GatewayManager on
+ * 65200–65535 and the Azure load balancer are required inbound; outbound internet must not be blocked (the gateway's
+ * own management traffic), so the outbound side keeps Azure's default rules and adds none.
+ *
+ * @param clientSource - who may call the listener: `Internet` for a regional entry, `AzureFrontDoor.Backend` behind
+ *   Front Door
+ */
+export function ingressRules(subnet: string, clientSource: string): SecurityRule[] {
+  return [
+    allow({
+      name: 'AllowClientsHttpsInbound',
+      priority: 100,
+      direction: 'Inbound',
+      sourceAddressPrefix: clientSource,
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['443'],
+      description: 'Clients call the WAF listener over HTTPS.',
+    }),
+    allow({
+      name: 'AllowGatewayManagerInbound',
+      priority: 110,
+      direction: 'Inbound',
+      sourceAddressPrefix: 'GatewayManager',
+      destinationAddressPrefix: '*',
+      destinationPortRanges: ['65200-65535'],
+      description: 'Application Gateway v2 infrastructure communication (required).',
+    }),
+    allow({
+      name: 'AllowAzureLoadBalancerInbound',
+      priority: 120,
+      direction: 'Inbound',
+      protocol: '*',
+      sourceAddressPrefix: 'AzureLoadBalancer',
+      destinationAddressPrefix: '*',
+      destinationPortRanges: ['*'],
+      description: 'Health probes of the Azure load balancer (required).',
+    }),
+    denyAll('Inbound', 'Nothing else reaches the WAF subnet.'),
+    {
+      name: 'DenyRemoteAccessOutbound',
+      priority: 4000,
+      direction: 'Outbound',
+      access: 'Deny',
+      protocol: '*',
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: 'VirtualNetwork',
+      destinationPortRanges: ['22', '3389'],
+      description:
+        'No lateral SSH or RDP from the WAF subnet; its internet traffic stays open as Azure requires.',
+    },
+  ];
+}

@@ -154,6 +154,21 @@ export const NAME_RULES = {
    */
   privateDnsZoneLink: networkName('link', 1, 80),
   publicIp: networkName('pip', 1, 80),
+  /** An Application Gateway (the regional WAF in front of the gateway). */
+  applicationGateway: networkName('agw', 1, 80),
+  /**
+   * A WAF policy. Compact letters and digits: the Front Door WAF policy takes nothing else, and the Application
+   * Gateway one accepts it too.
+   */
+  wafPolicy: {
+    abbreviation: 'waf',
+    minLength: 1,
+    maxLength: 128,
+    pattern: /^[a-zA-Z][a-zA-Z0-9]*$/,
+    allowed: 'letters and digits; start with a letter',
+    style: 'compact',
+    globallyUnique: false,
+  },
   userAssignedIdentity: {
     abbreviation: 'id',
     minLength: 3,

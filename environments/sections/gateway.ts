@@ -62,6 +62,55 @@ const Pool = z.strictObject({
   singleMemberReason: Reason.optional().describe('Why a prod pool may have one member (no failover).'),
 });
 
+const Zones = z
+  .array(z.enum(['1', '2', '3']))
+  .default([])
+  .describe('Availability zones (Premium; units must spread evenly over them).');
+
+/** The WAF modes of Application Gateway: Prevention blocks what the rules match, Detection only logs it. */
+export const WAF_MODES = ['Prevention', 'Detection'] as const;
+export const INGRESS_MODES = ['none', 'waf', 'waf+global'] as const;
+export type IngressMode = (typeof INGRESS_MODES)[number];
+
+const Ingress = z
+  .discriminatedUnion('mode', [
+    z.strictObject({ mode: z.literal('none') }),
+    z.strictObject({
+      mode: z.literal(['waf', 'waf+global']),
+      hostName: z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+          message: 'expected a lowercase DNS host name such as ai.contoso.com',
+        })
+        .describe('The host name clients call; the TLS certificate is issued for it.'),
+      certificateName: z
+        .string()
+        .regex(/^[0-9a-zA-Z-]{1,127}$/, {
+          message: 'expected a Key Vault certificate name (1–127 letters, digits and hyphens)',
+        })
+        .describe(
+          "Name of the TLS certificate in the environment's Key Vault; each Application Gateway reads its latest version through its own identity.",
+        ),
+      wafMode: z
+        .enum(WAF_MODES)
+        .default('Prevention')
+        .describe(
+          'Prevention blocks requests the managed rules match; Detection only logs them (never in prod).',
+        ),
+      capacity: z
+        .strictObject({
+          min: z.number().int().min(0).max(125).default(2),
+          max: z.number().int().min(2).max(125).default(10),
+        })
+        .prefault({})
+        .describe('Autoscale bounds of each Application Gateway (WAF_v2 instances).'),
+    }),
+  ])
+  .default({ mode: 'none' })
+  .describe(
+    'How clients outside the VNet reach the gateway: none; waf (an Application Gateway WAF_v2 in each gateway region); waf+global (plus Front Door Premium across the regions).',
+  );
+
 export const GatewaySection = z
   .strictObject({
     sku: z.strictObject({
@@ -77,10 +126,30 @@ export const GatewaySection = z
     network: z
       .enum(GATEWAY_NETWORK_MODES)
       .describe('How clients reach the gateway and how it reaches the models.'),
-    zones: z
-      .array(z.enum(['1', '2', '3']))
-      .default([])
-      .describe('Availability zones (Premium; units must spread evenly over them).'),
+    zones: Zones,
+    regions: z
+      .strictObject({
+        additional: z
+          .partialRecord(
+            Region,
+            z.strictObject({
+              capacity: z
+                .number()
+                .int({ message: 'expected whole units' })
+                .min(1, { message: 'expected at least 1 unit' }),
+              zones: Zones,
+            }),
+          )
+          .default({})
+          .describe(
+            'Additional locations of the gateway (Premium), keyed by region; each runs its own units in its own VNet.',
+          ),
+      })
+      .prefault({})
+      .describe(
+        'Gateway regions: the primary (regions.primary, sized by sku) and additional locations of the same service.',
+      ),
+    ingress: Ingress,
     minApiVersion: z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/, { message: 'expected an API version such as 2022-08-01' })

@@ -38,7 +38,7 @@ const AddressSpace = Cidr.superRefine((text, ctx) => {
   }
 }).describe('Address space of the VNet, a private IPv4 range. A /22 holds the default subnets.');
 
-const SubnetSpec = z
+const SubnetFields = z
   .strictObject({
     addressPrefix: Cidr.optional().describe(
       'Explicit range, e.g. from your IPAM. Default: the first free block of prefixLength in the address space.',
@@ -53,8 +53,20 @@ const SubnetSpec = z
   })
   .refine((spec) => spec.addressPrefix === undefined || spec.prefixLength === undefined, {
     message: 'set addressPrefix or prefixLength, not both',
-  })
-  .prefault({});
+  });
+const SubnetSpec = SubnetFields.prefault({});
+
+/**
+ * The subnet of the regional Application Gateway (WAF_v2) in front of the gateway: dedicated to it, as Azure
+ * requires. Microsoft recommends a /24 for v2 (room for autoscaling to 125 instances); the floor here is a /26.
+ * https://learn.microsoft.com/azure/application-gateway/configuration-infrastructure
+ */
+export const INGRESS_SUBNET = {
+  qualifier: 'agw',
+  defaultPrefixLength: 24,
+  minimumPrefixLength: 26,
+  purpose: 'the Application Gateway (WAF) in front of the gateway',
+} as const;
 
 function subnetDescription(key: SubnetKey): string {
   const subnet = SUBNETS[key];
@@ -68,9 +80,14 @@ const VirtualNetworkSpec = z.strictObject({
       gateway: SubnetSpec.describe(subnetDescription('gateway')),
       privateEndpoints: SubnetSpec.describe(subnetDescription('privateEndpoints')),
       appIntegration: SubnetSpec.describe(subnetDescription('appIntegration')),
+      ingress: SubnetFields.optional().describe(
+        `Subnet for ${INGRESS_SUBNET.purpose}, in each gateway region when gateway.ingress is not "none". Give {} to carve a /${INGRESS_SUBNET.defaultPrefixLength}; at least /${INGRESS_SUBNET.minimumPrefixLength}.`,
+      ),
     })
     .prefault({})
-    .describe('The three subnets of the VNet; each has an NSG and no default outbound access.'),
+    .describe(
+      'The subnets of the VNet (three always, ingress with a WAF); each has an NSG and no default outbound access.',
+    ),
 });
 
 function armId(type: string, example: string) {
@@ -123,6 +140,9 @@ const ByoNetwork = z
             'Subnet for APIM VNet injection, if the gateway is injected.',
           ),
           appIntegration: SubnetId.optional().describe('Subnet for App Service VNet integration.'),
+          ingress: SubnetId.optional().describe(
+            'Subnet for the Application Gateway (WAF) of this gateway region, when gateway.ingress is not "none".',
+          ),
         }),
       )
       .default({})

@@ -93,7 +93,28 @@ function parse(xml: string, what: string): Element {
     children: node.children.map(toElement),
     text: node.text.trim(),
   });
-  return toElement(root);
+  return collapseRegionalBranches(toElement(root));
+}
+
+/** A `when` that selects the regional gateway it runs in (a multi-region gateway). */
+const REGION_SELECTOR = /^@\(context\.Deployment\.Region\.Equals\(/;
+
+/**
+ * A multi-region gateway routes each region to its own pools (`gateway.regions`, a per-environment value) and every
+ * other region to the shared pools: the branches differ only in pool ids, so the comparison keeps the fallback.
+ */
+function collapseRegionalBranches(element: Element): Element {
+  const children = element.children.flatMap((child) => {
+    const whens = child.children.filter((c) => c.name === 'when');
+    const otherwise = child.children.find((c) => c.name === 'otherwise');
+    const regional =
+      child.name === 'choose' &&
+      otherwise !== undefined &&
+      whens.length > 0 &&
+      whens.every((w) => REGION_SELECTOR.test(w.attributes.find(([n]) => n === 'condition')?.[1] ?? ''));
+    return regional ? otherwise.children.map(collapseRegionalBranches) : [collapseRegionalBranches(child)];
+  });
+  return { ...element, children };
 }
 
 /** `when` conditions that select one deployment: a route, or a dedicated tenant's model. */

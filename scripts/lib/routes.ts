@@ -2,6 +2,7 @@
  * The gateway's routing table, derived from a synthesized plan: pools, their backends, and the deployments behind
  * them.
  */
+import { planPools, regionalPoolChoices } from '../../constructs/shared/paths/gateway-regions';
 import { body as armBody, type PlanResource, type StackPlan } from '../../constructs/shared/plan';
 
 interface Body {
@@ -122,4 +123,36 @@ export function routingRows(plan: StackPlan): (string | number)[][] {
     breaker(entry.backend),
     body(entry.backend).properties?.credentials?.managedIdentity ? 'managed identity' : 'NONE',
   ]);
+}
+
+/**
+ * The routing of each regional gateway (a multi-region gateway): for each gateway region and model, the pool its
+ * policy picks and the backends in the order they are tried, each marked local or remote. Empty for one region.
+ */
+export function regionalRoutingRows(plan: StackPlan): (string | number)[][] {
+  const accounts = plan.byType('azurerm_cognitive_account');
+  const pools = planPools(plan);
+  const rows: (string | number)[][] = [];
+  for (const [region, models] of [...regionalPoolChoices(plan)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [model, poolName] of [...models].sort(([a], [b]) => a.localeCompare(b))) {
+      const members = pools.get(poolName)?.members ?? [];
+      members.forEach((member, i) => {
+        const host = /^https:\/\/([^.]+)\./.exec(body(member.backend).properties?.url ?? '')?.[1];
+        const backendRegion = String(
+          accounts.find((a) => a.config['name'] === host)?.config['location'] ?? '?',
+        );
+        rows.push([
+          region,
+          model,
+          poolName,
+          i + 1,
+          String(member.backend?.config['name'] ?? member.id),
+          backendRegion,
+          backendRegion === region ? 'local' : 'remote',
+          member.priority,
+        ]);
+      });
+    }
+  }
+  return rows;
 }

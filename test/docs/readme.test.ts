@@ -31,6 +31,14 @@ describe('README', () => {
     for (const row of tableRows(stdout)) expect(readme, row).toContain(row);
   });
 
+  it('shows the resilience table that npm run resilience prints for prod', () => {
+    const { status, stdout } = runScript('resilience', ['--outdir', examplesOutdir(), '--env', 'prod']);
+    expect(status).toBe(0);
+    const rows = tableRows(stdout);
+    expect(rows.length).toBeGreaterThan(3);
+    for (const row of rows) expect(readme, row).toContain(row);
+  });
+
   it('shows data-path rows that npm run paths prints for prod', () => {
     const { status, stdout } = runScript('paths', ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);

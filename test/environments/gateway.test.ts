@@ -148,7 +148,11 @@ describe('gateway input', () => {
       problemsOf(exampleInput('prod', { gateway: { sku: { tier: 'StandardV2', capacity: 3 } } })).map(
         (p) => p.rule,
       ),
-    ).toEqual(['gateway-tier-supports-network', 'gateway-zones-fit-tier']);
+    ).toEqual([
+      'gateway-tier-supports-network',
+      'gateway-zones-fit-tier',
+      'gateway-additional-locations-premium',
+    ]);
     const uneven = problemsOf(exampleInput('prod', { gateway: { sku: { capacity: 4 } } }));
     expect(uneven).toEqual([
       expect.objectContaining({

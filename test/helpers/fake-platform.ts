@@ -283,7 +283,12 @@ export async function startFakePlatform(
     const body = JSON.parse(await readBody(req)) as { messages?: Array<{ content: string }>; input?: string };
     const prompt = body.messages?.map((m) => m.content).join(' ') ?? String(body.input ?? '');
     const probe = req.headers['x-lz-verify-backend'];
-    let backends = [...pool.backends].sort((a, b) => a.priority - b.priority);
+    // The region of the gateway host called: a multi-region gateway routes through that region's own pool.
+    const region = apim.regions.find((r) => new URL(r.baseUrl).hostname === url.hostname)?.region ?? '';
+    const priorities = pool.regional?.[region]?.priorities;
+    const priorityOf = (b: { readonly id: string; readonly priority: number }) =>
+      priorities?.[b.id] ?? b.priority;
+    let backends = [...pool.backends].sort((a, b) => priorityOf(a) - priorityOf(b));
     if (typeof probe === 'string' && fault !== 'probe-ignored') {
       const chosen = pool.backends.find((b) => b.id === probe);
       if (!chosen) return reply(400, { error: { code: 'VerificationBackendUnknown' } });

@@ -40,6 +40,11 @@ export const HUB_PROVIDES = {
 export function byoInput(name: 'staging' | 'prod', network: Record<string, unknown> = {}): EnvironmentInput {
   const base = exampleInput(name);
   const regions = [base.regions.primary, ...(base.regions.additional ?? [])];
+  const gatewayRegions = new Set([
+    base.regions.primary,
+    ...Object.keys(base.gateway.regions?.additional ?? {}),
+  ]);
+  const ingress = (base.gateway.ingress?.mode ?? 'none') !== 'none';
   return {
     ...base,
     network: {
@@ -49,8 +54,9 @@ export function byoInput(name: 'staging' | 'prod', network: Record<string, unkno
           region,
           {
             privateEndpoints: spokeSubnetId(region),
-            // The gateway is injected (prod) or integrated (staging) in the primary region.
-            ...(region === base.regions.primary ? { gateway: spokeSubnetId(region, 'snet-apim') } : {}),
+            // The gateway is injected (prod) or integrated (staging) in each of its regions, behind a WAF with ingress.
+            ...(gatewayRegions.has(region) ? { gateway: spokeSubnetId(region, 'snet-apim') } : {}),
+            ...(gatewayRegions.has(region) && ingress ? { ingress: spokeSubnetId(region, 'snet-agw') } : {}),
           },
         ]),
       ),

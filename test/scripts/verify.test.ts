@@ -9,6 +9,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AzureRegion, regionCode } from '../../constructs/shared/catalog';
 import { routeEntries } from '../../scripts/lib/routes';
 import {
   DEFAULT_ENDPOINTS,
@@ -98,13 +99,27 @@ describe('what verify expects, read from the plan', () => {
   it.each(environments)('%s: every shared pool and backend, with the lowest priority first', (env) => {
     const target = readTarget(output, env);
     const plan = output.stack(env);
-    const shared = routeEntries(plan).filter((e) => !e.pool.path.startsWith('Tenants/'));
+    const entries = routeEntries(plan).filter((e) => !e.pool.path.startsWith('Tenants/'));
+    // A multi-region gateway's own pool per region (`pool-<model>-<region code>`) next to the shared one.
+    const regionOf = (poolName: string, model: string) =>
+      target.gateway.regions.find((r) => poolName === `pool-${model}-${regionCode(r.region as AzureRegion)}`)
+        ?.region;
+    const shared = entries.filter((e) => regionOf(e.poolName, e.model) === undefined);
     expect(shared.length).toBeGreaterThan(0);
     for (const entry of shared) {
       const model = target.models.find((m) => m.model === entry.model);
       expect(model?.backends.find((b) => b.id === entry.backendName)?.priority, entry.backendName).toBe(
         entry.priority,
       );
+    }
+    for (const entry of entries.filter((e) => regionOf(e.poolName, e.model) !== undefined)) {
+      const region = regionOf(entry.poolName, entry.model)!;
+      const regional = target.models.find((m) => m.model === entry.model)?.regional?.[region];
+      expect(regional?.priorities[entry.backendName], `${entry.poolName} ${entry.backendName}`).toBe(
+        entry.priority,
+      );
+      const lowest = Math.min(...Object.values(regional!.priorities));
+      expect(regional!.first.includes(entry.backendName)).toBe(entry.priority === lowest);
     }
     for (const model of target.models) {
       const lowest = Math.min(...model.backends.map((b) => b.priority));

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { NO_PRODUCT_CONDITION } from '../../constructs/ai-gateway/policies/llm';
+import { body as armBody } from '../../constructs/shared/plan';
+import { type AzureRegion, regionDisplayName } from '../../constructs/shared/catalog';
 import { loadEnvironments } from '../../environments';
 import { tenantsIn } from '../../environments/sections/tenants';
 import { synthEnvironment } from '../helpers/synth';
@@ -106,3 +108,76 @@ describe.each(loadEnvironments().map((env) => [env.name, env] as const))('%s', (
     },
   );
 });
+
+/**
+ * Every gateway region has a Content Safety account of its own: in its region, behind a private endpoint where the
+ * network is private, with "Cognitive Services User" for the gateway's identity, a backend, and a policy that picks
+ * that backend in that region. Runs over every environment the project loads.
+ */
+describe.each(loadEnvironments().map((env) => [env.name, env] as const))(
+  '%s content safety per gateway region',
+  (_name, env) => {
+    const synth = synthEnvironment(env);
+    const plan = synth.plan;
+    const service = synth.only('azurerm_api_management');
+    const regions = [
+      String(service.config['location']),
+      ...((service.config['additional_location'] as { location: string }[] | undefined) ?? []).map(
+        (l) => l.location,
+      ),
+    ];
+    const accounts = synth
+      .resources('azurerm_cognitive_account')
+      .filter((a) => a.config['kind'] === 'ContentSafety');
+    const backends = synth
+      .resources('azapi_resource')
+      .filter(
+        (r) =>
+          String(r.config['name']).startsWith('content-safety') &&
+          String(r.config['type']).includes('/backends@'),
+      );
+
+    it.runIf(env.gateway.contentSafety.enabled)(
+      'gives each gateway region its own account, role, backend and policy branch',
+      () => {
+        const policy = String(synth.only('azurerm_api_management_api_policy').config['xml_content']);
+        const primaryBackend = backends.find((b) => b.config['name'] === 'content-safety');
+        expect(primaryBackend).toBeDefined();
+        for (const region of regions.slice(1)) {
+          const account = accounts.find((a) => a.config['location'] === region);
+          expect(account, region).toBeDefined();
+          const backend = backends.find((b) =>
+            String((armBody(b)['properties'] as { url: string }).url).startsWith(
+              `https://${String(account!.config['name'])}.`,
+            ),
+          );
+          expect(backend, region).toBeDefined();
+          const grant = synth
+            .resources('azurerm_role_assignment')
+            .find(
+              (r) =>
+                r.config['scope'] === `\${${account!.address}.id}` &&
+                r.config['principal_id'] === `\${${service.address}.identity[0].principal_id}`,
+            );
+          expect(grant?.config['role_definition_name'], region).toBe('Cognitive Services User');
+          if (env.network.mode !== 'none') {
+            expect(
+              synth
+                .resources('azurerm_private_endpoint')
+                .some((pe) =>
+                  JSON.stringify(pe.config['private_service_connection']).includes(`${account!.address}.id`),
+                ),
+              region,
+            ).toBe(true);
+          }
+          // The check in this region calls this region's backend.
+          const display = regionDisplayName(region as AzureRegion);
+          expect(policy).toContain(
+            `context.Deployment.Region.Equals(&quot;${display}&quot;, StringComparison.OrdinalIgnoreCase) ? &quot;${String(backend!.config['name'])}&quot;`,
+          );
+        }
+        expect(plan.name).toBe(env.name);
+      },
+    );
+  },
+);

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { body as armBody } from '../../constructs/shared/plan';
-import { routingRows } from '../../scripts/lib/routes';
+import { REMOTE_PRIORITY_OFFSET } from '../../constructs/ai-gateway/regional-routing';
+import { regionalRoutingRows, routingRows } from '../../scripts/lib/routes';
 import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
 
 describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
@@ -20,7 +21,7 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
     (r) =>
       String(r.config['type']).includes('/backends@') &&
       !pools.includes(r) &&
-      r.config['name'] !== 'content-safety' &&
+      !String(r.config['name']).startsWith('content-safety') &&
       r.config['name'] !== 'language',
   );
 
@@ -44,11 +45,36 @@ describe.each(['dev', 'staging', 'prod'] as const)('%s gateway', (name) => {
     }
   });
 
-  it('orders every pool by deployment type: provisioned at priority 1, pay-as-you-go at 2, batch never', () => {
+  it('orders every pool by deployment type: provisioned at priority 1, pay-as-you-go at 2, batch never; a regional pool puts every remote backend behind the local ones', () => {
+    const regionalPool = new Map(regionalRoutingRows(plan).map((row) => [row[2], row[0]]));
     for (const row of routingRows(plan)) {
-      const [, pool, backend, , type, priority] = row;
+      const [, pool, backend, region, type, priority] = row;
       expect(type, `${pool} ${backend}`).not.toMatch(/Batch/);
-      expect(priority, `${pool} ${backend}`).toBe(String(type).includes('Provisioned') ? 1 : 2);
+      const remote = regionalPool.has(pool) && regionalPool.get(pool) !== region;
+      expect(priority, `${pool} ${backend}`).toBe(
+        (remote ? REMOTE_PRIORITY_OFFSET : 0) + (String(type).includes('Provisioned') ? 1 : 2),
+      );
+    }
+  });
+
+  it('routes each regional gateway to its own region first: every local backend before any remote one', () => {
+    const rows = regionalRoutingRows(plan);
+    const regions = plan
+      .byType('azurerm_api_management')
+      .flatMap((s) => [
+        s.config['location'],
+        ...((s.config['additional_location'] as { location: string }[] | undefined) ?? []).map(
+          (l) => l.location,
+        ),
+      ]);
+    // Every region of a multi-region gateway has its own pools; a one-region gateway has none.
+    expect(new Set(rows.map((r) => r[0]))).toEqual(regions.length > 1 ? new Set(regions) : new Set());
+    for (const pool of new Set(rows.map((r) => r[2]))) {
+      const tiers = rows.filter((r) => r[2] === pool).map((r) => r[6]);
+      expect(tiers.join(','), String(pool)).toMatch(/^(local,)*(local|remote)(,remote)*$/);
+      expect(tiers.lastIndexOf('local'), String(pool)).toBeLessThan(
+        tiers.includes('remote') ? tiers.indexOf('remote') : Infinity,
+      );
     }
   });
 
@@ -100,7 +126,30 @@ describe('prod gateway', () => {
         ),
       },
     });
-    expect(synth.only('azurerm_public_ip').config).toMatchObject({ sku: 'Standard', zones: ['1', '2', '3'] });
+    const ips = synth.resources('azurerm_public_ip');
+    expect(ips.find((ip) => ip.config['location'] === 'swedencentral')!.config).toMatchObject({
+      sku: 'Standard',
+      zones: ['1', '2', '3'],
+    });
+  });
+
+  it('runs a second regional gateway in francecentral, injected into that region’s subnet, zonal, with its own public IP', () => {
+    const service = synth.only('azurerm_api_management');
+    const ip = synth
+      .resources('azurerm_public_ip')
+      .find((r) => r.config['location'] === 'francecentral' && String(r.config['name']).includes('apim'))!;
+    expect(service.config['additional_location']).toEqual([
+      {
+        location: 'francecentral',
+        capacity: 2,
+        zones: ['1', '2'],
+        public_ip_address_id: `\${${ip.address}.id}`,
+        virtual_network_configuration: {
+          subnet_id: expect.stringMatching(/\/subnets\/snet-cx-genai-prd-frc-apim$/),
+        },
+      },
+    ]);
+    expect(ip.config).toMatchObject({ sku: 'Standard', zones: ['1', '2'] });
   });
 
   it('keeps prompts and completions out of the logs, and samples traces', () => {

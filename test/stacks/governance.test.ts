@@ -36,14 +36,19 @@ const EXPECTED_SUPPRESSIONS = {
   ],
   prod: [
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
+    ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend-francecentral', 'code'],
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/LanguageBackend', 'code'],
-    ['LZ.APIM.MultiRegion', 'Gateway/Service', 'code'],
     ['LZ.APIM.NamedValuesFromKeyVault', 'Gateway/LanguageEndpoint', 'code'],
     ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/germanywestcentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/swedencentral/Nsg-appIntegration', 'code'],
+    ['LZ.NSG.ManagementPorts', 'Network/francecentral/Nsg-ingress', 'code'],
+    ['LZ.NSG.ManagementPorts', 'Network/swedencentral/Nsg-ingress', 'code'],
     ['LZ.PublicIP.Justified', 'Gateway/ManagementPublicIp', 'code'],
+    ['LZ.PublicIP.Justified', 'Gateway/ManagementPublicIp-francecentral', 'code'],
+    ['LZ.PublicIP.Justified', 'Ingress-francecentral/PublicIp', 'code'],
+    ['LZ.PublicIP.Justified', 'Ingress-swedencentral/PublicIp', 'code'],
   ],
 } as const;
 

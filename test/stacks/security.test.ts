@@ -32,13 +32,50 @@ function coversPort(ranges: readonly string[], port: number): boolean {
   });
 }
 
-function inboundAllows(synth: Synthesized) {
+/**
+ * The NSGs of Application Gateway subnets: the WAF is the public entry, so its listener takes HTTPS from the internet
+ * (or Front Door) and the Azure load balancer reaches it on any port, as Application Gateway v2 requires.
+ */
+function wafSubnetGroups(synth: Synthesized): Set<string> {
+  const subnetNames = new Set(
+    synth
+      .resources('azurerm_application_gateway')
+      .flatMap((g) =>
+        (g.config['gateway_ip_configuration'] as { subnet_id: string }[]).map((c) =>
+          c.subnet_id.split('/').at(-1),
+        ),
+      ),
+  );
+  return new Set(
+    synth
+      .resources('azurerm_virtual_network')
+      .flatMap((v) => (v.config['subnet'] as { name: string; security_group: string }[]) ?? [])
+      .filter((subnet) => subnetNames.has(subnet.name))
+      .map((subnet) => subnet.security_group),
+  );
+}
+
+/** A documented exception of an Application Gateway subnet: HTTPS to the listener, or the Azure load balancer. */
+function wafException(rule: NsgRule): boolean {
+  const source = rule.source_address_prefix?.toLowerCase();
+  return (
+    (rule.destination_port_range === '443' &&
+      (source === 'internet' || source === 'azurefrontdoor.backend')) ||
+    source === 'azureloadbalancer'
+  );
+}
+
+function inboundAllows(synth: Synthesized, wafNsgs: ReadonlySet<string> = new Set()) {
   const standalone = synth
     .resources('azurerm_network_security_rule')
     .map((r) => r.config as unknown as NsgRule);
   const inline = synth
     .resources('azurerm_network_security_group')
-    .flatMap((nsg) => (nsg.config['security_rule'] as NsgRule[] | undefined) ?? []);
+    .flatMap((nsg) =>
+      ((nsg.config['security_rule'] as NsgRule[] | undefined) ?? []).filter(
+        (rule) => !(wafNsgs.has(ref(nsg)) && wafException(rule)),
+      ),
+    );
   return [...inline, ...standalone].filter((r) => r.direction === 'Inbound' && r.access === 'Allow');
 }
 
@@ -167,7 +204,8 @@ describe.each(STAGES)('%s', (_, build) => {
   });
 
   it('allows nothing inbound from anyone, and management ports only from their service tag', () => {
-    const rules = inboundAllows(synth);
+    const wafNsgs = wafSubnetGroups(synth);
+    const rules = inboundAllows(synth, wafNsgs);
     // Not vacuous where the stack creates the network (a bring-your-own hub brings its own NSGs).
     if (synth.resources('azurerm_virtual_network').length > 0) expect(rules.length).toBeGreaterThan(0);
     expect(inboundViolations(rules)).toEqual([]);

@@ -210,26 +210,36 @@ describe.each(environments.map((env) => [env.name, env] as const))('%s', (name, 
       return;
     }
     expect(batchOps.map((o) => o.template).sort()).toEqual(expect.arrayContaining(['/batches', '/files']));
-    const routing = inbound(apiPolicy).find(
-      (c) => c.name === 'choose' && findAll(c, 'set-backend-service').length > 0,
-    )!;
-    const whens = routing.children.filter((c) => c.name === 'when');
-    const batchWhen = whens.findIndex((w) =>
-      batchOps.every((o) => attr(w, 'condition').includes(`"${o.id}"`)),
+    // Every choose that routes models (one, or one per gateway region and a fallback on a multi-region gateway).
+    const routing = [
+      ...new Set(
+        inbound(apiPolicy).flatMap((c) => (c.name === 'choose' ? [c] : []).concat(findAll(c, 'choose'))),
+      ),
+    ].filter((c) =>
+      c.children.some((w) => w.name === 'when' && /deployment-id"\] == /.test(attr(w, 'condition'))),
     );
-    // The first branch: nothing a client puts in the body (a model, an id) can route a batch call elsewhere.
-    expect(batchWhen).toBe(0);
-    const backendName = attr(findAll(whens[batchWhen]!, 'set-backend-service')[0]!, 'backend-id');
-    const backend = plan
-      .byType('Microsoft.ApiManagement/service/backends')
-      .find((b) => b.config['name'] === backendName)!;
-    const properties = body(backend)['properties'] as { type?: string; url: string };
-    expect(properties.type).not.toBe('Pool');
-    const host = /^https:\/\/([^.]+)\./.exec(properties.url)![1];
-    const account = plan
-      .byType('azurerm_cognitive_account')
-      .find((a) => a.config['custom_subdomain_name'] === host)!;
-    expect(batchDeployments.some((d) => plan.refersTo(d.config['cognitive_account_id'], account))).toBe(true);
+    expect(routing.length).toBeGreaterThan(0);
+    for (const choose of routing) {
+      const whens = choose.children.filter((c) => c.name === 'when');
+      const batchWhen = whens.findIndex((w) =>
+        batchOps.every((o) => attr(w, 'condition').includes(`"${o.id}"`)),
+      );
+      // The first branch: nothing a client puts in the body (a model, an id) can route a batch call elsewhere.
+      expect(batchWhen).toBe(0);
+      const backendName = attr(findAll(whens[batchWhen]!, 'set-backend-service')[0]!, 'backend-id');
+      const backend = plan
+        .byType('Microsoft.ApiManagement/service/backends')
+        .find((b) => b.config['name'] === backendName)!;
+      const properties = body(backend)['properties'] as { type?: string; url: string };
+      expect(properties.type).not.toBe('Pool');
+      const host = /^https:\/\/([^.]+)\./.exec(properties.url)![1];
+      const account = plan
+        .byType('azurerm_cognitive_account')
+        .find((a) => a.config['custom_subdomain_name'] === host)!;
+      expect(batchDeployments.some((d) => plan.refersTo(d.config['cognitive_account_id'], account))).toBe(
+        true,
+      );
+    }
     // The product policies never route batch calls (no tenant pool, no base URL for a batch operation).
     for (const { policy } of products) {
       for (const v of findAll(policy, 'set-variable').filter(

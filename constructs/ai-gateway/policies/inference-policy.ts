@@ -8,6 +8,7 @@ import {
   NO_PRODUCT_CONDITION,
   retryAcrossPool,
   routeToPools,
+  routeToRegionalPools,
   semanticCacheLookup,
   semanticCacheStore,
   tokenLimit,
@@ -31,6 +32,14 @@ export const CLIENT_CREDENTIAL_HEADERS = ['api-key', 'Ocp-Apim-Subscription-Key'
 export interface InferencePolicyOptions {
   /** Each model (deployment name) and the pool backend that serves it. */
   readonly routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>;
+  /**
+   * A multi-region gateway: each region's condition (on `context.Deployment.Region`) and pools; `routes` serve where
+   * none matches. @default - every region uses `routes`
+   */
+  readonly regionalRoutes?: ReadonlyArray<{
+    readonly condition: string;
+    readonly routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>;
+  }>;
   readonly retryCount: number;
   readonly tokenLimit: Omit<TokenLimitOptions, 'counterKey'>;
   readonly tokenMetrics: { readonly namespace: string; readonly dimensions: readonly string[] };
@@ -105,7 +114,9 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       CLIENT_CREDENTIAL_HEADERS.map(deleteHeader),
       managedIdentityAuth(),
       captureDeployment(),
-      routeToPools(options.routes, statefulRoutes(options)),
+      options.regionalRoutes && options.regionalRoutes.length > 0
+        ? routeToRegionalPools(options.regionalRoutes, options.routes, statefulRoutes(options))
+        : routeToPools(options.routes, statefulRoutes(options)),
       // Its own counter key: a tenant's product limit counts the same subscription separately.
       tokenLimit({
         ...options.tokenLimit,

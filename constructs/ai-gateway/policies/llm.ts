@@ -82,6 +82,30 @@ export function routeToPools(
   );
 }
 
+/**
+ * Routes by the region of the gateway that runs the request: each region's `routeToPools` with its own pools, and the
+ * shared pools where no region matches (a region API Management names differently than expected still routes). Each
+ * branch starts with the `extra` branches.
+ */
+export function routeToRegionalPools(
+  regions: ReadonlyArray<{
+    readonly condition: string;
+    readonly routes: ReadonlyArray<{ readonly model: string; readonly backendId: string }>;
+  }>,
+  fallback: ReadonlyArray<{ readonly model: string; readonly backendId: string }>,
+  extra: readonly XmlElement[] = [],
+): XmlElement {
+  // Operations bound to one account (batch, stored objects) route there whatever the region: every branch has them.
+  return el(
+    'choose',
+    {},
+    regions.map((region) =>
+      el('when', { condition: expr(region.condition) }, routeToPools(region.routes, extra)),
+    ),
+    el('otherwise', {}, routeToPools(fallback, extra)),
+  );
+}
+
 /** A JSON error response in the shape Azure OpenAI clients expect. */
 export function jsonError(status: number, code: string, message: string): XmlElement {
   return el(

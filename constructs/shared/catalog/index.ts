@@ -61,3 +61,4 @@ export {
 export { AZURE_REGION_NAMES, AZURE_REGIONS, type AzureRegion, regionCode } from './regions';
 export { actionCovers, type BuiltInRole, ROLE_CATALOG, type RoleDefinition, roleOf } from './roles';
 export { SUBNET_KEYS, SUBNETS, type SubnetKey } from './subnets';
+export { hasAvailabilityZones, REGION_FACTS, regionDisplayName, regionOfDisplayName } from './region-facts';

@@ -208,6 +208,10 @@ function landing(c: Checker, path: DataPath, callerVnet: string | undefined): La
     };
   }
   if (endpoint.type === 'azurerm_api_management' && endpoint.config['virtual_network_type'] === 'Internal') {
+    if (path.landsOn) {
+      const regional = c.network.subnet(path.landsOn.subnetId);
+      return { kind: 'injected', ...(regional ? { subnet: regional } : {}) };
+    }
     const subnet = c.network.subnet(
       (endpoint.config['virtual_network_configuration'] as Record<string, unknown> | undefined)?.[
         'subnet_id'
@@ -248,8 +252,16 @@ function checkDns(c: Checker, path: DataPath, land: Landing): HopResult {
     const zoneName = String(answering.config['name']).toLowerCase();
     const label = host === zoneName ? '@' : host.slice(0, -(zoneName.length + 1));
     const records = c.network.aRecords(answering, label);
-    if (records.some((r) => JSON.stringify(r.config['records'] ?? '').includes(`\${${endpoint.address}.`)))
-      return pass('dns', `A record in ${zoneName}`, answering);
+    // A regional gateway answers on its own region's addresses, the primary on the service's.
+    const expected = `\${${endpoint.address}.${path.landsOn?.addresses ?? ''}`;
+    const own = (r: PlanResource) => {
+      const text = JSON.stringify(r.config['records'] ?? '');
+      return path.landsOn || endpoint.type !== 'azurerm_api_management'
+        ? text.includes(expected)
+        : text.includes(`\${${endpoint.address}.private_ip_addresses}`) ||
+            (!text.includes(`\${${endpoint.address}.additional_location`) && text.includes(expected));
+    };
+    if (records.some(own)) return pass('dns', `A record in ${zoneName}`, answering);
     return fail(
       'dns',
       `${zoneName} has no record for it`,

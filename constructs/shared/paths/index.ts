@@ -14,3 +14,5 @@ export {
 export { type DataPath, discoverPaths, PATH_KINDS, type PathKindId } from './model';
 export { CALLEE_SERVICES, type CalleeService } from './services';
 export { assumptionRows, PATH_TABLE_HEADER, pathRows } from './table';
+export * from './gateway-regions';
+export * from './resilience';

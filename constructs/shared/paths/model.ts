@@ -4,7 +4,8 @@
  * calls, and which data actions the call needs. A new caller (an Application Gateway, a Foundry project, an Event
  * Hub logger) is a new entry; the checker (`check.ts`) proves every path the same way.
  */
-import { body, field, type PlanResource } from '../plan';
+import { blocks, body, field, type PlanResource } from '../plan';
+import { planGatewayRegions, planPools, regionalPoolChoices } from './gateway-regions';
 import { decidingRule, NetworkView, type PlanView, type Subnet } from './network';
 import { CALLEE_SERVICES, serviceOf } from './services';
 
@@ -50,6 +51,12 @@ export interface DataPath {
   readonly dataActions: readonly string[];
   /** The resources that declare the call (a backend, a logger, a secret): a path belongs to the stack that has one. */
   readonly declaredBy: readonly PlanResource[];
+  /**
+   * A call to one regional gateway of a multi-region API Management: the subnet of that region, and the attribute of
+   * the service that holds its private addresses (`additional_location[0].private_ip_addresses`), which the private
+   * A record must name. @default - the service's primary location
+   */
+  readonly landsOn?: { readonly subnetId: unknown; readonly addresses: string };
 }
 
 /** What the discovery knows beyond the plan. */
@@ -78,7 +85,9 @@ export type PathKindId =
   | 'gateway-keyvault'
   | 'gateway-telemetry'
   | 'tenant-secret'
-  | 'tenant-prompts';
+  | 'tenant-prompts'
+  | 'waf-gateway'
+  | 'regional-gateway-backend';
 
 export interface PathKind {
   readonly id: PathKindId;
@@ -256,6 +265,49 @@ function userIdentity(identity: PlanResource): PathIdentity {
   return { label: nameOf(identity), resource: identity, kind: 'user-assigned' };
 }
 
+/** The call of one gateway (a region of it) to one of its backends: the backend's URL, credentials and data actions. */
+function backendPath(
+  d: Discovery,
+  backend: PlanResource,
+  caller: {
+    readonly id: string;
+    readonly kind: 'gateway-backend' | 'regional-gateway-backend';
+    readonly label: string;
+    readonly service: PlanResource;
+    readonly network: CallerNetwork;
+  },
+): DataPath {
+  const url = String(field(body(backend), 'properties.url'));
+  const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
+  const endpoint = resourceAt(d, host);
+  const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
+    Record<string, unknown> | undefined;
+  const kind = endpoint?.config['kind'];
+  return {
+    id: caller.id,
+    kind: caller.kind,
+    caller: { label: caller.label, resource: caller.service, network: caller.network },
+    target: {
+      label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
+      ...(endpoint ? { resource: endpoint } : {}),
+    },
+    ...(endpoint ? { endpoint } : {}),
+    host,
+    port: 443,
+    authentication: 'entra',
+    ...(credentials
+      ? { identity: serviceIdentity(d, caller.service, credentials['clientId']) }
+      : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
+    dataActions:
+      kind === 'ContentSafety'
+        ? CONTENT_SAFETY
+        : kind === 'TextAnalytics'
+          ? LANGUAGE_ANALYZE
+          : [OPENAI_INFERENCE],
+    declaredBy: [backend],
+  };
+}
+
 export const PATH_KINDS: readonly PathKind[] = [
   {
     id: 'client-gateway',
@@ -297,36 +349,14 @@ export const PATH_KINDS: readonly PathKind[] = [
         .flatMap((backend) => {
           const gateway = byService.get(d.view.resolve(backend.config['parent_id'])?.address ?? '');
           if (!gateway) return [];
-          const url = String(field(body(backend), 'properties.url'));
-          const host = /^https?:\/\/([^/:]+)/i.exec(url)?.[1] ?? url;
-          const endpoint = resourceAt(d, host);
-          const credentials = field(body(backend), 'properties.credentials.managedIdentity') as
-            Record<string, unknown> | undefined;
-          const kind = endpoint?.config['kind'];
           return [
-            {
+            backendPath(d, backend, {
               id: `gateway-backend:${backend.address}`,
-              kind: 'gateway-backend' as const,
-              caller: { label: nameOf(gateway.service), resource: gateway.service, network: gateway.network },
-              target: {
-                label: `${nameOf(backend)} → ${endpoint ? nameOf(endpoint) : host}`,
-                ...(endpoint ? { resource: endpoint } : {}),
-              },
-              ...(endpoint ? { endpoint } : {}),
-              host,
-              port: 443,
-              authentication: 'entra' as const,
-              ...(credentials
-                ? { identity: serviceIdentity(d, gateway.service, credentials['clientId']) }
-                : { identityProblem: `backend ${nameOf(backend)} has no managed-identity credentials` }),
-              dataActions:
-                kind === 'ContentSafety'
-                  ? CONTENT_SAFETY
-                  : kind === 'TextAnalytics'
-                    ? LANGUAGE_ANALYZE
-                    : [OPENAI_INFERENCE],
-              declaredBy: [backend],
-            },
+              kind: 'gateway-backend',
+              label: nameOf(gateway.service),
+              service: gateway.service,
+              network: gateway.network,
+            }),
           ];
         });
     },
@@ -480,6 +510,109 @@ export const PATH_KINDS: readonly PathKind[] = [
             };
           }),
       ),
+  },
+  {
+    id: 'waf-gateway',
+    title: 'Regional WAF (Application Gateway) → the gateway of its region',
+    discover: (d) =>
+      d.view.byType('azurerm_application_gateway').flatMap((waf) => {
+        const subnet = d.network.subnet(
+          (waf.config['gateway_ip_configuration'] as Record<string, unknown>[] | undefined)?.[0]?.[
+            'subnet_id'
+          ],
+        );
+        const host = String(
+          (waf.config['backend_address_pool'] as { fqdns?: string[] }[] | undefined)?.[0]?.fqdns?.[0] ?? '?',
+        ).toLowerCase();
+        const regional = planGatewayRegions(d.view.plan).find(
+          (g) => `${nameOf(g.service)}-${g.region}-01.regional.azure-api.net` === host,
+        );
+        const service =
+          regional?.service ??
+          d.view.byType('azurerm_api_management').find((s) => `${nameOf(s)}.azure-api.net` === host);
+        const index =
+          regional && !regional.primary
+            ? blocks(regional.service.config['additional_location']).findIndex(
+                (l) => l['location'] === regional.region,
+              )
+            : -1;
+        return [
+          {
+            id: `waf-gateway:${waf.address}`,
+            kind: 'waf-gateway' as const,
+            caller: {
+              label: `WAF ${nameOf(waf)}`,
+              resource: waf,
+              network: subnet
+                ? { kind: 'subnet' as const, subnet }
+                : { kind: 'unknown' as const, why: 'its subnet is not in the plan' },
+            },
+            target: {
+              label: service
+                ? `${nameOf(service)} in ${regional?.region ?? String(service.config['location'])}`
+                : host,
+              ...(service ? { resource: service } : {}),
+            },
+            ...(service ? { endpoint: service } : {}),
+            host,
+            port: 443,
+            authentication: 'subscription-key' as const,
+            dataActions: [],
+            declaredBy: [waf],
+            ...(regional && !regional.primary
+              ? {
+                  landsOn: {
+                    subnetId: regional.subnetId,
+                    addresses: `additional_location[${index}].private_ip_addresses`,
+                  },
+                }
+              : {}),
+          },
+        ];
+      }),
+  },
+  {
+    id: 'regional-gateway-backend',
+    title:
+      'Additional gateway regions → the backends of their pools, their own Content Safety, and every backend no regional pool chooses',
+    // The primary region's calls are the gateway-backend paths; each additional location calls from its own subnet.
+    discover: (d) => {
+      const choices = regionalPoolChoices(d.view.plan);
+      const pools = planPools(d.view.plan);
+      return planGatewayRegions(d.view.plan)
+        .filter((g) => !g.primary)
+        .flatMap((g) => {
+          const subnet = d.network.subnet(g.subnetId);
+          const network: CallerNetwork = subnet
+            ? { kind: 'subnet', subnet }
+            : g.subnetId === undefined
+              ? { kind: 'internet' }
+              : { kind: 'unknown', why: 'its subnet is not in the plan' };
+          const backends = new Map<string, PlanResource>();
+          for (const pool of choices.get(g.region)?.values() ?? [])
+            for (const member of pools.get(pool)?.members ?? [])
+              if (member.backend) backends.set(member.backend.address, member.backend);
+          for (const backend of d.view.byType('Microsoft.ApiManagement/service/backends')) {
+            const url = field(body(backend), 'properties.url');
+            const host = typeof url === 'string' ? /^https?:\/\/([^/:]+)/i.exec(url)?.[1] : undefined;
+            const endpoint = host ? resourceAt(d, host) : undefined;
+            if (!host) continue; // a pool: its members are backends of their own
+            // Its own region's Content Safety; and every other backend (Language, the batch account, a dedicated
+            // tenant's deployments), which policies call whichever region runs the request.
+            if (endpoint?.config['kind'] !== 'ContentSafety' || endpoint.config['location'] === g.region)
+              backends.set(backend.address, backend);
+          }
+          return [...backends.values()].map((backend) =>
+            backendPath(d, backend, {
+              id: `regional-gateway-backend:${g.region}:${backend.address}`,
+              kind: 'regional-gateway-backend',
+              label: `${nameOf(g.service)} in ${g.region}`,
+              service: g.service,
+              network,
+            }),
+          );
+        });
+    },
   },
 ];
 

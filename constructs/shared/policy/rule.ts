@@ -25,6 +25,14 @@ export const check = (ok: boolean, detail: string): Verdict => (ok ? pass() : fa
 export interface PolicyContext {
   /** Tags every taggable resource must carry. */
   readonly mandatoryTags: readonly string[];
+  /**
+   * Whether the loss of one region may take a model to zero capacity: `required` (prod) fails synth when it does,
+   * except for the models config accepts with a reason. @default - not required
+   */
+  readonly resilience?: {
+    readonly required: boolean;
+    readonly accepted: Readonly<Record<string, string>>;
+  };
 }
 
 /** What every check says about itself: its entry in policy.json's catalog and in the audit. */

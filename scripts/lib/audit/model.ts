@@ -8,7 +8,14 @@ import { nsgRules } from '../../../constructs/shared/policy/rules/network';
 import { productPolicies, tokenLimits } from '../../../constructs/shared/policy/rules/apim';
 import { usersOf } from '../../../constructs/shared/policy/rules/common';
 import type { RuleResult } from '../../../constructs/shared/policy/engine';
-import { assumptionRows, PATH_TABLE_HEADER, pathRows } from '../../../constructs/shared/paths';
+import {
+  analyzeResilience,
+  assumptionRows,
+  PATH_TABLE_HEADER,
+  pathRows,
+  RESILIENCE_TABLE_HEADER,
+  resilienceRows,
+} from '../../../constructs/shared/paths';
 import type { AuditedStack } from './read';
 
 export interface Table {
@@ -321,6 +328,21 @@ function models(stack: AuditedStack): Section {
   };
 }
 
+/** What each model keeps when one region is lost (`npm run resilience`), against the environment's floor. */
+function resilience(stack: AuditedStack): Section {
+  const analysis = analyzeResilience(stack.plan);
+  const floor = (stack.policy.facts['resilience'] as { minSurvivingCapacityPercent?: number } | undefined)?.minSurvivingCapacityPercent ?? 0;
+  return {
+    id: 'resilience',
+    title: 'Resilience: the loss of one region',
+    intro:
+      analysis.models.length === 0
+        ? 'No gateway in this stack.'
+        : `Gateway regions: ${analysis.gatewayRegions.join(', ')}. Each row removes one region (its regional gateway and its deployments); every model must keep ${floor}% of each kind of capacity, and in prod synth fails when a loss stops a model (rule LZ.Resilience.RegionLoss).`,
+    tables: [{ table: { header: [...RESILIENCE_TABLE_HEADER], rows: resilienceRows(analysis, floor), empty: 'No models routed.' } }],
+  };
+}
+
 /** The data-path proof synth ran on this plan: one row per path, and what config declares provided outside. */
 function dataPaths(stack: AuditedStack): Section {
   const report = stack.policy.paths;
@@ -364,6 +386,7 @@ export function auditEnvironment(stack: AuditedStack): EnvironmentAudit {
       identities(stack.plan),
       tenants(tenantTable),
       models(stack),
+      resilience(stack),
       inventory(stack.plan),
     ],
   };

@@ -472,10 +472,15 @@ function poolCheck(region: GatewayRegion, model: VerifyModel): Check {
 }
 
 function routingCheck(region: GatewayRegion, model: VerifyModel): Check {
+  // A multi-region gateway routes each region through its own pool: its local members first.
+  const regional = model.regional?.[region.region];
+  const expected = regional?.first ?? model.first;
+  const priorityOf = (b: { readonly id: string; readonly priority: number }) =>
+    regional?.priorities[b.id] ?? b.priority;
   return {
     id: `routing:${region.region}:${model.model}`,
     group: 'routing',
-    title: `${model.model} in ${region.region} reaches its first backend (${model.first.join(' or ')})`,
+    title: `${model.model} in ${region.region} reaches its first backend (${expected.join(' or ')})`,
     async run(ctx, evidence) {
       const unreachable = gatewayUnreachableReason(ctx);
       if (unreachable) return skip(unreachable);
@@ -499,10 +504,10 @@ function routingCheck(region: GatewayRegion, model: VerifyModel): Check {
         attempts.length > 1
           ? `; spilled over: ${attempts.map((a) => `${byHost.get(a.host)?.id ?? a.host}${a.status ? ` (${a.status})` : ''}`).join(' → ')}`
           : '';
-      return model.first.includes(first.id)
-        ? pass(`first backend ${first.id} (priority ${first.priority})${spill}`)
+      return expected.includes(first.id)
+        ? pass(`first backend ${first.id} (priority ${priorityOf(first)})${spill}`)
         : fail(
-            `first backend ${first.id} (priority ${first.priority}); expected ${model.first.join(' or ')} (priority ${Math.min(...model.backends.map((b) => b.priority))}) while it is in rotation${spill}`,
+            `first backend ${first.id} (priority ${priorityOf(first)}); expected ${expected.join(' or ')} (priority ${Math.min(...model.backends.map(priorityOf))}) while it is in rotation${spill}`,
           );
     },
   };

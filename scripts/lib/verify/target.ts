@@ -17,6 +17,7 @@ import {
   type StackPlan,
   type SynthOutput,
 } from '../../../constructs/shared/plan';
+import { type AzureRegion, regionCode } from '../../../constructs/shared/catalog';
 import { VERIFICATION_BACKEND_HEADER } from '../../../constructs/shared/verification';
 import { stacksOfEnvironment } from '../../../environments/stack-ids';
 import { ScriptError } from '../cli';
@@ -57,6 +58,16 @@ export interface VerifyModel {
   readonly backends: readonly VerifyBackend[];
   /** The backends a request reaches first: the lowest priority of the pool (provisioned first). */
   readonly first: readonly string[];
+  /**
+   * A multi-region gateway: each gateway region's own pool of the model (`pool-<model>-<code>`, local members first),
+   * by region — the priority of each backend there and the backends that region tries first.
+   */
+  readonly regional?: Readonly<
+    Record<
+      string,
+      { readonly priorities: Readonly<Record<string, number>>; readonly first: readonly string[] }
+    >
+  >;
 }
 
 export interface VerifyTenant {
@@ -213,7 +224,15 @@ export function readTarget(output: SynthOutput, environment: string, tenantSlug?
   const gateway = readGateway(platform, environment);
   const { tenant, suspended } = readTenants(plans, environment, tenantSlug);
   const entries = routeEntries(platform);
-  const shared = entries.filter((e) => !e.pool.path.startsWith('Tenants/'));
+  // A multi-region gateway's regional pools (`pool-<model>-<region code>`) reorder the shared pool's backends per region.
+  const regionOfPool = new Map(
+    gateway.regions.flatMap(({ region }) =>
+      entries
+        .filter((e) => e.poolName === `pool-${e.model}-${regionCode(region as AzureRegion)}`)
+        .map((e) => [e.poolName, region] as const),
+    ),
+  );
+  const shared = entries.filter((e) => !e.pool.path.startsWith('Tenants/') && !regionOfPool.has(e.poolName));
   const models = new Map<string, VerifyModel>();
   for (const entry of shared) {
     const backend: VerifyBackend = {
@@ -232,6 +251,23 @@ export function readTarget(output: SynthOutput, environment: string, tenantSlug?
       pool: entry.poolName,
       backends,
       first: backends.filter((b) => b.priority === lowest).map((b) => b.id),
+    });
+  }
+  for (const [poolName, region] of regionOfPool) {
+    const members = entries.filter((e) => e.poolName === poolName);
+    const model = models.get(members[0]!.model);
+    if (!model) continue;
+    const priorities = Object.fromEntries(members.map((e) => [e.backendName, e.priority ?? 0]));
+    const lowest = Math.min(...Object.values(priorities));
+    models.set(model.model, {
+      ...model,
+      regional: {
+        ...model.regional,
+        [region]: {
+          priorities,
+          first: members.filter((e) => (e.priority ?? 0) === lowest).map((e) => e.backendName),
+        },
+      },
     });
   }
   const dedicatedPools = all((plan) => routeEntries(plan).filter((e) => e.pool.path.startsWith('Tenants/')))

@@ -4,9 +4,22 @@ import { exampleEnvironment, synthEnvironment } from '../../helpers/synth';
 describe('content safety account', () => {
   it('is hardened like the model accounts and sends its logs to the workspace', () => {
     const synth = synthEnvironment(exampleEnvironment('prod'));
-    const account = synth
+    const accounts = synth
       .resources('azurerm_cognitive_account')
-      .find((a) => a.config['kind'] === 'ContentSafety')!;
+      .filter((a) => a.config['kind'] === 'ContentSafety');
+    // One per gateway region: swedencentral and francecentral.
+    expect(accounts.map((a) => a.config['name']).sort()).toEqual([
+      'cs-cx-genai-prd-frc',
+      'cs-cx-genai-prd-sdc',
+    ]);
+    for (const other of accounts) {
+      expect(other.config).toMatchObject({
+        local_auth_enabled: false,
+        public_network_access_enabled: false,
+        outbound_network_access_restricted: true,
+      });
+    }
+    const account = accounts.find((a) => a.config['name'] === 'cs-cx-genai-prd-sdc')!;
     expect(account.config).toMatchObject({
       name: 'cs-cx-genai-prd-sdc',
       custom_subdomain_name: 'cs-cx-genai-prd-sdc',

@@ -11,7 +11,7 @@ import {
 import { parseEnvironment } from '../../../environments';
 import { byoInput, hubZoneId, spokeSubnetId } from '../../helpers/network';
 import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../../helpers/synth';
-import { SUBNET_KEYS, PRIVATE_DNS_ZONES } from '../../../constructs/shared/catalog';
+import { type AzureRegion, SUBNET_KEYS, PRIVATE_DNS_ZONES } from '../../../constructs/shared/catalog';
 
 type Subnet = {
   name: string;
@@ -53,12 +53,20 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
     }
   });
 
-  it('gives each VNet the three subnets, each with its own NSG and no default outbound access', () => {
+  it('gives each VNet the three subnets (and the WAF subnet where declared), each with its own NSG and no default outbound access', () => {
     for (const vnet of vnets) {
       const subnets = vnet.config['subnet'] as Subnet[];
-      expect(subnets.map((s) => s.name.split('-').at(-1))).toEqual(['apim', 'pep', 'app']);
+      const region = vnet.config['location'] as AzureRegion;
+      const ingress =
+        env.network.mode === 'create' && env.network.vnets[region]?.subnets.ingress !== undefined;
+      expect(subnets.map((s) => s.name.split('-').at(-1))).toEqual([
+        'apim',
+        'pep',
+        'app',
+        ...(ingress ? ['agw'] : []),
+      ]);
       const groups = new Set(subnets.map((s) => s.security_group));
-      expect(groups.size).toBe(3);
+      expect(groups.size).toBe(ingress ? 4 : 3);
       for (const subnet of subnets) {
         expect(subnet.default_outbound_access_enabled, subnet.name).toBe(false);
         const nsg = nsgs.find((n) => ref(n.address) === subnet.security_group);
@@ -94,6 +102,9 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
     const service = synth.only('azurerm_api_management').config;
     const gateway = String(service['name']);
     const internal = service['virtual_network_type'] === 'Internal';
+    const locations = ((service['additional_location'] as { location: string }[] | undefined) ?? []).map(
+      (l) => l.location,
+    );
     expect(zones.map((z) => z.config['name']).sort()).toEqual(
       [
         PRIVATE_DNS_ZONES.openai,
@@ -106,6 +117,12 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
         ...(internal
           ? ['', '.portal', '.developer', '.management', '.scm'].map(
               (part) => `${gateway}${part}.azure-api.net`,
+            )
+          : []),
+        // A multi-region gateway: each region's own host name, primary included.
+        ...(internal && locations.length > 0
+          ? [String(service['location']), ...locations].map(
+              (region) => `${gateway}-${region}-01.regional.azure-api.net`,
             )
           : []),
       ].sort(),
@@ -127,14 +144,26 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
     }
   });
 
-  it("answers each gateway host name at the zone apex with the gateway's private address", () => {
+  it("answers each gateway host name at the zone apex with the private address of the gateway's region", () => {
     const service = synth.only('azurerm_api_management');
     const records = synth.resources('azurerm_private_dns_a_record');
-    expect(records).toHaveLength(service.config['virtual_network_type'] === 'Internal' ? 5 : 0);
+    const zones = synth.resources('azurerm_private_dns_zone');
+    const locations = (
+      (service.config['additional_location'] as { location: string }[] | undefined) ?? []
+    ).map((l) => l.location);
+    const internal = service.config['virtual_network_type'] === 'Internal';
+    expect(records).toHaveLength(internal ? 5 + (locations.length > 0 ? 1 + locations.length : 0) : 0);
     for (const record of records) {
+      const zone = zones.find((z) => record.config['zone_name'] === ref(z.address, 'name'))!;
+      const i = locations.findIndex((region) =>
+        String(zone.config['name']).includes(`-${region}-01.regional.`),
+      );
       expect(record.config).toMatchObject({
         name: '@',
-        records: ref(service.address, 'private_ip_addresses'),
+        records:
+          i < 0
+            ? ref(service.address, 'private_ip_addresses')
+            : ref(service.address, `additional_location[${i}].private_ip_addresses`),
       });
     }
   });

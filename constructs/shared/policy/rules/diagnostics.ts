@@ -78,6 +78,10 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
     required: true,
     why: `DDoS protection logs (${SUPPORTED_LOGS}/microsoft-network-publicipaddresses-logs)`,
   },
+  azurerm_application_gateway: {
+    required: true,
+    why: `ApplicationGatewayAccessLog, ApplicationGatewayPerformanceLog, ApplicationGatewayFirewallLog: what the WAF blocked and why (${SUPPORTED_LOGS}/microsoft-network-applicationgateways-logs)`,
+  },
   azurerm_redis_cache: {
     required: true,
     why: `ConnectedClientList (${SUPPORTED_LOGS}/microsoft-cache-redis-logs)`,
@@ -120,6 +124,10 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
   azurerm_role_assignment: { required: false, why: NO_SETTINGS },
   azurerm_management_lock: { required: false, why: NO_SETTINGS },
   azurerm_user_assigned_identity: { required: false, why: NO_SETTINGS },
+  azurerm_web_application_firewall_policy: {
+    required: false,
+    why: `${NO_SETTINGS}; the Application Gateway's firewall log records what the policy matched`,
+  },
   azurerm_federated_identity_credential: { required: false, why: NO_SETTINGS },
   azurerm_subnet: { required: false, why: `${NO_SETTINGS}; the VNet's setting covers it` },
   azurerm_subnet_network_security_group_association: { required: false, why: NO_SETTINGS },

@@ -22,6 +22,7 @@ import { dataPathContext } from '../../../../stacks/governance';
 import { PlatformStack } from '../../../../stacks/platform-stack';
 import { byoInput, HUB_PROVIDES, spokeSubnetId } from '../../../helpers/network';
 import { synthEnvironment, synthesizeStack } from '../../../helpers/synth';
+import { type AzureRegion, regionCode } from '../../../../constructs/shared/catalog';
 
 type Json = TerraformJson & { resource: Record<string, Record<string, Record<string, unknown>>> };
 
@@ -380,5 +381,122 @@ describe('a 3-region bring-your-own network', () => {
       broken.map(() => ['suppressed', reason, true]),
     );
     expect(report.unusedSuppressions).toEqual([]);
+  });
+});
+
+describe.each([...synthesized.entries()])('%s: regional gateways and their WAFs', (_key, { env, json }) => {
+  const report = check(json, dataPathContext(env));
+  const of = (kind: string) => report.paths.filter((p) => p.kind === kind);
+  const wafs = Object.keys(json.resource['azurerm_application_gateway'] ?? {});
+  const locations = Object.values(json.resource['azurerm_api_management'] ?? {}).flatMap(
+    (s) => (s['additional_location'] as { location: string }[] | undefined) ?? [],
+  );
+
+  it('proves a path from every WAF to the gateway of its region', () => {
+    expect(of('waf-gateway')).toHaveLength(wafs.length);
+    for (const path of of('waf-gateway')) expect(path.verdict, path.id).not.toBe('broken');
+  });
+
+  it('proves a path from every additional gateway region to each backend it calls: its pools, its own Content Safety, and the rest', () => {
+    for (const { location } of locations) {
+      const paths = of('regional-gateway-backend').filter((p) => p.caller.endsWith(` in ${location}`));
+      // Every backend of the region's pools, and the region's own Content Safety.
+      const code = regionCode(location as AzureRegion);
+      const poolMembers = new Set(
+        Object.values(json.resource['azapi_resource'] ?? {})
+          .filter((r) => String(r['name']).startsWith('pool-') && String(r['name']).endsWith(`-${code}`))
+          .flatMap((r) =>
+            (
+              (r['body'] as { properties?: { pool?: { services?: { id: string }[] } } }).properties?.pool
+                ?.services ?? []
+            ).map((m) => m.id),
+          ),
+      );
+      expect(poolMembers.size, location).toBeGreaterThan(0);
+      // Policies call every other backend from any region: Language, the batch account, dedicated deployments.
+      const direct = Object.values(json.resource['azapi_resource'] ?? {}).filter(
+        (r) =>
+          String(r['type']).startsWith('Microsoft.ApiManagement/service/backends@') &&
+          typeof (r['body'] as { properties?: { url?: unknown } }).properties?.url === 'string' &&
+          !String(r['name']).startsWith('content-safety'),
+      );
+      expect(direct.length, location).toBeGreaterThanOrEqual(poolMembers.size);
+      expect(paths.filter((p) => !p.callee.includes('→ cs-')).length, location).toBe(direct.length);
+      expect(paths.filter((p) => p.callee.includes('→ cs-')).length, location).toBe(1);
+      for (const path of paths) expect(path.verdict, path.id).not.toBe('broken');
+    }
+  });
+});
+
+const wafRegional = [...synthesized.values()].find(
+  ({ json }) =>
+    Object.keys(json.resource['azurerm_application_gateway'] ?? {}).length > 1 &&
+    Object.values(json.resource['azurerm_api_management'] ?? {}).some((s) => s['additional_location']),
+);
+
+describe.runIf(wafRegional !== undefined)('mutations of the regional gateways and their WAFs', () => {
+  const { env, json } = wafRegional!;
+  const report = check(json, dataPathContext(env));
+  const regionalWaf = firstPath(
+    report,
+    (p) =>
+      p.kind === 'waf-gateway' &&
+      p.host.includes('-01.regional.') &&
+      !p.host.includes(`-${env.regions.primary}-`),
+  );
+  const remoteBackend = firstPath(
+    report,
+    (p) => p.kind === 'regional-gateway-backend' && hop(p, 'route').summary.startsWith('peered'),
+  );
+  const safety = firstPath(
+    report,
+    (p) => p.kind === 'regional-gateway-backend' && p.callee.includes('→ cs-'),
+  );
+
+  it('name resolution: the regional host must answer with its own region’s addresses, not the primary’s', () => {
+    expect(hop(regionalWaf, 'dns').status).toBe('pass');
+    const mutated = clone(json);
+    const service = Object.keys(json.resource['azurerm_api_management']!)[0]!;
+    for (const record of Object.values(mutated.resource['azurerm_private_dns_a_record']!)) {
+      if (String(record['records']).includes('additional_location'))
+        record['records'] = `\${azurerm_api_management.${service}.private_ip_addresses}`;
+    }
+    const { hop: broken } = after(mutated, env, regionalWaf.id, 'dns');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain(`holds no A record "@" pointing at`);
+  });
+
+  it('network security: fails naming the regional gateway’s NSG when it stops admitting HTTPS from the WAF', () => {
+    expect(hop(regionalWaf, 'nsg').status).toBe('pass');
+    const mutated = clone(json);
+    const region = /-([a-z0-9]+)-01\.regional\./.exec(regionalWaf.host)![1]!;
+    const [name, nsg] = Object.entries(mutated.resource['azurerm_network_security_group']!).find(
+      ([key, n]) => key.includes(`_${region}_`) && String(n['name']).endsWith('-apim'),
+    )!;
+    nsg['security_rule'] = (nsg['security_rule'] as { name: string }[]).filter(
+      (r) => r.name !== 'AllowClientsHttpsInbound',
+    );
+    const { hop: broken } = after(mutated, env, regionalWaf.id, 'nsg');
+    expect(broken.status).toBe('fail');
+    expect(broken.address).toBe(`azurerm_network_security_group.${name}`);
+  });
+
+  it('route: a regional gateway’s call to another region fails naming the VNets when the peering is removed', () => {
+    const route = hop(remoteBackend, 'route');
+    const mutated = clone(json);
+    remove(mutated, route.address!);
+    const { path, hop: broken } = after(mutated, env, remoteBackend.id, 'route');
+    expect(path.verdict).toBe('broken');
+    expect(broken.detail).toMatch(/are not peered/);
+  });
+
+  it('authorization: the regional Content Safety check fails when the gateway loses its role on that account', () => {
+    const auth = hop(safety, 'auth');
+    expect(auth.summary).toMatch(/^Cognitive Services User on cs-/);
+    const mutated = clone(json);
+    remove(mutated, auth.address!);
+    const { hop: broken } = after(mutated, env, safety.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain('ContentSafety/text:analyze/action');
   });
 });

@@ -1,0 +1,1 @@
+export * from './regional-waf';
