@@ -14,6 +14,7 @@ import { DERIVED_TAGS, environmentTags, FOUNDATION_FIELDS } from './sections/fou
 import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
+import { FINOPS_FIELDS, finopsRules } from './sections/finops';
 import { TENANT_FIELDS, tenantRules, tenantsIn, tenantTags } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
@@ -34,6 +35,7 @@ const EnvironmentObject = z
     ...KEY_VAULT_FIELDS,
     ...PROMPT_LIBRARY_FIELDS,
     ...GOVERNANCE_FIELDS,
+    ...FINOPS_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -257,6 +259,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...KEY_VAULT_RULES,
   ...PROMPT_LIBRARY_RULES,
   ...GOVERNANCE_RULES,
+  ...finopsRules<Environment>(
+    (env) => environmentCapacityClaims(env),
+    [['endpoints'], ['name'], ['tenants']],
+  ),
 ];
 
 /** The environment schema with every cross-field rule. */
