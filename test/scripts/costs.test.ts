@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { loadEnvironments, type Environment } from '../../environments';
 import { environmentCapacityClaims } from '../../environments/capacity';
 import { tenantsIn } from '../../environments/sections/tenants';
-import { examplesOutdir, examplesOutput } from '../helpers/examples';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyOfExamples, examplesOutdir, examplesOutput } from '../helpers/examples';
 import { runScript } from '../helpers/run';
 
 /** An amount as the report prints it, formatted here on its own: `12,345.60 EUR`. */
@@ -97,5 +99,19 @@ describe('npm run costs', () => {
     expect(stdout).toContain(
       `Token mix (finops.tokenMix): ${inputShare * 100} % input, of which ${cachedInputShare * 100} % cached; ${100 - inputShare * 100} % output.`,
     );
+  });
+});
+
+describe('npm run costs on a plan it cannot price', () => {
+  it('marks a deployment without a price and exits 1', () => {
+    const outdir = copyOfExamples();
+    const stack = priced[0]!.name;
+    const file = join(outdir, 'stacks', stack, 'policy.json');
+    const report = JSON.parse(readFileSync(file, 'utf8')) as { facts: { finops: { prices: object } } };
+    report.facts.finops.prices = {};
+    writeFileSync(file, JSON.stringify(report));
+    const { status, stdout } = runScript('costs', ['--outdir', outdir, '--env', stack]);
+    expect(status).toBe(1);
+    expect(stdout).toMatch(/No price for: .+ \(add them to finops\.prices\)\./);
   });
 });
