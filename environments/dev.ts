@@ -1,5 +1,6 @@
 import type { EnvironmentInput } from './schema';
 import { TENANTS } from './tenants';
+import { EXAMPLE_FINOPS } from './example-prices';
 
 /**
  * dev: one region, no private network, public endpoints (with the reason written down), local state, and teardown
@@ -133,6 +134,7 @@ export const dev = {
     },
   },
   tenants: TENANTS,
+  finops: EXAMPLE_FINOPS,
   monitoring: {
     // dev tells the team by e-mail only, and only when something is clearly broken: loose thresholds, no paging.
     actionGroups: {

@@ -1,6 +1,7 @@
 import type { EnvironmentInput } from './schema';
 import { BLOCKLISTS, CONTENT_FILTERS } from './responsible-ai';
 import { TENANTS } from './tenants';
+import { EXAMPLE_FINOPS } from './example-prices';
 
 /** prod: three regions for PTU-first spillover and failover, private only, remote state, nothing purged on destroy. */
 export const prod = {
@@ -196,6 +197,7 @@ export const prod = {
     logging: { samplingPercentage: 10 },
   },
   tenants: TENANTS,
+  finops: EXAMPLE_FINOPS,
   monitoring: {
     logRetentionInDays: 90,
     actionGroups: {

@@ -16,6 +16,7 @@ import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { GATEWAY_REGION_RULES } from './sections/gateway-regions';
 import { RESILIENCE_FIELDS } from './sections/resilience';
 import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
+import { FINOPS_FIELDS, finopsRules } from './sections/finops';
 import { TENANT_FIELDS, tenantRules, tenantsIn, tenantTags } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
@@ -37,6 +38,7 @@ const EnvironmentObject = z
     ...PROMPT_LIBRARY_FIELDS,
     ...GOVERNANCE_FIELDS,
     ...RESILIENCE_FIELDS,
+    ...FINOPS_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -261,6 +263,10 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...PROMPT_LIBRARY_RULES,
   ...GOVERNANCE_RULES,
   ...GATEWAY_REGION_RULES,
+  ...finopsRules<Environment>(
+    (env) => environmentCapacityClaims(env),
+    [['endpoints'], ['name'], ['tenants']],
+  ),
 ];
 
 /** The environment schema with every cross-field rule. */

@@ -1,6 +1,7 @@
 import type { EnvironmentInput } from './schema';
 import { BLOCKLISTS, CONTENT_FILTERS } from './responsible-ai';
 import { TENANTS } from './tenants';
+import { EXAMPLE_FINOPS } from './example-prices';
 
 /** staging: the shape of prod (two regions, private network, remote state) at smaller sizes. */
 export const staging = {
@@ -120,6 +121,7 @@ export const staging = {
     logging: { samplingPercentage: 50 },
   },
   tenants: TENANTS,
+  finops: EXAMPLE_FINOPS,
   monitoring: {
     // staging mirrors prod's alerts at prod-like thresholds, but tells the team by e-mail: nobody is paged for staging.
     actionGroups: {

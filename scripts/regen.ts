@@ -21,7 +21,7 @@ const COMMAND = {
     'Rewrites what the tests compare with your environments, after adding a tenant or an environment: synthesizes',
     'every environment into the output directory, then writes the audit reports (audit/, --prune), the JSON Schema',
     `(environments/schema.json), the plan snapshots (${SNAPSHOT_DIR}/<stack>.tf.json, removing those of stacks that`,
-    `no longer exist) and the README's samples of ${README_SAMPLE_ENVIRONMENT} (quota, routes, data paths, a broken`,
+    `no longer exist) and the README's samples of ${README_SAMPLE_ENVIRONMENT} (quota, costs, routes, data paths, a broken`,
     'config). Stops at the first step that fails. Review the diff before committing.',
   ].join('\n'),
   options: {

@@ -237,6 +237,8 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
               requested: row.requested,
               quota: row.quota ?? null,
             })),
+            // The price table for `npm run costs`, which sets it against the deployments and quotas of the plan.
+            ...(env.finops ? { finops: env.finops } : {}),
           }),
     },
   });

@@ -1,6 +1,6 @@
 /**
  * The README's samples of command output, each after a marker line (`<!-- regen: <id> -->`) and in a ```text block:
- * the quota plan, the routing table, an excerpt of the data-path proof and the answer to a broken config, all of the
+ * the quota plan, the cost plan, the routing table, an excerpt of the data-path proof and the answer to a broken config, all of the
  * `prod` environment. `npm run regen` rewrites them from the real commands; the README test compares them.
  */
 import { spawnSync } from 'node:child_process';
@@ -12,7 +12,7 @@ import { exportText, shippedInput } from './export';
 /** The environment the README's samples show. */
 export const README_SAMPLE_ENVIRONMENT = 'prod';
 
-export const README_SAMPLES = ['quota', 'routes', 'paths', 'prod-broken'] as const;
+export const README_SAMPLES = ['quota', 'costs', 'routes', 'paths', 'prod-broken'] as const;
 export type ReadmeSampleId = (typeof README_SAMPLES)[number];
 
 /** Where the samples come from: the project root (with dist/ built) and the synthesized output. */
@@ -47,6 +47,8 @@ export function renderSample(id: ReadmeSampleId, source: SampleSource, current =
   switch (id) {
     case 'quota':
       return `${run(source, 'scripts/quota.js', ['--env', env]).stdout.trim()}\n`;
+    case 'costs':
+      return `${run(source, 'scripts/costs.js', ['--outdir', source.outdir, '--env', env]).stdout.trim()}\n`;
     case 'routes':
       return `${tableRows(run(source, 'scripts/routes.js', ['--outdir', source.outdir, '--env', env]).stdout).join('\n')}\n`;
     case 'paths': {

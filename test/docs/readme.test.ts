@@ -25,6 +25,14 @@ describe('README', () => {
     for (const row of tableRows(stdout)) expect(readme, row).toContain(row);
   });
 
+  it('shows the cost plan that npm run costs prints for prod', () => {
+    const { status, stdout } = runScript('costs', ['--outdir', examplesOutdir(), '--env', 'prod']);
+    expect(status).toBe(0);
+    const lines = [...tableRows(stdout), ...stdout.split('\n').filter((line) => line.startsWith('Fixed: '))];
+    expect(lines.length).toBeGreaterThan(3);
+    for (const line of lines) expect(readme, line).toContain(line);
+  });
+
   it('shows the routing table that npm run routes prints for prod', () => {
     const { status, stdout } = runScript('routes', ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);

@@ -10,6 +10,8 @@ import { exampleEnvironment, exampleInput } from '../helpers/synth';
 /** The dev example with one deployment replaced. */
 function devWith(deployment: Record<string, unknown>, extra: Record<string, unknown> = {}) {
   return exampleInput('dev', {
+    // Probe deployments have no price: the cost plan's rule has its own tests (test/environments/finops.test.ts).
+    finops: undefined,
     endpoints: {
       accounts: {
         swedencentral: {
@@ -80,7 +82,10 @@ describe('deployment input', () => {
       },
     );
     expect(() =>
-      exampleEnvironment('dev', extended.endpoints === undefined ? {} : { endpoints: extended.endpoints }),
+      exampleEnvironment('dev', {
+        finops: undefined,
+        ...(extended.endpoints === undefined ? {} : { endpoints: extended.endpoints }),
+      }),
     ).not.toThrow();
   });
 
@@ -131,6 +136,7 @@ describe('deployment input', () => {
 
   it('rejects a data zone type in a region outside the US and EU data zones', () => {
     const input = exampleInput('dev', {
+      finops: undefined,
       regions: { primary: 'japaneast' },
       endpoints: {
         accounts: {

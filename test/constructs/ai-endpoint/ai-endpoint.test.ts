@@ -109,6 +109,7 @@ describe('deployment types', () => {
 
   it.each(DEPLOYMENT_TYPE_NAMES)('synthesizes a %s deployment with its SKU and capacity', (type) => {
     const env = exampleEnvironment('dev', {
+      finops: undefined,
       endpoints: {
         accounts: {
           swedencentral: {
