@@ -3,12 +3,14 @@
  * or YAML, no cdktf.out, an unknown flag. Each answers with a clear sentence and a non-zero exit, no stack trace,
  * and leaves no partial output.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { environmentWithTenants } from '../../scripts/lib/generate';
+import { examplesOutdir } from '../helpers/examples';
+import { spawnAsync } from '../helpers/run';
 
 const dir = mkdtempSync(join(tmpdir(), 'lz-commands-'));
 const malformedJson = join(dir, 'broken.json');
@@ -18,10 +20,12 @@ writeFileSync(malformedYaml, 'name: dev\n  stage: [dev\n');
 const missing = join(dir, 'missing.yaml');
 const noOutput = join(dir, 'no-cdktf.out');
 
-/** Runs a built entry point from the project root. */
+/**
+ * Runs a built entry point from the project root. The commands of this file run side by side (`concurrent`): each
+ * is a process of its own, so the worker waits for several at once instead of one after another.
+ */
 function run(entry: string, args: string[]) {
-  const result = spawnSync(process.execPath, [entry, ...args], { encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return spawnAsync(process.execPath, [entry, ...args]);
 }
 
 const CASES: Array<[string, string, string[], RegExp]> = [
@@ -104,9 +108,9 @@ const CASES: Array<[string, string, string[], RegExp]> = [
   ],
 ];
 
-describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {
-  it('answers with a clear sentence and a non-zero exit, and writes nothing', () => {
-    const result = run(entry, args);
+describe.concurrent.each(CASES)('%s %s %j', (_name, entry, args, message) => {
+  it('answers with a clear sentence and a non-zero exit, and writes nothing', async () => {
+    const result = await run(entry, args);
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
@@ -119,6 +123,7 @@ describe.each(CASES)('%s %s %j', (_name, entry, args, message) => {
   });
 });
 
+// After the concurrent cases above: vitest runs a file's sequential tests only once the concurrent ones before them end.
 it('leaves no temporary directories behind', () => {
   expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
 });
@@ -131,7 +136,7 @@ const ESCAPE = /\u001b\[/;
 const fakeTerminal = join(dir, 'fake-terminal.cjs');
 writeFileSync(fakeTerminal, 'process.stderr.isTTY = true;\n');
 
-describe('--help', () => {
+describe.concurrent('--help', () => {
   const HELP: Array<[string, string[], string[]]> = [
     ['synth', ['dist/app.js'], ['--env', '--config', '--outdir', '--progress', '-h, --help']],
     ['audit', ['dist/scripts/audit.js'], ['--outdir', '--out', '--prune', '-h, --help']],
@@ -212,30 +217,36 @@ describe('--help', () => {
       .filter((flag): flag is string => flag !== undefined);
   }
 
-  it.each(HELP)('%s answers --help with its usage and each of its options', (_name, command, options) => {
-    const result = spawnSync(process.execPath, [...command, '--help'], { encoding: 'utf8' });
-    expect(result.status).toBe(0);
-    expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^usage: /);
-    expect(documented(result.stdout)).toEqual(options);
-    expect(result.stdout).not.toMatch(ESCAPE);
-  });
+  it.each(HELP)(
+    '%s answers --help with its usage and each of its options',
+    async (_name, command, options) => {
+      const result = await spawnAsync(process.execPath, [...command, '--help']);
+      expect(result.status).toBe(0);
+      expect(result.stderr).toBe('');
+      expect(result.stdout).toMatch(/^usage: /);
+      expect(documented(result.stdout)).toEqual(options);
+      expect(result.stdout).not.toMatch(ESCAPE);
+    },
+  );
 
-  it.each(SHELL)('%s answers --help with its usage and each of its options', (_name, script, options) => {
-    const result = spawnSync('bash', [script, '--help'], { encoding: 'utf8' });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/^usage: /);
-    expect(documented(result.stdout)).toEqual(options);
-  });
+  it.each(SHELL)(
+    '%s answers --help with its usage and each of its options',
+    async (_name, script, options) => {
+      const result = await spawnAsync('bash', [script, '--help']);
+      expect(result.status).toBe(0);
+      expect(result.stdout).toMatch(/^usage: /);
+      expect(documented(result.stdout)).toEqual(options);
+    },
+  );
 });
 
 // Whole synths and a short benchmark: seconds each on an idle machine, more on a shared one.
-describe('progress on stderr', () => {
+describe.concurrent('progress on stderr', () => {
   const progressLine = (command: string) => new RegExp(`^${command}: \\S.* \\(\\d+\\.\\d s\\)$`);
   const lines = (stderr: string) => stderr.split('\n').filter((line) => line !== '');
 
-  it('bench prints one line per row with --progress, and bench --tenants chooses the rows', () => {
-    const result = run('dist/scripts/bench.js', [
+  it('bench prints one line per row with --progress, and bench --tenants chooses the rows', async () => {
+    const result = await run('dist/scripts/bench.js', [
       '--runs',
       '1',
       '--tenants',
@@ -260,12 +271,16 @@ describe('progress on stderr', () => {
     expect(result.stdout + result.stderr).not.toMatch(ESCAPE);
   }, 120_000);
 
-  it('bench:shards prints one line per stage by default on a terminal', () => {
-    const result = spawnSync(
-      process.execPath,
-      ['--require', fakeTerminal, 'dist/scripts/bench-shards.js', '--tenants', '10', '--shards', '2'],
-      { encoding: 'utf8' },
-    );
+  it('bench:shards prints one line per stage by default on a terminal', async () => {
+    const result = await spawnAsync(process.execPath, [
+      '--require',
+      fakeTerminal,
+      'dist/scripts/bench-shards.js',
+      '--tenants',
+      '10',
+      '--shards',
+      '2',
+    ]);
     expect(result.status).toBe(0);
     expect(lines(result.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
       'bench:shards: generated prod with 10 tenants in 2 shards',
@@ -277,17 +292,15 @@ describe('progress on stderr', () => {
   }, 60_000);
 
   const synth = (preload: string[], args: string[], outdir: string) =>
-    spawnSync(process.execPath, [...preload, 'dist/app.js', ...args, '--outdir', join(dir, outdir)], {
-      encoding: 'utf8',
-    });
+    spawnAsync(process.execPath, [...preload, 'dist/app.js', ...args, '--outdir', join(dir, outdir)]);
   const tenants101 = () => {
     const config = join(dir, 'tenants-101.json');
     if (!existsSync(config)) writeFileSync(config, JSON.stringify(environmentWithTenants(101)));
     return ['--config', config];
   };
 
-  it('synth prints its stages above 100 tenants by default on a terminal', () => {
-    const result = synth(['--require', fakeTerminal], tenants101(), 'progress-1');
+  it('synth prints its stages above 100 tenants by default on a terminal', async () => {
+    const result = await synth(['--require', fakeTerminal], tenants101(), 'progress-1');
     expect(result.status).toBe(0);
     expect(lines(result.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
       'synth: loaded prod: 101 tenants',
@@ -297,16 +310,19 @@ describe('progress on stderr', () => {
     ]);
   }, 60_000);
 
-  it('synth prints no progress when stderr is not a terminal, unless asked with --progress', () => {
-    expect(synth([], tenants101(), 'progress-2')).toMatchObject({ status: 0, stderr: '' });
-    const asked = synth([], ['--env', 'dev', '--progress'], 'progress-3');
+  it('synth prints no progress when stderr is not a terminal, unless asked with --progress', async () => {
+    const [quiet, asked] = await Promise.all([
+      synth([], tenants101(), 'progress-2'),
+      synth([], ['--env', 'dev', '--progress'], 'progress-3'),
+    ]);
+    expect(quiet).toMatchObject({ status: 0, stderr: '' });
     expect(asked.status).toBe(0);
     expect(lines(asked.stderr)).toHaveLength(4);
     for (const line of lines(asked.stderr)) expect(line).toMatch(progressLine('synth'));
   }, 60_000);
 
-  it('synth prints no progress on a terminal at 100 tenants or fewer', () => {
-    expect(synth(['--require', fakeTerminal], ['--env', 'dev'], 'progress-4')).toMatchObject({
+  it('synth prints no progress on a terminal at 100 tenants or fewer', async () => {
+    expect(await synth(['--require', fakeTerminal], ['--env', 'dev'], 'progress-4')).toMatchObject({
       status: 0,
       stderr: '',
     });
@@ -325,16 +341,13 @@ describe('a closed pipe', () => {
     });
   }
 
-  it.each([
+  it.concurrent.each([
     ['routes', ['dist/scripts/routes.js', '--outdir', 'OUTDIR']],
     ['quota', ['dist/scripts/quota.js', '--env', 'prod']],
     ['synth --help', ['dist/app.js', '--help']],
   ])('ends %s quietly with its own exit code', async (_name, args) => {
-    const outdir = join(dir, 'routes-out');
-    if (!existsSync(outdir)) {
-      expect(run('dist/app.js', ['--env', 'dev', '--outdir', outdir]).status).toBe(0);
-    }
-    const result = await intoClosedPipe(args.map((a) => (a === 'OUTDIR' ? outdir : a)));
+    // routes reads the examples' shared synth: it only reads an output.
+    const result = await intoClosedPipe(args.map((a) => (a === 'OUTDIR' ? examplesOutdir() : a)));
     expect(result).toEqual({ code: 0, stderr: '' });
   });
 });

@@ -10,11 +10,12 @@ import { EXAMPLE_ENVIRONMENTS, loadEnvironments, parseEnvironment } from '../../
 import { synthesizeAtomically } from '../../stacks/synthesize';
 import { byoInput } from '../helpers/network';
 import { exampleInput } from '../helpers/synth';
-import { runScript } from '../helpers/run';
+import { examplesOutdir } from '../helpers/examples';
+import { runScript, spawnAsync } from '../helpers/run';
 
 const root = mkdtempSync(join(tmpdir(), 'lz-paths-'));
-const examples = join(root, 'examples');
-synthesizeAtomically(loadEnvironments(), examples);
+// The examples as the global setup synthesized them once for the whole run (only read here).
+const examples = examplesOutdir();
 const byo = join(root, 'byo');
 const reason = 'The enterprise hub owns this for every spoke in every region (change CHG-1234).';
 synthesizeAtomically(
@@ -39,9 +40,15 @@ const rows = (stdout: string) =>
   stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| caller'));
 
 describe('npm run paths', () => {
-  it('proves every path of each example environment, one row per path', () => {
-    for (const env of loadEnvironments()) {
-      const { status, stdout, stderr } = runScript('paths', ['--outdir', examples, '--env', env.name]);
+  it('proves every path of each example environment, one row per path', async () => {
+    const environments = loadEnvironments();
+    const runs = await Promise.all(
+      environments.map((env) =>
+        spawnAsync(process.execPath, ['dist/scripts/paths.js', '--outdir', examples, '--env', env.name]),
+      ),
+    );
+    for (const [i, env] of environments.entries()) {
+      const { status, stdout, stderr } = runs[i]!;
       expect(stderr).toBe('');
       expect(status).toBe(0);
       const policy = JSON.parse(readFileSync(join(examples, 'stacks', env.name, 'policy.json'), 'utf8'));

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { spawnAsync } from '../helpers/run';
 import { summarizePlan } from '../../scripts/lib/plan-summary';
 import { synthApp } from '../helpers/app';
 import { exampleEnvironment } from '../helpers/synth';
@@ -57,7 +58,13 @@ function setup() {
     writeFileSync(log, '');
     return { ...result, calls };
   };
-  return { dir, show, run };
+  /** The same, without blocking the worker: for cases that run side by side, each in its own directory. */
+  const runAsync = async (args: string[], env: Record<string, string> = {}) =>
+    spawnAsync(process.execPath, [join(process.cwd(), 'dist/scripts/pipeline.js'), ...args], {
+      cwd: dir,
+      env: { ...process.env, PATH: `${bin}:${process.env['PATH']}`, FAKE_LOG: log, FAKE_SHOW: show, ...env },
+    });
+  return { dir, show, run, runAsync };
 }
 
 const app = synthApp([
@@ -137,7 +144,7 @@ describe('pipeline plan', () => {
     expect(t.run(['apply', '--bundle', 'plan-bundle']).calls).toEqual([]);
   });
 
-  it.each([
+  it.concurrent.each([
     [
       ['plan', '--env', 'prod'],
       { FAKE_PLAN_EXIT: '1' },
@@ -164,10 +171,10 @@ describe('pipeline plan', () => {
       /^nowhere has no plan\.json: download the plan artifact of this run's plan job first\.$/,
     ],
     [['deploy'], {}, /^unknown command "deploy"; expected plan or apply\.$/],
-  ])('refuses %j in one sentence', (args, env, message) => {
+  ])('refuses %j in one sentence', async (args, env, message) => {
     const t = setup();
     cpSync(app.outdir, join(t.dir, 'cdktf.out'), { recursive: true });
-    const result = t.run(args, env);
+    const result = await t.runAsync(args, env);
     expect(result.status).not.toBe(0);
     expect(result.stderr.split('\n')[0]).toMatch(message);
   });
