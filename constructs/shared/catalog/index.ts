@@ -61,3 +61,10 @@ export {
 export { AZURE_REGION_NAMES, AZURE_REGIONS, type AzureRegion, regionCode } from './regions';
 export { actionCovers, type BuiltInRole, ROLE_CATALOG, type RoleDefinition, roleOf } from './roles';
 export { SUBNET_KEYS, SUBNETS, type SubnetKey } from './subnets';
+export {
+  assignmentEffect,
+  BUILT_IN_POLICIES,
+  type BuiltInPolicy,
+  type PolicyEffect,
+  policyDefinitionId,
+} from './policy-definitions';
