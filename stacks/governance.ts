@@ -15,7 +15,7 @@ import {
 import { environmentQuotaPlan } from '../environments/capacity';
 import type { Environment } from '../environments/schema';
 import type { PlatformStack } from './platform-stack';
-import { addRuntimeGuardrails } from './runtime-guardrails';
+import { addDefenderPlans, addRuntimeGuardrails } from './runtime-guardrails';
 import type { TenantShardStack } from './tenant-shard-stack';
 
 /** Tags every taggable resource carries (the tags aspect sets them; the rule pack checks them). */
@@ -211,6 +211,8 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     !('shard' in stack),
   );
 
+  const defenderPlans = 'shard' in stack ? [] : addDefenderPlans(stack, env);
+
   governStack(stack, {
     context: { mandatoryTags: MANDATORY_TAGS },
     suppressions,
@@ -228,6 +230,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
         preventDestroy: env.protection.preventDestroy,
       },
       ...(runtimeGuardrails ? { runtimeGuardrails } : {}),
+      ...('shard' in stack ? {} : { defenderPlans }),
       // The quota plan sums the whole environment (shared and every dedicated tenant): it belongs to the platform
       // stack. A shard's report stays its own, so removing a tenant changes only the shard that held it.
       ...('shard' in stack

@@ -20,6 +20,7 @@ import { DataAzurermClientConfig } from '@cdktf/provider-azurerm/lib/data-azurer
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { ResourceGroupPolicyAssignment } from '@cdktf/provider-azurerm/lib/resource-group-policy-assignment';
 import { ResourcePolicyExemption } from '@cdktf/provider-azurerm/lib/resource-policy-exemption';
+import { SecurityCenterSubscriptionPricing } from '@cdktf/provider-azurerm/lib/security-center-subscription-pricing';
 import { SubscriptionPolicyAssignment } from '@cdktf/provider-azurerm/lib/subscription-policy-assignment';
 import {
   assignmentEffect,
@@ -215,4 +216,20 @@ export function addRuntimeGuardrails(
     exemptions.push({ rule: s.rule, resource: s.path, reason: s.reason, origin: s.origin });
   }
   return { scope: runtime.scope, assignments, exemptions, designTimeOnly };
+}
+
+/**
+ * The Defender for Cloud plans of the workload's services, Standard tier, on the subscription (azurerm
+ * `azurerm_security_center_subscription_pricing`, resource_type values from its documentation): on by default in prod,
+ * off elsewhere unless config turns them on. Returns the plans it turned on.
+ */
+export const DEFENDER_PLANS = ['AI', 'Api', 'KeyVaults', 'StorageAccounts'] as const;
+
+export function addDefenderPlans(stack: TerraformStack, env: Environment): readonly string[] {
+  const enabled = env.governance.defender.enabled ?? env.stage === 'prod';
+  if (!enabled) return [];
+  const scope = new Construct(stack, 'Defender');
+  for (const plan of DEFENDER_PLANS)
+    new SecurityCenterSubscriptionPricing(scope, plan, { tier: 'Standard', resourceType: plan });
+  return DEFENDER_PLANS;
 }

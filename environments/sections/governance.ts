@@ -86,6 +86,18 @@ export const GovernanceSection = z
       })
       .prefault({})
       .describe('Run-time guardrails: Azure Policy assignments and exemptions generated from the rule pack.'),
+    defender: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe(
+            'Microsoft Defender for Cloud plans AI, Api, KeyVaults and StorageAccounts (Standard tier) on the subscription. Default: on in prod, off elsewhere. They are subscription-wide: one environment per subscription should own them.',
+          ),
+        reason: Reason.optional().describe('Why prod runs without them (required to turn them off in prod).'),
+      })
+      .prefault({})
+      .describe('Defender for Cloud plans, opt-in per environment.'),
   })
   .prefault({})
   .describe('The policy rule pack: per-resource suppressions and (dev only) downgrades to warnings.');
@@ -128,6 +140,19 @@ export const GOVERNANCE_RULES: readonly EnvironmentRule<Environment>[] = [
           path: ['governance', 'runtime', 'exemptions', i, 'rule'],
           message: `${exemption.rule} has no built-in Azure Policy equivalent, so there is no assignment to exempt from; expected one of ${Object.keys(BUILT_IN_POLICIES).join(', ')} (suppress a design-time rule in governance.suppressions instead)`,
         });
+      });
+    },
+  },
+  {
+    id: 'prod-defender-reason',
+    reads: [['stage'], ['governance', 'defender']],
+    check: (env, report) => {
+      const defender = env.governance.defender;
+      if (env.stage !== 'prod' || defender.enabled !== false || defender.reason) return;
+      report({
+        path: ['governance', 'defender', 'reason'],
+        message:
+          'prod: Defender for Cloud plans are on by default; expected a reason to turn them off (or leave enabled unset)',
       });
     },
   },

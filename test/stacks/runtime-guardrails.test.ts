@@ -171,3 +171,31 @@ describe('config', () => {
     expect(parseEnvironment(exampleInput('dev'), 'dev.ts').governance.runtime.enabled).toBe(true);
   });
 });
+
+describe('Defender for Cloud plans', () => {
+  it('are on in prod by default, off elsewhere unless config turns them on, and off in prod only with a reason', () => {
+    const plans = (synth: Synthesized) =>
+      synth
+        .resources('azurerm_security_center_subscription_pricing')
+        .map((p) => `${String(p.config['resource_type'])}:${String(p.config['tier'])}`)
+        .sort();
+    const all = ['AI:Standard', 'Api:Standard', 'KeyVaults:Standard', 'StorageAccounts:Standard'];
+    expect(plans(synthEnvironment(exampleEnvironment('prod')))).toEqual(all);
+    expect(plans(synthEnvironment(exampleEnvironment('dev')))).toEqual([]);
+    expect(
+      plans(synthEnvironment(exampleEnvironment('dev', { governance: { defender: { enabled: true } } }))),
+    ).toEqual(all);
+    expect(problemsOf(exampleInput('prod', { governance: { defender: { enabled: false } } }))).toContainEqual(
+      expect.objectContaining({ path: 'governance.defender.reason' }),
+    );
+    const reason =
+      'The enterprise hub enables every Defender plan on this subscription through its own policy.';
+    expect(
+      plans(
+        synthEnvironment(
+          exampleEnvironment('prod', { governance: { defender: { enabled: false, reason } } }),
+        ),
+      ),
+    ).toEqual([]);
+  });
+});

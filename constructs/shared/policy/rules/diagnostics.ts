@@ -121,6 +121,7 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
   azurerm_resource_group_policy_assignment: { required: false, why: NO_SETTINGS },
   azurerm_subscription_policy_assignment: { required: false, why: NO_SETTINGS },
   azurerm_resource_policy_exemption: { required: false, why: NO_SETTINGS },
+  azurerm_security_center_subscription_pricing: { required: false, why: NO_SETTINGS },
   azurerm_management_lock: { required: false, why: NO_SETTINGS },
   azurerm_user_assigned_identity: { required: false, why: NO_SETTINGS },
   azurerm_federated_identity_credential: { required: false, why: NO_SETTINGS },
