@@ -6,11 +6,17 @@
 import type { TerraformResource } from 'cdktf';
 import type { LockOptions } from '../constructs/shared/interfaces';
 import type { DataPathContext, ProvidedHop } from '../constructs/shared/paths';
-import { governStack, type PolicyRuleId, type Suppression } from '../constructs/shared/policy';
+import {
+  codeSuppressions,
+  governStack,
+  type PolicyRuleId,
+  type Suppression,
+} from '../constructs/shared/policy';
 import { environmentQuotaPlan } from '../environments/capacity';
 import type { Environment } from '../environments/schema';
 import { minSurvivingCapacityPercent } from '../environments/sections/resilience';
 import type { PlatformStack } from './platform-stack';
+import { addDefenderPlans, addRuntimeGuardrails } from './runtime-guardrails';
 import type { TenantShardStack } from './tenant-shard-stack';
 
 /** Tags every taggable resource carries (the tags aspect sets them; the rule pack checks them). */
@@ -198,6 +204,16 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     for (const resource of stateful) suppress(resource, [rule], setting.reason, `protection.${key}`);
   }
 
+  // Every suppression of a rule with a built-in Azure Policy equivalent becomes a policy exemption (same reason).
+  const runtimeGuardrails = addRuntimeGuardrails(
+    stack,
+    env,
+    [...codeSuppressions(stack), ...suppressions],
+    !('shard' in stack),
+  );
+
+  const defenderPlans = 'shard' in stack ? [] : addDefenderPlans(stack, env);
+
   governStack(stack, {
     context: {
       mandatoryTags: MANDATORY_TAGS,
@@ -225,6 +241,8 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
         deleteLocks: env.protection.deleteLocks,
         preventDestroy: env.protection.preventDestroy,
       },
+      ...(runtimeGuardrails ? { runtimeGuardrails } : {}),
+      ...('shard' in stack ? {} : { defenderPlans }),
       // The quota plan sums the whole environment (shared and every dedicated tenant): it belongs to the platform
       // stack. A shard's report stays its own, so removing a tenant changes only the shard that held it.
       ...('shard' in stack

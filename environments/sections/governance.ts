@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUILT_IN_POLICIES } from '../../constructs/shared/catalog';
 import { RULE_IDS } from '../../constructs/shared/policy/registry';
 import type { EnvironmentRule } from '../rules';
 import type { Environment } from '../schema';
@@ -50,6 +51,53 @@ export const GovernanceSection = z
       .describe(
         'One policy rule switched off for one resource, with the reason an auditor reads in the report.',
       ),
+    runtime: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            'Assign the built-in Azure Policy definition of every rule that has one (constructs/shared/catalog/policy-definitions.ts): Deny in prod, Audit elsewhere. Each suppression of such a rule becomes a policy exemption.',
+          ),
+        scope: z
+          .enum(['resourceGroups', 'subscription'])
+          .default('resourceGroups')
+          .describe(
+            'Where the assignments go: each resource group the environment creates, or its subscription (needs the right to assign policy there).',
+          ),
+        exemptions: z
+          .array(
+            z.strictObject({
+              rule: RuleId,
+              resource: z
+                .string()
+                .regex(/^[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*$/, {
+                  message:
+                    'expected a construct path such as PromptLibrary/Account (construct ids joined by /)',
+                })
+                .describe('Construct path of the resource inside the stack (policy.json lists every path).'),
+              reason: Reason,
+            }),
+          )
+          .default([])
+          .describe(
+            'Run-time only: a policy exemption for one resource that passes at synth but may drift at run time by design (a break-glass change). The rule must have a built-in policy equivalent.',
+          ),
+      })
+      .prefault({})
+      .describe('Run-time guardrails: Azure Policy assignments and exemptions generated from the rule pack.'),
+    defender: z
+      .strictObject({
+        enabled: z
+          .boolean()
+          .optional()
+          .describe(
+            'Microsoft Defender for Cloud plans AI, Api, KeyVaults and StorageAccounts (Standard tier) on the subscription. Default: on in prod, off elsewhere. They are subscription-wide: one environment per subscription should own them.',
+          ),
+        reason: Reason.optional().describe('Why prod runs without them (required to turn them off in prod).'),
+      })
+      .prefault({})
+      .describe('Defender for Cloud plans, opt-in per environment.'),
   })
   .prefault({})
   .describe('The policy rule pack: per-resource suppressions and (dev only) downgrades to warnings.');
@@ -80,6 +128,32 @@ export const GOVERNANCE_RULES: readonly EnvironmentRule<Environment>[] = [
           message: `${env.stage}: a policy violation is an error here; expected no downgrade (fix the resource or suppress the rule on it with a reason)`,
         });
       }
+    },
+  },
+  {
+    id: 'runtime-exemption-has-policy',
+    reads: [['governance', 'runtime', 'exemptions']],
+    check: (env, report) => {
+      env.governance.runtime.exemptions.forEach((exemption, i) => {
+        if (BUILT_IN_POLICIES[exemption.rule]) return;
+        report({
+          path: ['governance', 'runtime', 'exemptions', i, 'rule'],
+          message: `${exemption.rule} has no built-in Azure Policy equivalent, so there is no assignment to exempt from; expected one of ${Object.keys(BUILT_IN_POLICIES).join(', ')} (suppress a design-time rule in governance.suppressions instead)`,
+        });
+      });
+    },
+  },
+  {
+    id: 'prod-defender-reason',
+    reads: [['stage'], ['governance', 'defender']],
+    check: (env, report) => {
+      const defender = env.governance.defender;
+      if (env.stage !== 'prod' || defender.enabled !== false || defender.reason) return;
+      report({
+        path: ['governance', 'defender', 'reason'],
+        message:
+          'prod: Defender for Cloud plans are on by default; expected a reason to turn them off (or leave enabled unset)',
+      });
     },
   },
   {

@@ -129,6 +129,21 @@ function devWithEverything(): EnvironmentInput {
       downgradeToWarning: {
         'LZ.KeyVault.PurgeProtection': 'dev is rebuilt daily; a finding here must not stop the rebuild.',
       },
+      defender: {
+        enabled: false,
+        reason: 'dev runs in a sandbox subscription whose plans the hub team sets.',
+      },
+      runtime: {
+        scope: 'resourceGroups',
+        exemptions: [
+          {
+            rule: 'LZ.KeyVault.PublicNetworkAccess',
+            resource: 'KeyVault/Vault',
+            reason:
+              'Break-glass: on-call may open the dev vault to a fixed address during an incident review.',
+          },
+        ],
+      },
     },
   });
 }

@@ -62,3 +62,10 @@ export { AZURE_REGION_NAMES, AZURE_REGIONS, type AzureRegion, regionCode } from 
 export { actionCovers, type BuiltInRole, ROLE_CATALOG, type RoleDefinition, roleOf } from './roles';
 export { SUBNET_KEYS, SUBNETS, type SubnetKey } from './subnets';
 export { hasAvailabilityZones, REGION_FACTS, regionDisplayName, regionOfDisplayName } from './region-facts';
+export {
+  assignmentEffect,
+  BUILT_IN_POLICIES,
+  type BuiltInPolicy,
+  type PolicyEffect,
+  policyDefinitionId,
+} from './policy-definitions';

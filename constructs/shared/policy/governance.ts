@@ -58,7 +58,7 @@ export function isGoverned(stack: TerraformStack): boolean {
 }
 
 /** The suppressions that the constructs of a stack declared in code, by construct path inside the stack. */
-function codeSuppressions(stack: TerraformStack): Suppression[] {
+export function codeSuppressions(stack: TerraformStack): Suppression[] {
   const prefix = stack.node.path.length + 1;
   const found: Suppression[] = [];
   for (const node of stack.node.findAll()) {

@@ -6,6 +6,7 @@ export {
   type Suppression,
 } from './engine';
 export {
+  codeSuppressions,
   evaluateGovernance,
   type GovernanceNote,
   type GovernanceOptions,

@@ -363,6 +363,40 @@ function dataPaths(stack: AuditedStack): Section {
   };
 }
 
+/** policy.json's `facts.runtimeGuardrails`, written by the stack's governance (stacks/runtime-guardrails.ts). */
+interface RuntimeGuardrailsFacts {
+  readonly scope: string;
+  readonly assignments: readonly { rule: string; definition: string; displayName: string; effect: string; scopes: readonly string[] }[];
+  readonly exemptions: readonly { rule: string; resource: string; reason: string; origin: string }[];
+  readonly designTimeOnly: readonly { rule: string; resource: string; origin: string }[];
+}
+
+/** The Azure Policy assignments and exemptions beside the rules they enforce at run time. */
+function runtimeGuardrails(stack: AuditedStack): Section {
+  const facts = stack.policy.facts['runtimeGuardrails'] as RuntimeGuardrailsFacts | undefined;
+  const titles = new Map(stack.policy.rules.map((r) => [r.id, r.title]));
+  const assignments = (facts?.assignments ?? []).map((a) => [
+    a.rule,
+    titles.get(a.rule) ?? '',
+    `${a.displayName} (${a.definition})`,
+    a.effect,
+    a.scopes.join(', '),
+    String(facts!.exemptions.filter((e) => e.rule === a.rule).length),
+  ]);
+  return {
+    id: 'runtime-guardrails',
+    title: 'Runtime guardrails',
+    intro: facts
+      ? `Azure Policy keeps the rules after deployment: each rule with a built-in equivalent is assigned at ${facts.scope === 'subscription' ? 'the subscription' : 'each resource group of the stack'} (Deny in prod where the definition allows it, Audit elsewhere), and each suppression of such a rule is a policy exemption with the same reason. ${assignments.length} rules assigned, ${facts.exemptions.length} exemptions; the other rules hold at synth only.`
+      : 'Run-time guardrails are off in config (governance.runtime.enabled: false): the rules hold at synth only.',
+    tables: [
+      { caption: 'Assignments, beside the rule each enforces', table: { header: ['rule', 'what it checks', 'built-in definition', 'effect', 'scopes', 'exemptions'], rows: sorted(assignments), empty: 'No assignment.' } },
+      { caption: 'Exemptions (each a suppression of the rule pack, with its reason)', table: { header: ['rule', 'resource', 'declared in', 'reason'], rows: sorted((facts?.exemptions ?? []).map((e) => [e.rule, e.resource, e.origin, e.reason])), empty: 'No exemption.' } },
+      { caption: 'Suppressions that hold at synth only (no built-in policy equivalent)', table: { header: ['rule', 'resource', 'declared in'], rows: sorted((facts?.designTimeOnly ?? []).map((d) => [d.rule, d.resource, d.origin])), empty: 'None.' } },
+    ],
+  };
+}
+
 export function auditEnvironment(stack: AuditedStack): EnvironmentAudit {
   const exposed = exposureRows(stack);
   const tenantTable = tenantRows(stack.plan);
@@ -382,6 +416,7 @@ export function auditEnvironment(stack: AuditedStack): EnvironmentAudit {
     sections: [
       ruleResults(stack),
       dataPaths(stack),
+      runtimeGuardrails(stack),
       exposure(stack, exposed),
       identities(stack.plan),
       tenants(tenantTable),

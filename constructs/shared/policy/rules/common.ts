@@ -49,6 +49,7 @@ const BOOKKEEPING = new Set([
   'azurerm_monitor_diagnostic_setting',
   'azurerm_management_lock',
   'azurerm_role_assignment',
+  'azurerm_resource_policy_exemption',
 ]);
 
 /** Resources that use this one (a gateway that takes a public IP), leaving out diagnostics, locks and roles. */

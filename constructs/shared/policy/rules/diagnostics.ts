@@ -122,6 +122,10 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
   azurerm_consumption_budget_subscription: { required: false, why: NO_SETTINGS },
   azurerm_consumption_budget_resource_group: { required: false, why: NO_SETTINGS },
   azurerm_role_assignment: { required: false, why: NO_SETTINGS },
+  azurerm_resource_group_policy_assignment: { required: false, why: NO_SETTINGS },
+  azurerm_subscription_policy_assignment: { required: false, why: NO_SETTINGS },
+  azurerm_resource_policy_exemption: { required: false, why: NO_SETTINGS },
+  azurerm_security_center_subscription_pricing: { required: false, why: NO_SETTINGS },
   azurerm_management_lock: { required: false, why: NO_SETTINGS },
   azurerm_user_assigned_identity: { required: false, why: NO_SETTINGS },
   azurerm_web_application_firewall_policy: {
