@@ -87,6 +87,7 @@ export type PathKindId =
   | 'tenant-secret'
   | 'tenant-prompts'
   | 'waf-gateway'
+  | 'waf-keyvault'
   | 'regional-gateway-backend';
 
 export interface PathKind {
@@ -569,6 +570,50 @@ export const PATH_KINDS: readonly PathKind[] = [
               : {}),
           },
         ];
+      }),
+  },
+  {
+    id: 'waf-keyvault',
+    title: 'Regional WAF (Application Gateway) → Key Vault (its TLS certificate)',
+    // The WAF reads its listener certificate from Key Vault with its user-assigned identity, at deploy and on every
+    // rotation (Learn, "TLS termination with Key Vault certificates").
+    discover: (d) =>
+      d.view.byType('azurerm_application_gateway').flatMap((waf) => {
+        const subnet = d.network.subnet(
+          (waf.config['gateway_ip_configuration'] as Record<string, unknown>[] | undefined)?.[0]?.[
+            'subnet_id'
+          ],
+        );
+        const userIds = (field(waf.config, 'identity.identity_ids') as unknown[]) ?? [];
+        const clientId =
+          userIds.length > 0 ? `\${${d.view.resolve(userIds[0])?.address}.client_id}` : undefined;
+        return blocks(waf.config['ssl_certificate']).flatMap((certificate) => {
+          const secretId = String(certificate['key_vault_secret_id'] ?? '');
+          const address = /\$\{(azurerm_key_vault\.[A-Za-z0-9_-]+)\./.exec(secretId)?.[1];
+          const vault = address ? d.view.plan.byAddress(address) : undefined;
+          if (!secretId) return [];
+          return [
+            {
+              id: `waf-keyvault:${waf.address}:${String(certificate['name'])}`,
+              kind: 'waf-keyvault' as const,
+              caller: {
+                label: `WAF ${nameOf(waf)}`,
+                resource: waf,
+                network: subnet
+                  ? { kind: 'subnet' as const, subnet }
+                  : { kind: 'unknown' as const, why: 'its subnet is not in the plan' },
+              },
+              target: { label: vault ? nameOf(vault) : secretId, ...(vault ? { resource: vault } : {}) },
+              ...(vault ? { endpoint: vault } : {}),
+              host: vault ? CALLEE_SERVICES['azurerm_key_vault']!.host(vault)! : secretId,
+              port: 443,
+              authentication: 'entra' as const,
+              identity: serviceIdentity(d, waf, clientId),
+              dataActions: [GET_SECRET],
+              declaredBy: [waf],
+            },
+          ];
+        });
       }),
   },
   {

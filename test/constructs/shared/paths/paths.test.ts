@@ -397,6 +397,20 @@ describe.each([...synthesized.entries()])('%s: regional gateways and their WAFs'
     for (const path of of('waf-gateway')) expect(path.verdict, path.id).not.toBe('broken');
   });
 
+  it('proves a path from every WAF to the Key Vault of each of its certificates, with its own identity', () => {
+    const certificates = Object.values(json.resource['azurerm_application_gateway'] ?? {}).flatMap(
+      (w) => (w['ssl_certificate'] as unknown[] | undefined) ?? [],
+    );
+    expect(of('waf-keyvault')).toHaveLength(certificates.length);
+    for (const path of of('waf-keyvault')) {
+      expect(path.verdict, path.id).not.toBe('broken');
+      // The role is always the plan's own: a hub never provides it.
+      const auth = path.hops.find((h) => h.hop === 'auth');
+      expect(auth?.status, path.id).toBe('pass');
+      expect(auth?.summary, path.id).toMatch(/^Key Vault Secrets User on /);
+    }
+  });
+
   it('proves a path from every additional gateway region to each backend it calls: its pools, its own Content Safety, and the rest', () => {
     for (const { location } of locations) {
       const paths = of('regional-gateway-backend').filter((p) => p.caller.endsWith(` in ${location}`));
