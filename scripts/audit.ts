@@ -3,7 +3,7 @@
  * environment, read from cdktf.out only: audit/<env>.md and one self-contained audit/index.html. Run `npm run synth`
  * first.
  */
-import { HELP_OPTION, parseCommand, runScript } from './lib/cli';
+import { HELP_OPTION, OUTDIR_OPTION, parseCommand, runScript } from './lib/cli';
 import { writeAudit } from './lib/audit';
 import { OUTPUT_MARKER } from '../stacks/output-dir';
 
@@ -15,7 +15,7 @@ const COMMAND = {
     'leaves out (a comparison with staging that cannot be made) is said on stderr.',
   ].join('\n'),
   options: {
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    outdir: OUTDIR_OPTION,
     out: {
       type: 'string',
       value: '<dir>',

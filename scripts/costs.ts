@@ -3,7 +3,7 @@
  * synthesized plan and the prices in its config (finops.prices): provisioned throughput at its fixed monthly price,
  * pay-as-you-go bounded by each tenant's monthly token quota. Exits 1 when a deployment has no price.
  */
-import { HELP_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
+import { HELP_OPTION, OUTDIR_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { costReport, environmentCosts } from './lib/costs';
 
@@ -21,7 +21,7 @@ const COMMAND = {
       value: '<name>',
       help: "only this environment's platform stack (repeatable; default: every environment)",
     },
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    outdir: OUTDIR_OPTION,
     help: HELP_OPTION,
   },
 } as const;

@@ -7,7 +7,7 @@
 import { assumptionRows, checkDataPaths, PATH_TABLE_HEADER, pathRows } from '../constructs/shared/paths';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { readPolicyReport } from '../constructs/shared/policy/report';
-import { HELP_OPTION, markdownTable, parseCommand, runScript, UsageError } from './lib/cli';
+import { HELP_OPTION, OUTDIR_OPTION, markdownTable, parseCommand, runScript, UsageError } from './lib/cli';
 
 const COMMAND = {
   usage: 'usage: paths [--env <name>]... [--outdir <dir>]',
@@ -23,7 +23,7 @@ const COMMAND = {
       value: '<name>',
       help: 'only the stacks of this environment (repeatable; default: every environment of the output)',
     },
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    outdir: OUTDIR_OPTION,
     help: HELP_OPTION,
   },
 } as const;

@@ -11,7 +11,14 @@
  * - with `--verification <dir>`: the `from` environment's verification report (`npm run verify`) is missing, failed,
  *   older than `--verification-max-age` hours, or verified another plan than the one promoted.
  */
-import { ENVIRONMENT_OPTIONS, HELP_OPTION, parseCommand, runScript, UsageError } from './lib/cli';
+import {
+  ENVIRONMENT_OPTIONS,
+  HELP_OPTION,
+  OUTDIR_OPTION,
+  parseCommand,
+  runScript,
+  UsageError,
+} from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { loadPair, promotionReport, readSide, renderPromotion } from './lib/promote';
 import { verificationCheck } from './lib/verify/guard';
@@ -32,7 +39,7 @@ const COMMAND = {
       help: 'the environment promoted from, e.g. staging (required)',
     },
     to: { type: 'string', value: '<environment>', help: 'the environment promoted to, e.g. prod (required)' },
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    outdir: OUTDIR_OPTION,
     config: {
       ...ENVIRONMENT_OPTIONS.config,
       help: 'read both environments from these files instead of the shipped examples (repeatable)',

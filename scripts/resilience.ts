@@ -6,7 +6,7 @@
  */
 import { analyzeResilience, RESILIENCE_TABLE_HEADER, resilienceRows } from '../constructs/shared/paths';
 import { readOutputJson, readSynthOutput } from '../constructs/shared/plan';
-import { HELP_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
+import { HELP_OPTION, STACK_OPTIONS, markdownTable, parseCommand, runScript } from './lib/cli';
 import { join } from 'node:path';
 
 const COMMAND = {
@@ -16,13 +16,7 @@ const COMMAND = {
     'its deployments), and whether it keeps resilience.minSurvivingCapacityPercent. Run `npm run synth` first.',
   ].join('\n'),
   options: {
-    env: {
-      type: 'string',
-      multiple: true,
-      value: '<stack>',
-      help: 'only this stack of the output (repeatable; default: every stack)',
-    },
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    ...STACK_OPTIONS,
     help: HELP_OPTION,
   },
 } as const;

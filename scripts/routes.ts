@@ -3,7 +3,7 @@
  * plan. For each model: its pool, and each backend with region, deployment type, priority, weight, capacity and
  * breaker, so that auditors and on-call see where a request can land.
  */
-import { HELP_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
+import { HELP_OPTION, STACK_OPTIONS, markdownTable, parseCommand, runScript } from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { regionalRoutingRows, routingRows } from './lib/routes';
 
@@ -15,13 +15,7 @@ const COMMAND = {
     'pools each regional gateway uses, local backends first. Run `npm run synth` first.',
   ].join('\n'),
   options: {
-    env: {
-      type: 'string',
-      multiple: true,
-      value: '<stack>',
-      help: 'only this stack of the output (repeatable; default: every stack)',
-    },
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    ...STACK_OPTIONS,
     help: HELP_OPTION,
   },
 } as const;

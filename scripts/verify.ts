@@ -8,6 +8,7 @@
 import { readSynthOutput } from '../constructs/shared/plan';
 import {
   HELP_OPTION,
+  OUTDIR_OPTION,
   PROGRESS_OPTION,
   parseCommand,
   progressReporter,
@@ -62,7 +63,7 @@ const COMMAND = {
       value: '<mode>',
       help: 'auto (default): federated when AZURE_CLIENT_ID and a federated token are set, else the Azure CLI; federated; cli',
     },
-    outdir: { type: 'string', value: '<dir>', help: 'the synthesized output to read (default: cdktf.out)' },
+    outdir: OUTDIR_OPTION,
     out: {
       type: 'string',
       value: '<dir>',

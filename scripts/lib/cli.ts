@@ -32,6 +32,24 @@ export interface CommandSpec<O extends Record<string, OptionSpec>> {
 /** `-h, --help`, which every command takes. */
 export const HELP_OPTION = { type: 'boolean', short: 'h', help: 'print this help and exit' } as const;
 
+/** `--outdir <dir>`: the synthesized output a plan-reading script reads. */
+export const OUTDIR_OPTION = {
+  type: 'string',
+  value: '<dir>',
+  help: 'the synthesized output to read (default: cdktf.out)',
+} as const;
+
+/** `--env <stack>` (repeatable) and `--outdir`: the options of a script that reads stacks of the output. */
+export const STACK_OPTIONS = {
+  env: {
+    type: 'string',
+    multiple: true,
+    value: '<stack>',
+    help: 'only this stack of the output (repeatable; default: every stack)',
+  },
+  outdir: OUTDIR_OPTION,
+} as const;
+
 /** The options every config-reading script takes: `--env <name>` and `--config <file>`, both repeatable. */
 export const ENVIRONMENT_OPTIONS = {
   env: {

@@ -309,6 +309,18 @@ function backendPath(
   };
 }
 
+/** An Application Gateway (WAF) as a caller: from its own subnet. */
+function wafCaller(d: Discovery, waf: PlanResource): DataPath['caller'] {
+  const subnet = d.network.subnet(
+    (waf.config['gateway_ip_configuration'] as Record<string, unknown>[] | undefined)?.[0]?.['subnet_id'],
+  );
+  return {
+    label: `WAF ${nameOf(waf)}`,
+    resource: waf,
+    network: subnet ? { kind: 'subnet', subnet } : { kind: 'unknown', why: 'its subnet is not in the plan' },
+  };
+}
+
 export const PATH_KINDS: readonly PathKind[] = [
   {
     id: 'client-gateway',
@@ -517,11 +529,6 @@ export const PATH_KINDS: readonly PathKind[] = [
     title: 'Regional WAF (Application Gateway) → the gateway of its region',
     discover: (d) =>
       d.view.byType('azurerm_application_gateway').flatMap((waf) => {
-        const subnet = d.network.subnet(
-          (waf.config['gateway_ip_configuration'] as Record<string, unknown>[] | undefined)?.[0]?.[
-            'subnet_id'
-          ],
-        );
         const host = String(
           (waf.config['backend_address_pool'] as { fqdns?: string[] }[] | undefined)?.[0]?.fqdns?.[0] ?? '?',
         ).toLowerCase();
@@ -541,13 +548,7 @@ export const PATH_KINDS: readonly PathKind[] = [
           {
             id: `waf-gateway:${waf.address}`,
             kind: 'waf-gateway' as const,
-            caller: {
-              label: `WAF ${nameOf(waf)}`,
-              resource: waf,
-              network: subnet
-                ? { kind: 'subnet' as const, subnet }
-                : { kind: 'unknown' as const, why: 'its subnet is not in the plan' },
-            },
+            caller: wafCaller(d, waf),
             target: {
               label: service
                 ? `${nameOf(service)} in ${regional?.region ?? String(service.config['location'])}`
@@ -579,11 +580,6 @@ export const PATH_KINDS: readonly PathKind[] = [
     // rotation (Learn, "TLS termination with Key Vault certificates").
     discover: (d) =>
       d.view.byType('azurerm_application_gateway').flatMap((waf) => {
-        const subnet = d.network.subnet(
-          (waf.config['gateway_ip_configuration'] as Record<string, unknown>[] | undefined)?.[0]?.[
-            'subnet_id'
-          ],
-        );
         const userIds = (field(waf.config, 'identity.identity_ids') as unknown[]) ?? [];
         const clientId =
           userIds.length > 0 ? `\${${d.view.resolve(userIds[0])?.address}.client_id}` : undefined;
@@ -596,13 +592,7 @@ export const PATH_KINDS: readonly PathKind[] = [
             {
               id: `waf-keyvault:${waf.address}:${String(certificate['name'])}`,
               kind: 'waf-keyvault' as const,
-              caller: {
-                label: `WAF ${nameOf(waf)}`,
-                resource: waf,
-                network: subnet
-                  ? { kind: 'subnet' as const, subnet }
-                  : { kind: 'unknown' as const, why: 'its subnet is not in the plan' },
-              },
+              caller: wafCaller(d, waf),
               target: { label: vault ? nameOf(vault) : secretId, ...(vault ? { resource: vault } : {}) },
               ...(vault ? { endpoint: vault } : {}),
               host: vault ? CALLEE_SERVICES['azurerm_key_vault']!.host(vault)! : secretId,
