@@ -40,6 +40,18 @@ const NO_CONFIG_OR_STACKS = {
   regex: '^(\\.\\./)+(environments|stacks|scripts)(/|$)',
   message: 'Constructs take everything through props: they never import environments/, stacks/ or scripts/.',
 };
+/** Stacks use a capability through its index (its public face), never a file inside it. */
+const CAPABILITY_FACE_FROM_STACKS = {
+  regex: '^\\.\\./constructs/(?!shared(/|$))[^/]+/',
+  message:
+    "Import a capability through its index ('../constructs/<capability>'): internals are not its public face.",
+};
+/** A capability uses another capability through its index, never a file inside it (its own files are fine). */
+const CAPABILITY_FACE_FROM_CONSTRUCTS = {
+  regex: '^(\\.\\./){1,2}(?!shared/|\\.\\./)[^/.][^/]*/',
+  message:
+    "Import another capability through its index ('../<capability>'); shared code belongs in constructs/shared.",
+};
 const NO_STACKS = {
   regex: '^(\\.\\./)+stacks(/|$)',
   message: 'Config is data and rules: it never imports the stacks that read it.',
@@ -75,8 +87,17 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', restrictedImports(CAPABILITY)] },
   },
   {
+    files: ['stacks/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', restrictedImports(CAPABILITY_FACE_FROM_STACKS)] },
+  },
+  {
     files: ['constructs/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', restrictedImports(NO_CONFIG_OR_STACKS)] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        restrictedImports(NO_CONFIG_OR_STACKS, CAPABILITY_FACE_FROM_CONSTRUCTS),
+      ],
+    },
   },
   ...[2, 3, 4].map((depth) => ({
     files: [`constructs/shared/${'*/'.repeat(depth - 2)}*.ts`],

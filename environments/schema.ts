@@ -11,19 +11,19 @@ import { type EnvironmentRule, withRules } from './rules';
 import { ENDPOINT_FIELDS, endpointRules } from './sections/endpoints';
 import { TAG_LIMITS } from '../constructs/shared/tags';
 import { DERIVED_TAGS, environmentTags, FOUNDATION_FIELDS } from './sections/foundation';
-import { KEY_VAULT_FIELDS, KEY_VAULT_RULES } from './sections/key-vault';
+import { KEY_VAULT_FIELDS, KEY_VAULT_CONFIG_RULES } from './sections/key-vault';
 import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
-import { GATEWAY_REGION_RULES } from './sections/gateway-regions';
+import { GATEWAY_REGION_CONFIG_RULES } from './sections/gateway-regions';
 import { RESILIENCE_FIELDS } from './sections/resilience';
-import { GOVERNANCE_FIELDS, GOVERNANCE_RULES } from './sections/governance';
+import { GOVERNANCE_FIELDS, GOVERNANCE_CONFIG_RULES } from './sections/governance';
 import { FINOPS_FIELDS, finopsRules } from './sections/finops';
 import { TENANT_FIELDS, tenantRules, tenantsIn, tenantTags } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 
 import { NETWORK_FIELDS } from './sections/network';
-import { NETWORK_RULES } from './sections/network-rules';
-import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
+import { NETWORK_CONFIG_RULES } from './sections/network-rules';
+import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_CONFIG_RULES } from './sections/prompt-library';
 
 const EnvironmentObject = z
   .strictObject({
@@ -258,11 +258,11 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
       }
     },
   },
-  ...NETWORK_RULES,
-  ...KEY_VAULT_RULES,
-  ...PROMPT_LIBRARY_RULES,
-  ...GOVERNANCE_RULES,
-  ...GATEWAY_REGION_RULES,
+  ...NETWORK_CONFIG_RULES,
+  ...KEY_VAULT_CONFIG_RULES,
+  ...PROMPT_LIBRARY_CONFIG_RULES,
+  ...GOVERNANCE_CONFIG_RULES,
+  ...GATEWAY_REGION_CONFIG_RULES,
   ...finopsRules<Environment>(
     (env) => environmentCapacityClaims(env),
     [['endpoints'], ['name'], ['tenants']],

@@ -8,7 +8,7 @@ import { AiEndpoint } from '../constructs/ai-endpoint';
 import { AiGateway, type GatewayNetwork, regionalGatewayHostName } from '../constructs/ai-gateway';
 import { ContentSafety } from '../constructs/content-safety';
 import { Language } from '../constructs/language';
-import { modelKind } from '../constructs/ai-endpoint/model-kinds';
+import { modelKind } from '../constructs/shared/catalog';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { Monitoring } from '../constructs/monitoring';
 import { environmentNames, environmentRegions } from '../environments/names';

@@ -6,7 +6,7 @@ import { AzapiUpdateResource, resourceAddress } from '../shared/azapi';
 import type { StandardFeatures } from '../shared/features';
 import type { OptIn, StandardResourceProps } from '../shared/interfaces';
 import { Blocklist, type BlocklistProps, ContentFilter, type ContentFilterProps } from './content-filter';
-import { addHardenedAccount } from './hardened-account';
+import { addHardenedAccount } from '../shared/hardened-account';
 import type { DeploymentType } from '../shared/catalog';
 
 /** One model deployment on the account. */

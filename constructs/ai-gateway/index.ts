@@ -1,9 +1,10 @@
-export * from './api';
-export * from './backends';
-export * from './gateway';
-export * from './observability';
-export * from './routing';
-export * from './policies/inference-policy';
-export * from './policies/llm';
-export * from './policies/xml';
-export * from './regional-routing';
+/** The public face of this capability: what stacks, other capabilities and tests use. Internals stay unexported here. */
+export {
+  AiGateway,
+  type AiGatewayProps,
+  type GatewayNetwork,
+  regionalGatewayHostName,
+  type TenantSecurity,
+} from './gateway';
+export { type ContentSafetyThresholds } from './policies/llm';
+export { defaultRetryCount, type ModelPool, planRoutes } from './routing';

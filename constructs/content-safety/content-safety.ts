@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import type { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
-import { addHardenedAccount } from '../ai-endpoint/hardened-account';
+import { addHardenedAccount } from '../shared/hardened-account';
 import type { StandardFeatures } from '../shared/features';
 import type { OptIn, StandardResourceProps } from '../shared/interfaces';
 

@@ -1,1 +1,2 @@
-export * from './content-safety';
+/** The public face of this capability: what stacks, other capabilities and tests use. Internals stay unexported here. */
+export { ContentSafety, type ContentSafetyProps } from './content-safety';

@@ -1,1 +1,2 @@
-export * from './language';
+/** The public face of this capability: what stacks, other capabilities and tests use. Internals stay unexported here. */
+export { Language, type LanguageProps } from './language';

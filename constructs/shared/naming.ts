@@ -273,13 +273,6 @@ export interface NameRequest extends NameInputs {
   readonly instance?: number;
 }
 
-/** A name that breaks a rule, with every reason. */
-export interface NameProblem {
-  readonly kind: ResourceKind;
-  readonly name: string;
-  readonly problems: readonly string[];
-}
-
 /** Builds the name without checking it. */
 export function composeName(request: NameRequest): string {
   const rule: NameRule = NAME_RULES[request.kind];

@@ -1,2 +1,2 @@
-export * from './tenant-access';
-export * from './tenant';
+/** The public face of this capability: what stacks, other capabilities and tests use. Internals stay unexported here. */
+export { Tenant, type TenantProps } from './tenant';

@@ -55,7 +55,7 @@ const CategoryThresholds = z.strictObject({
 export const HARM_CATEGORIES = ['hate', 'sexual', 'violence', 'selfHarm'] as const;
 export type HarmCategory = (typeof HARM_CATEGORIES)[number];
 
-const ContentFilter = z
+const ContentFilterConfig = z
   .strictObject({
     basePolicy: z.enum(['Microsoft.DefaultV2', 'Microsoft.Default']).default('Microsoft.DefaultV2'),
     mode: z
@@ -91,7 +91,7 @@ const ContentFilter = z
       .describe('Keys of endpoints.blocklists to enforce.'),
   })
   .describe('A custom content filter (RAI policy), created on every model account.');
-export type ContentFilter = z.output<typeof ContentFilter>;
+export type ContentFilterConfig = z.output<typeof ContentFilterConfig>;
 
 const Blocklist = z.strictObject({
   description: z.string().max(500).optional(),
@@ -197,7 +197,7 @@ export const EndpointsSection = z
       .default({})
       .describe('One model account per region; the key is the region.'),
     contentFilters: z
-      .record(slug('content filter key', 40), ContentFilter)
+      .record(slug('content filter key', 40), ContentFilterConfig)
       .default({})
       .describe('Custom RAI policies, keyed by name; deployments reference them by key.'),
     blocklists: z.record(slug('blocklist key', 40), Blocklist).default({}),
@@ -639,7 +639,7 @@ export function endpointRules<E extends Env>(
 }
 
 /** True when `a` blocks at least everything `b` blocks. */
-export function atLeastAsStrict(a: ContentFilter, b: ContentFilter): string[] {
+export function atLeastAsStrict(a: ContentFilterConfig, b: ContentFilterConfig): string[] {
   const weaker: string[] = [];
   for (const category of HARM_CATEGORIES) {
     for (const source of ['prompt', 'completion'] as const) {

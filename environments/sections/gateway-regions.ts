@@ -18,7 +18,7 @@ export function gatewayRegions(env: Pick<Environment, 'regions' | 'gateway'>): A
 
 const ADDITIONAL = ['gateway', 'regions', 'additional'] as const;
 
-export const GATEWAY_REGION_RULES: readonly EnvironmentRule<Environment>[] = [
+export const GATEWAY_REGION_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   {
     id: 'gateway-additional-locations-premium',
     reads: [['gateway', 'sku'], [...ADDITIONAL]],

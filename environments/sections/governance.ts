@@ -116,7 +116,7 @@ export const ProtectionSection = z
 
 export const GOVERNANCE_FIELDS = { governance: GovernanceSection, protection: ProtectionSection };
 
-export const GOVERNANCE_RULES: readonly EnvironmentRule<Environment>[] = [
+export const GOVERNANCE_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   {
     id: 'governance-downgrade-dev-only',
     reads: [['stage'], ['governance', 'downgradeToWarning']],

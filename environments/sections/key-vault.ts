@@ -29,7 +29,7 @@ export const KeyVaultSection = z
 
 export const KEY_VAULT_FIELDS = { keyVault: KeyVaultSection };
 
-export const KEY_VAULT_RULES: readonly EnvironmentRule<Environment>[] = [
+export const KEY_VAULT_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   {
     id: 'key-vault-purge-protection',
     reads: [['stage'], ['keyVault', 'disablePurgeProtection']],

@@ -325,7 +325,7 @@ export const MonitoringSection = z
   .prefault({})
   .describe('Log Analytics, Application Insights, diagnostics, alerts, workbook and budgets.');
 
-export type Monitoring = z.output<typeof MonitoringSection>;
+export type MonitoringConfig = z.output<typeof MonitoringSection>;
 export type ActionGroupConfig = z.output<typeof ActionGroup>;
 
 export const MONITORING_FIELDS = { monitoring: MonitoringSection };
@@ -335,7 +335,7 @@ export function hasReceivers(group: ActionGroupConfig): boolean {
   return Object.keys(group.email).length + Object.keys(group.webhook).length > 0;
 }
 
-type Env = { stage: 'dev' | 'staging' | 'prod'; monitoring: Monitoring };
+type Env = { stage: 'dev' | 'staging' | 'prod'; monitoring: MonitoringConfig };
 
 /** The cross-field rules of the monitoring section. */
 export function monitoringRules<E extends Env>(): EnvironmentRule<E>[] {

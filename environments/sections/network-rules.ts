@@ -30,7 +30,7 @@ const VNETS = ['network', 'vnets'] as const;
 const SUBNET_IDS = ['network', 'subnetIds'] as const;
 const ZONE_IDS = ['network', 'privateDnsZoneIds'] as const;
 
-export const NETWORK_RULES: readonly EnvironmentRule<Environment>[] = [
+export const NETWORK_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   {
     id: 'network-vnet-per-region',
     reads: [['regions'], ['network', 'mode'], [...VNETS]],

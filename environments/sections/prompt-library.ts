@@ -40,7 +40,7 @@ export const PromptLibrarySection = z
 
 export const PROMPT_LIBRARY_FIELDS = { promptLibrary: PromptLibrarySection };
 
-export const PROMPT_LIBRARY_RULES: readonly EnvironmentRule<Environment>[] = [
+export const PROMPT_LIBRARY_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   {
     id: 'prod-prompt-library-zone-redundant',
     reads: [['stage'], ['promptLibrary', 'replication']],

@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { SHARD_INFIX } from '../stack-ids';
 import type { EnvironmentRule } from '../rules';
-import { TenantSlug, tenantsIn, type Tenant } from './tenants';
+import { TenantSlug, tenantsIn, type TenantConfig } from './tenants';
 
 /** Most shards an environment may have: each is a stack, a state and a pipeline step. */
 export const MAX_TENANT_SHARDS = 64;
@@ -74,7 +74,7 @@ export function shardOfSlug(slug: string, shards: Pick<TenantShards, 'count' | '
 
 type ShardEnv = {
   name: string;
-  tenants: Record<string, Tenant>;
+  tenants: Record<string, TenantConfig>;
   tenantShards?: TenantShards | undefined;
 };
 

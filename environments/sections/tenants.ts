@@ -130,7 +130,7 @@ const Entra = z
   })
   .describe('Microsoft Entra sign-in of the tenant’s callers.');
 
-const Tenant = z
+const TenantConfig = z
   .strictObject({
     displayName: z.string().min(1).max(100),
     owner: Email.describe('Who answers for the tenant: an e-mail address.'),
@@ -200,10 +200,10 @@ const Tenant = z
       .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),
   })
   .describe('One tenant of the platform.');
-export type Tenant = z.output<typeof Tenant>;
+export type TenantConfig = z.output<typeof TenantConfig>;
 
 export const TenantsSection = z
-  .record(TenantSlug, Tenant)
+  .record(TenantSlug, TenantConfig)
   .default({})
   .describe('The tenant registry, declared once for every environment; keyed by slug.');
 
@@ -221,7 +221,7 @@ export const TENANT_FIELDS = { tenants: TenantsSection, tenancy: TenancySection 
 /** Tags of a tenant's resources, over the environment's: the slug, and its owner and cost center for chargeback. */
 export function tenantTags(
   slug: string,
-  tenant: Pick<Tenant, 'owner' | 'costCenter'>,
+  tenant: Pick<TenantConfig, 'owner' | 'costCenter'>,
 ): Record<string, string> {
   return { tenant: slug, owner: tenant.owner, costCenter: tenant.costCenter };
 }
@@ -232,13 +232,16 @@ type Stage = 'dev' | 'staging' | 'prod';
  * How the tenant's callers sign in, in a stage: the configured mode, else entra in prod, and in staging too, so that
  * staging runs the policies prod will (the promotion guard compares them), and key in dev.
  */
-export function tenantAuth(tenant: Pick<Tenant, 'auth'>, stage: Stage): (typeof TENANT_AUTH_MODES)[number] {
+export function tenantAuth(
+  tenant: Pick<TenantConfig, 'auth'>,
+  stage: Stage,
+): (typeof TENANT_AUTH_MODES)[number] {
   return tenant.auth ?? (stage === 'dev' ? 'key' : 'entra');
 }
 
 /** PII protection in a stage: the configured mode, else redact in prod (and staging, like auth) for confidential or restricted data. */
 export function tenantPii(
-  tenant: Pick<Tenant, 'pii' | 'dataClassification'>,
+  tenant: Pick<TenantConfig, 'pii' | 'dataClassification'>,
   stage: Stage,
 ): (typeof PII_MODES)[number] {
   if (tenant.pii) return tenant.pii;
@@ -250,7 +253,7 @@ export function tenantPii(
 /** A tenant as it is in one environment. */
 export interface TenantInEnvironment {
   readonly slug: string;
-  readonly tenant: Tenant;
+  readonly tenant: TenantConfig;
   readonly allocation: Exclude<Allocation, 'none'>;
   /** Access is on: a product and a subscription exist (active or suspended). */
   readonly hasAccess: boolean;
@@ -264,7 +267,7 @@ type TenantEnv = {
   regions: { primary: AzureRegion; additional: AzureRegion[] };
   endpoints: Endpoints;
   gateway: Gateway;
-  tenants: Record<string, Tenant>;
+  tenants: Record<string, TenantConfig>;
   tenancy: { protectOffboardedData: boolean };
 };
 

@@ -2,7 +2,7 @@
  * Compares two API Management policy documents "other than by per-environment values": the sizes and names that
  * config sets per environment are replaced by a placeholder, and what remains (the behaviour) must be the same.
  */
-import { parseXml, type XmlElement } from '../../constructs/shared/plan';
+import { parseXml, type ParsedXmlElement } from '../../constructs/shared/plan';
 
 /** A value that differs between environments by design, where it sits in a policy, and the config it comes from. */
 export interface PerEnvironmentValue {
@@ -81,13 +81,13 @@ interface Element {
 
 /** Parses with the rule pack's strict reader, keeping attributes in document order. */
 function parse(xml: string, what: string): Element {
-  let root: XmlElement;
+  let root: ParsedXmlElement;
   try {
     root = parseXml(xml);
   } catch (error) {
     throw new Error(`${what}: not well-formed XML (${(error as Error).message})`, { cause: error });
   }
-  const toElement = (node: XmlElement): Element => ({
+  const toElement = (node: ParsedXmlElement): Element => ({
     name: node.name,
     attributes: Object.entries(node.attributes),
     children: node.children.map(toElement),

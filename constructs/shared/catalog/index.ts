@@ -58,6 +58,7 @@ export {
   privateZoneForHost,
   publicSuffixes,
 } from './private-link';
+export { type ModelKind, modelKind } from './model-kinds';
 export { AZURE_REGION_NAMES, AZURE_REGIONS, type AzureRegion, regionCode } from './regions';
 export { actionCovers, type BuiltInRole, ROLE_CATALOG, type RoleDefinition, roleOf } from './roles';
 export { SUBNET_KEYS, SUBNETS, type SubnetKey } from './subnets';

@@ -12,7 +12,7 @@ import {
   type PlanResource,
   policyDocument,
   type StackPlan,
-  type XmlElement,
+  type ParsedXmlElement,
 } from '../plan';
 import { regionOfDisplayName } from '../catalog';
 
@@ -57,7 +57,7 @@ export function planGatewayRegions(plan: Pick<StackPlan, 'byType'>): PlanGateway
 const REGION_CONDITION = /context\.Deployment\.Region\.Equals\("([^"]+)"/;
 
 /** The literal backend ids an element sets with `set-backend-service`, by the model its `when` tests. */
-function modelBackends(root: XmlElement): Map<string, string> {
+function modelBackends(root: ParsedXmlElement): Map<string, string> {
   const found = new Map<string, string>();
   for (const when of findAll(root, 'when')) {
     const model = /context\.Variables\["deployment-id"\] == "([^"]+)"/.exec(

@@ -14,5 +14,12 @@ export {
 export { type DataPath, discoverPaths, PATH_KINDS, type PathKindId } from './model';
 export { CALLEE_SERVICES, type CalleeService } from './services';
 export { assumptionRows, PATH_TABLE_HEADER, pathRows } from './table';
-export * from './gateway-regions';
-export * from './resilience';
+export {
+  analyzeResilience,
+  type ModelCapacity,
+  type ModelResilience,
+  type RegionLoss,
+  type ResilienceAnalysis,
+  RESILIENCE_TABLE_HEADER,
+  resilienceRows,
+} from './resilience';

@@ -3,7 +3,7 @@
  * write-only part), one setting whichever provider declares the resource, and API Management policy documents.
  */
 import type { PlanResource } from './plan';
-import { parseXml, type XmlElement } from './xml';
+import { parseXml, type ParsedXmlElement } from './xml';
 
 type Json = Record<string, unknown>;
 
@@ -69,10 +69,10 @@ export function policyXml(resource: PlanResource): string | undefined {
   return typeof xml === 'string' ? xml : undefined;
 }
 
-const DOCUMENTS = new WeakMap<PlanResource, XmlElement | string>();
+const DOCUMENTS = new WeakMap<PlanResource, ParsedXmlElement | string>();
 
 /** A policy resource's document, parsed once, or why it cannot be read. */
-export function policyDocument(resource: PlanResource): XmlElement | string {
+export function policyDocument(resource: PlanResource): ParsedXmlElement | string {
   let doc = DOCUMENTS.get(resource);
   if (doc === undefined) {
     const xml = policyXml(resource);

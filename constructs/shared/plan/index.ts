@@ -9,4 +9,4 @@ export {
 } from './files';
 export { type PlanResource, type RemoteState, StackPlan } from './plan';
 export type { BlockConfig, OutputBlock, TerraformJson } from './terraform';
-export { child, findAll, parseXml, type XmlElement } from './xml';
+export { child, findAll, parseXml, type ParsedXmlElement } from './xml';

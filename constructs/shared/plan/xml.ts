@@ -5,10 +5,10 @@
  * escapes everything.)
  */
 
-export interface XmlElement {
+export interface ParsedXmlElement {
   readonly name: string;
   readonly attributes: Readonly<Record<string, string>>;
-  readonly children: readonly XmlElement[];
+  readonly children: readonly ParsedXmlElement[];
   readonly text: string;
 }
 
@@ -25,11 +25,15 @@ function decode(value: string): string {
 }
 
 /** Parses a document; throws an Error that says where it is not well-formed. */
-export function parseXml(source: string): XmlElement {
+export function parseXml(source: string): ParsedXmlElement {
   let at = 0;
-  const stack: { name: string; attributes: Record<string, string>; children: XmlElement[]; text: string }[] =
-    [];
-  let root: XmlElement | undefined;
+  const stack: {
+    name: string;
+    attributes: Record<string, string>;
+    children: ParsedXmlElement[];
+    text: string;
+  }[] = [];
+  let root: ParsedXmlElement | undefined;
   const tag = /<(\/?)([A-Za-z_][\w.:-]*)((?:\s+[A-Za-z_][\w.:-]*\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>/y;
   const attribute = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
   while (at < source.length) {
@@ -56,7 +60,7 @@ export function parseXml(source: string): XmlElement {
         const open = stack.pop();
         if (!open || open.name !== name)
           throw new Error(`unexpected </${name}> at offset ${at - whole.length}`);
-        const element: XmlElement = { ...open, text: open.text.trim() };
+        const element: ParsedXmlElement = { ...open, text: open.text.trim() };
         if (stack.length === 0) root = element;
         else stack[stack.length - 1]!.children.push(element);
         continue;
@@ -65,7 +69,7 @@ export function parseXml(source: string): XmlElement {
       const attributes: Record<string, string> = {};
       for (const a of (attributeText ?? '').matchAll(attribute))
         attributes[a[1]!] = decode(a[2] ?? a[3] ?? '');
-      const element = { name: name!, attributes, children: [] as XmlElement[], text: '' };
+      const element = { name: name!, attributes, children: [] as ParsedXmlElement[], text: '' };
       if (selfClosing) {
         if (stack.length === 0) root = element;
         else stack[stack.length - 1]!.children.push(element);
@@ -85,13 +89,17 @@ export function parseXml(source: string): XmlElement {
 }
 
 /** Every element below `root` (itself included) with this name, in document order. */
-export function findAll(root: XmlElement, name: string, found: XmlElement[] = []): XmlElement[] {
+export function findAll(
+  root: ParsedXmlElement,
+  name: string,
+  found: ParsedXmlElement[] = [],
+): ParsedXmlElement[] {
   if (root.name === name) found.push(root);
   for (const child of root.children) findAll(child, name, found);
   return found;
 }
 
 /** The direct child with this name, if any. */
-export function child(root: XmlElement, name: string): XmlElement | undefined {
+export function child(root: ParsedXmlElement, name: string): ParsedXmlElement | undefined {
   return root.children.find((c) => c.name === name);
 }

@@ -174,14 +174,14 @@ function nameOf(plan: StackPlan, resource: PlanResource): string {
 }
 
 /** The resource group a resource lives in, following `${azurerm_resource_group.x.name}` and similar references. */
-export function resourceGroupOf(plan: StackPlan, resource: PlanResource, depth = 0): string {
+export function resourceGroupNameOf(plan: StackPlan, resource: PlanResource, depth = 0): string {
   const value = plan.dereference(resource.config['resource_group_name']);
   const text = literal(value);
   if (text) return text;
   const target = plan.resolve(value);
   if (target && depth < 4) {
     if (target.type === 'azurerm_resource_group') return nameOf(plan, target);
-    return resourceGroupOf(plan, target, depth + 1);
+    return resourceGroupNameOf(plan, target, depth + 1);
   }
   throw new ScriptError(
     `${resource.stack}: cannot tell the resource group of ${resource.path} from the plan.`,
@@ -285,7 +285,7 @@ export function readTarget(output: SynthOutput, environment: string, tenantSlug?
       label: `${known.kind} ${name}${owner === 'platform' ? '' : ` (tenant ${owner})`}`,
       kind: known.kind,
       name,
-      resourceGroup: resourceGroupOf(plan, resource),
+      resourceGroup: resourceGroupNameOf(plan, resource),
       armType: known.armType,
       apiVersion: known.apiVersion,
       host: CALLEE_SERVICES[resource.type]?.host(resource),
@@ -383,7 +383,7 @@ function readGateway(plan: StackPlan, environment: string): VerifyGateway {
   const host = CALLEE_SERVICES['azurerm_api_management']!.host(service) ?? `${name}.azure-api.net`;
   return {
     name,
-    resourceGroup: resourceGroupOf(plan, service),
+    resourceGroup: resourceGroupNameOf(plan, service),
     exposure:
       field(service.config, 'virtual_network_type') === 'Internal'
         ? 'internal'
@@ -594,7 +594,7 @@ function readTelemetry(plan: StackPlan): VerifyTelemetry {
   const insights = plan.byType('azurerm_application_insights')[0];
   return {
     workspace: workspace
-      ? { name: nameOf(plan, workspace), resourceGroup: resourceGroupOf(plan, workspace) }
+      ? { name: nameOf(plan, workspace), resourceGroup: resourceGroupNameOf(plan, workspace) }
       : undefined,
     gatewayLogs,
     logSamplingPercent: Number.isFinite(sampling) ? sampling : 100,

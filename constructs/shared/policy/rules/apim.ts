@@ -12,7 +12,7 @@ import {
   policyDocument,
   setting,
   type StackPlan,
-  type XmlElement,
+  type ParsedXmlElement,
 } from '../../plan';
 import { check, fail, notApplicable, pass, rule, type Verdict } from '../rule';
 import { APIM_SAMPLE_PRODUCTS } from '../../catalog';
@@ -60,7 +60,7 @@ function productIdOf(product: PlanResource): string {
   return String(product.type.startsWith('azurerm_') ? product.config['product_id'] : product.config['name']);
 }
 
-function withPolicy(resource: PlanResource, test: (doc: XmlElement) => Verdict): Verdict {
+function withPolicy(resource: PlanResource, test: (doc: ParsedXmlElement) => Verdict): Verdict {
   const doc = policyDocument(resource);
   return typeof doc === 'string' ? fail(doc) : test(doc);
 }
@@ -103,7 +103,7 @@ export function productPolicies(plan: StackPlan, product: PlanResource): PlanRes
 }
 
 /** The token limits of a policy document: `llm-token-limit` / `azure-openai-token-limit` elements. */
-export function tokenLimits(doc: XmlElement): XmlElement[] {
+export function tokenLimits(doc: ParsedXmlElement): ParsedXmlElement[] {
   return TOKEN_LIMITS.flatMap((name) => findAll(doc, name));
 }
 

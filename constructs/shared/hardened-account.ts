@@ -1,8 +1,8 @@
 import type { Construct } from 'constructs';
 import { CognitiveAccount } from '@cdktf/provider-azurerm/lib/cognitive-account';
-import { addStandardFeatures, identityBlock, type StandardFeatures } from '../shared/features';
-import type { OptIn, StandardResourceProps } from '../shared/interfaces';
-import { PRIVATE_LINK_SERVICES } from '../shared/catalog';
+import { addStandardFeatures, identityBlock, type StandardFeatures } from './features';
+import type { OptIn, StandardResourceProps } from './interfaces';
+import { PRIVATE_LINK_SERVICES } from './catalog';
 
 /** A Cognitive Services account of any kind, with the blueprint's hardening. */
 export interface HardenedAccountProps extends StandardResourceProps {
