@@ -5,7 +5,9 @@
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Testing, type TerraformStack } from 'cdktf';
+import { TerraformStack, Testing } from 'cdktf';
+import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
+import { AzapiProvider } from '../../constructs/shared/azapi';
 import {
   type PlanResource,
   readSynthOutput,
@@ -131,4 +133,16 @@ export function synthEnvironment(environment: Environment): Synthesized {
   if (SYNTHESIZED.size >= KEEP) SYNTHESIZED.delete(SYNTHESIZED.keys().next().value!);
   SYNTHESIZED.set(key, synth);
   return synth;
+}
+
+/**
+ * Builds one construct alone, in a bare stack with the azurerm and azapi providers, and synthesizes it: for
+ * construct tests that assert a construct's own defaults and options with minimal props, not an environment's.
+ */
+export function synthConstruct<T>(build: (stack: TerraformStack) => T): Synthesized & { construct: T } {
+  const stack = new TerraformStack(Testing.app(), 'construct');
+  new AzurermProvider(stack, 'azurerm', { features: [{}] });
+  new AzapiProvider(stack, 'azapi');
+  const construct = build(stack);
+  return { ...synthesizeStack(stack), construct };
 }
