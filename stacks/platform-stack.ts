@@ -29,6 +29,7 @@ import {
 } from '../constructs/shared/catalog';
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
 import { buildIngress } from './ingress';
+import { synthesizeLeanly } from './performance';
 import type { RegionalWaf } from '../constructs/ingress';
 
 export { environmentTags, MANAGED_BY } from './foundation';
@@ -82,6 +83,7 @@ export class PlatformStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
+    synthesizeLeanly(this);
     const env = props.environment;
     this.environment = env;
     const names = environmentNames(env);

@@ -7,6 +7,7 @@ import { shardStackId } from '../environments/stack-ids';
 import { tenantShardPlan } from '../environments/sections/tenant-shards';
 import { addStackFoundation } from './foundation';
 import { applyGovernance } from './governance';
+import { synthesizeLeanly } from './performance';
 import type { PlatformStack } from './platform-stack';
 import type { Tenant } from '../constructs/tenant';
 import { buildTenants, dedicatedBudgets } from './tenants';
@@ -34,6 +35,7 @@ export class TenantShardStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: TenantShardStackProps) {
     super(scope, id);
+    synthesizeLeanly(this);
     const { platform, shard } = props;
     const env = platform.environment;
     this.environment = env;

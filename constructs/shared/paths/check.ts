@@ -507,9 +507,13 @@ function checkAuth(c: Checker, path: DataPath): HopResult {
   if (!target || !identity.resource)
     return fail('auth', 'no callee', `no resource of the plan answers at ${path.host}`);
   const scopes = scopesOf(c, target);
-  const assignments = c.view.byType('azurerm_role_assignment').filter((a) => {
-    const principal = c.view.resolve(a.config['principal_id']);
-    if (principal !== identity.resource) return false;
+  const ofPrincipal = c.view.byKey(
+    'role assignments by principal',
+    ['azurerm_role_assignment'],
+    (a) => c.view.resolve(a.config['principal_id']),
+    identity.resource,
+  );
+  const assignments = ofPrincipal.filter((a) => {
     // A service's own `identity[0].principal_id` is its system identity; a user-assigned identity's `principal_id`.
     const attribute = c.view.attribute(a.config['principal_id']);
     return identity.kind === 'user-assigned' || attribute === undefined || attribute.startsWith('identity');

@@ -251,6 +251,10 @@ const tagOf = (r: PlanResource, key: string): string | undefined => {
   return typeof value === 'string' ? value : undefined;
 };
 
+const TENANT_SECRET_TYPES = ['Microsoft.KeyVault/vaults/secrets', 'azurerm_key_vault_secret'];
+const containerTenant = (c: PlanResource): unknown =>
+  (c.config['metadata'] as Record<string, unknown> | undefined)?.['tenant'];
+
 /** The tenant applications: user-assigned identities tagged with a tenant. */
 function tenantIdentities(d: Discovery): { slug: string; identity: PlanResource }[] {
   return d.view
@@ -470,8 +474,7 @@ export const PATH_KINDS: readonly PathKind[] = [
     discover: (d) =>
       tenantIdentities(d).flatMap(({ slug, identity }) =>
         d.view
-          .byType('Microsoft.KeyVault/vaults/secrets', 'azurerm_key_vault_secret')
-          .filter((secret) => tagOf(secret, 'tenant') === slug)
+          .byKey('tenant secrets', TENANT_SECRET_TYPES, (secret) => tagOf(secret, 'tenant'), slug)
           .map((secret) => {
             const vault = d.view.resolve(secret.config['parent_id'] ?? secret.config['key_vault_id']);
             return {
@@ -500,8 +503,7 @@ export const PATH_KINDS: readonly PathKind[] = [
     discover: (d) =>
       tenantIdentities(d).flatMap(({ slug, identity }) =>
         d.view
-          .byType('azurerm_storage_container')
-          .filter((c) => (c.config['metadata'] as Record<string, unknown> | undefined)?.['tenant'] === slug)
+          .byKey('tenant containers', ['azurerm_storage_container'], containerTenant, slug)
           .map((container) => {
             const account = d.view.resolve(container.config['storage_account_id']);
             return {

@@ -39,6 +39,32 @@ export class PlanView {
     return found;
   }
 
+  private readonly groups = new Map<string, Map<unknown, PlanResource[]>>();
+
+  /**
+   * The resources of `types` whose `keyOf` is `key`, by address. The resources are grouped once per `name` (one pass
+   * over them), where a scan per question would make the proof quadratic in the tenants.
+   */
+  byKey(
+    name: string,
+    types: readonly string[],
+    keyOf: (resource: PlanResource) => unknown,
+    key: unknown,
+  ): readonly PlanResource[] {
+    let groups = this.groups.get(name);
+    if (!groups) {
+      groups = new Map();
+      for (const resource of this.byType(...types)) {
+        const key = keyOf(resource);
+        const group = groups.get(key);
+        if (group) group.push(resource);
+        else groups.set(key, [resource]);
+      }
+      this.groups.set(name, groups);
+    }
+    return groups.get(key) ?? [];
+  }
+
   private readonly resolved = new Map<string, PlanResource | undefined>();
 
   /** The resource a reference points to, in this stack or (through its outputs) in one it reads. */
@@ -215,13 +241,15 @@ export class NetworkView {
 
   /** Private endpoints that connect to `resource`. */
   privateEndpoints(resource: PlanResource): PlanResource[] {
-    return this.view
-      .byType('azurerm_private_endpoint')
-      .filter(
+    return [
+      ...this.view.byKey(
+        'private endpoints by target',
+        ['azurerm_private_endpoint'],
         (pe) =>
-          this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')) ===
-          resource,
-      );
+          this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')),
+        resource,
+      ),
+    ];
   }
 
   /** The zones of a private endpoint's zone group: by name, with the zone resource when the plan creates it. */
@@ -239,36 +267,42 @@ export class NetworkView {
 
   /** The plan's private DNS zones linked to `vnet`. */
   zonesLinkedTo(vnet: VirtualNetwork): PlanResource[] {
-    return this.view
-      .byType('azurerm_private_dns_zone_virtual_network_link')
-      .filter((link) => this.linkTargets(link, vnet))
+    return this.linksTo(vnet)
       .map((link) => this.view.resolve(link.config['private_dns_zone_name']))
       .filter((z): z is PlanResource => z?.type === 'azurerm_private_dns_zone');
   }
 
   /** The link of `zone` to `vnet`, if the plan has one. */
   link(zone: PlanResource, vnet: VirtualNetwork): PlanResource | undefined {
-    return this.view
-      .byType('azurerm_private_dns_zone_virtual_network_link')
-      .find(
-        (link) =>
-          this.view.resolve(link.config['private_dns_zone_name']) === zone && this.linkTargets(link, vnet),
-      );
+    return this.linksTo(vnet).find(
+      (link) => this.view.resolve(link.config['private_dns_zone_name']) === zone,
+    );
   }
 
-  private linkTargets(link: PlanResource, vnet: VirtualNetwork): boolean {
-    const target = link.config['virtual_network_id'];
-    const resolved = this.view.resolve(target);
-    return resolved
-      ? resolved.address === vnet.key
-      : typeof target === 'string' && target.toLowerCase() === vnet.key;
+  /** The plan's links of private DNS zones to `vnet`: by its address, or by its ARM id when it is outside the plan. */
+  private linksTo(vnet: VirtualNetwork): readonly PlanResource[] {
+    return this.view.byKey(
+      'zone links by VNet',
+      ['azurerm_private_dns_zone_virtual_network_link'],
+      (link) => {
+        const target = link.config['virtual_network_id'];
+        const resolved = this.view.resolve(target);
+        return resolved ? resolved.address : typeof target === 'string' ? target.toLowerCase() : undefined;
+      },
+      vnet.key,
+    );
   }
 
   /** The A records of `zone` named `name` (`@` for the apex). */
   aRecords(zone: PlanResource, name: string): PlanResource[] {
     return this.view
-      .byType('azurerm_private_dns_a_record')
-      .filter((r) => this.view.resolve(r.config['zone_name']) === zone && String(r.config['name']) === name);
+      .byKey(
+        'A records by zone',
+        ['azurerm_private_dns_a_record'],
+        (r) => this.view.resolve(r.config['zone_name']),
+        zone,
+      )
+      .filter((r) => String(r.config['name']) === name);
   }
 }
 
