@@ -139,7 +139,9 @@ export function synthEnvironment(environment: Environment): Synthesized {
  * Builds one construct alone, in a bare stack with the azurerm and azapi providers, and synthesizes it: for
  * construct tests that assert a construct's own defaults and options with minimal props, not an environment's.
  */
-export function synthConstruct<T>(build: (stack: TerraformStack) => T): Synthesized & { construct: T } {
+export function synthConstruct<T>(
+  build: (stack: TerraformStack) => T,
+): Synthesized<TerraformStack> & { construct: T } {
   const stack = new TerraformStack(Testing.app(), 'construct');
   new AzurermProvider(stack, 'azurerm', { features: [{}] });
   new AzapiProvider(stack, 'azapi');
