@@ -3,7 +3,7 @@
  * environment, read from cdktf.out only: audit/<env>.md and one self-contained audit/index.html. Run `npm run synth`
  * first.
  */
-import { HELP_OPTION, OUTDIR_OPTION, parseCommand, runScript } from './lib/cli';
+import { type CommandIo, HELP_OPTION, OUTDIR_OPTION, parseCommand } from './lib/cli';
 import { writeAudit } from './lib/audit';
 import { OUTPUT_MARKER } from '../stacks/output-dir';
 
@@ -29,12 +29,12 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const out = args.out ?? 'audit';
   const { files, notes } = writeAudit(args.outdir ?? 'cdktf.out', out, { prune: args.prune ?? false });
-  for (const note of notes) process.stderr.write(`audit: ${note}\n`);
-  process.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(', ')}\n`);
+  for (const note of notes) io.stderr.write(`audit: ${note}\n`);
+  io.stdout.write(`wrote ${files.map((f) => `${out}/${f}`).join(', ')}\n`);
   return 0;
-});
+}

@@ -15,7 +15,7 @@ import {
   parseCommand,
   PROGRESS_OPTION,
   progressReporter,
-  runScript,
+  type CommandIo,
   ScriptError,
   UsageError,
 } from './lib/cli';
@@ -48,8 +48,8 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const whole = (flag: string, value: string, max: number) => {
     const n = Number(value);
@@ -60,7 +60,7 @@ runScript(() => {
   };
   const tenants = whole('tenants', args.tenants, 2000);
   const shards = whole('shards', args.shards, MAX_TENANT_SHARDS);
-  const progress = progressReporter('bench:shards', args.progress);
+  const progress = progressReporter(io.stderr, 'bench:shards', args.progress);
   const input = { ...environmentWithTenants(tenants), tenantShards: { count: shards } };
   const env = parseEnvironment(input, `generated prod with ${tenants} tenants`);
   progress(`generated prod with ${tenants} tenants in ${shards} shards`);
@@ -91,7 +91,7 @@ runScript(() => {
     progress(`checked ${report.remoteStates} remote states and ${report.outputsRead} outputs read`);
     const sizes = [...(tenantShardPlan(env) ?? new Map<number, string[]>()).values()].map((s) => s.length);
 
-    process.stdout.write(
+    io.stdout.write(
       `${markdownTable(
         [
           'tenants',
@@ -121,9 +121,9 @@ runScript(() => {
         `${report.problems.length} cross-stack references do not resolve:\n${report.problems.map((p) => `  - ${p}`).join('\n')}`,
       );
     }
-    process.stdout.write('every cross-stack reference resolves\n');
+    io.stdout.write('every cross-stack reference resolves\n');
     return 0;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-});
+}

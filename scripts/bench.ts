@@ -20,7 +20,7 @@ import {
   parseCommand,
   PROGRESS_OPTION,
   progressReporter,
-  runScript,
+  type CommandIo,
   ScriptError,
   UsageError,
 } from './lib/cli';
@@ -93,8 +93,8 @@ function outputSize(outdir: string): { resources: number; bytes: number } {
   return { resources, bytes };
 }
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const runs = Number(args.runs ?? 5);
   if (!Number.isInteger(runs) || runs < 1 || runs > 50)
@@ -105,7 +105,7 @@ runScript(() => {
       `--tenants must be whole numbers of 1–2000 separated by commas, got "${args.tenants}".\n${COMMAND.usage}`,
     );
   }
-  const progress = progressReporter('bench', args.progress);
+  const progress = progressReporter(io.stderr, 'bench', args.progress);
   if (!existsSync('dist/app.js'))
     throw new ScriptError('dist/app.js is missing: run `npm run build` (npm run bench does it).');
 
@@ -222,10 +222,10 @@ runScript(() => {
         : []),
     ];
 
-    process.stdout.write(
+    io.stdout.write(
       `${runs} run${runs === 1 ? '' : 's'} per row${thousand && runs > 3 ? ' (3 for 1,000 tenants)' : ''}, warm, each after a run of the floor; median and min wall time, × floor as the median of the paired ratios, peak RSS (max over runs)\n\n`,
     );
-    process.stdout.write(
+    io.stdout.write(
       `${markdownTable(
         ['what', 'median s', 'min s', '× floor', 'peak MiB', 'resources', 'output KiB'],
         results.map((r) => [
@@ -240,7 +240,7 @@ runScript(() => {
         ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
       )}\n\n`,
     );
-    process.stdout.write(
+    io.stdout.write(
       `${markdownTable(
         ['goal', 'met'],
         goals.map((g) => [g.goal, g.met ? 'yes' : 'NO']),
@@ -254,16 +254,16 @@ runScript(() => {
       memoryGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
     };
-    process.stdout.write(
+    io.stdout.write(
       `\nmachine: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, node ${machine.node}\n`,
     );
     if (!args['no-write']) {
       mkdirSync('bench', { recursive: true });
       writeFileSync('bench/results.json', `${JSON.stringify({ machine, runs, results, goals }, null, 2)}\n`);
-      process.stdout.write('wrote bench/results.json\n');
+      io.stdout.write('wrote bench/results.json\n');
     }
     return args.check && goals.some((g) => !g.met) ? 1 : 0;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-});
+}

@@ -3,7 +3,7 @@
  * synthesized plan and the prices in its config (finops.prices): provisioned throughput at its fixed monthly price,
  * pay-as-you-go bounded by each tenant's monthly token quota. Exits 1 when a deployment has no price.
  */
-import { HELP_OPTION, OUTDIR_OPTION, markdownTable, parseCommand, runScript } from './lib/cli';
+import { type CommandIo, HELP_OPTION, OUTDIR_OPTION, markdownTable, parseCommand } from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { costReport, environmentCosts } from './lib/costs';
 
@@ -26,13 +26,13 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   let unpriced = 0;
   for (const costs of environmentCosts(readSynthOutput(args.outdir ?? 'cdktf.out'), args.env ?? [])) {
     unpriced += costs.plan?.unpriced.length ?? 0;
-    process.stdout.write(costReport(costs, markdownTable));
+    io.stdout.write(costReport(costs, markdownTable));
   }
   return unpriced > 0 ? 1 : 0;
-});
+}

@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { exportText, type ExportFormat, schemaReference, shippedInput } from './lib/export';
-import { HELP_OPTION, parseCommand, runScript, ScriptError, UsageError } from './lib/cli';
+import { type CommandIo, HELP_OPTION, parseCommand, ScriptError, UsageError } from './lib/cli';
 
 const COMMAND = {
   usage: 'usage: export --env <name> [--format json|yaml] [--out <file>]',
@@ -39,14 +39,14 @@ function formatOf(format: string | undefined, out: string | undefined): ExportFo
   return chosen;
 }
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   if (!args.env) throw new UsageError(`--env is required.\n${COMMAND.usage}`);
   const format = formatOf(args.format, args.out);
   const text = exportText(shippedInput(args.env), format, schemaReference(args.out));
   if (args.out === undefined) {
-    process.stdout.write(text);
+    io.stdout.write(text);
     return 0;
   }
   let fd: number;
@@ -66,6 +66,6 @@ runScript(() => {
   } finally {
     closeSync(fd);
   }
-  process.stderr.write(`export: wrote ${args.env} to ${args.out} (${format})\n`);
+  io.stderr.write(`export: wrote ${args.env} to ${args.out} (${format})\n`);
   return 0;
-});
+}

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadEnvironments } from '../environments';
 import { DEFAULT_ENVIRONMENT_CODES, STAGES, type Stage } from '../environments/sections/foundation';
-import { HELP_OPTION, parseCommand, runScript, UsageError } from './lib/cli';
+import { type CommandIo, HELP_OPTION, parseCommand, UsageError } from './lib/cli';
 import { applyNewEnvironment, planNewEnvironment } from './lib/new-env';
 
 const COMMAND = {
@@ -41,8 +41,8 @@ const COMMAND = {
   notes: 'Example: npm run new-env -- --name prod-eu --from staging --stage prod',
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   if (!args.name || !args.from) throw new UsageError(`--name and --from are required.\n${COMMAND.usage}`);
   if (args.stage !== undefined && !(STAGES as readonly string[]).includes(args.stage)) {
@@ -66,7 +66,7 @@ runScript(() => {
       stdio: 'inherit',
     });
   }
-  process.stdout.write(
+  io.stdout.write(
     [
       `new-env: added ${args.name}, copied from ${args.from}:`,
       ...plan.done.map((line) => `  - ${line}`),
@@ -76,4 +76,4 @@ runScript(() => {
     ].join('\n'),
   );
   return 0;
-});
+}

@@ -7,7 +7,14 @@
 import { assumptionRows, checkDataPaths, PATH_TABLE_HEADER, pathRows } from '../constructs/shared/paths';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { readPolicyReport } from '../constructs/shared/policy/report';
-import { HELP_OPTION, OUTDIR_OPTION, markdownTable, parseCommand, runScript, UsageError } from './lib/cli';
+import {
+  type CommandIo,
+  HELP_OPTION,
+  OUTDIR_OPTION,
+  markdownTable,
+  parseCommand,
+  UsageError,
+} from './lib/cli';
 
 const COMMAND = {
   usage: 'usage: paths [--env <name>]... [--outdir <dir>]',
@@ -28,8 +35,8 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const outdir = args.outdir ?? 'cdktf.out';
   const output = readSynthOutput(outdir);
@@ -47,24 +54,24 @@ runScript(() => {
 
   let broken = 0;
   for (const stack of stacks.filter((s) => wanted.length === 0 || wanted.includes(s.environment))) {
-    process.stdout.write(`\n## ${stack.id}\n\n`);
+    io.stdout.write(`\n## ${stack.id}\n\n`);
     if (!stack.context) {
-      process.stdout.write('no data-path proof in policy.json: run `npm run synth` again\n');
+      io.stdout.write('no data-path proof in policy.json: run `npm run synth` again\n');
       broken += 1;
       continue;
     }
     const report = checkDataPaths(output.stack(stack.id), stack.context);
     broken += report.paths.filter((p) => p.verdict === 'broken').length;
-    process.stdout.write(
+    io.stdout.write(
       report.paths.length > 0 ? `${markdownTable(PATH_TABLE_HEADER, pathRows(report))}\n` : 'no data paths\n',
     );
     const assumptions = assumptionRows(report);
     if (assumptions.length > 0) {
-      process.stdout.write(
+      io.stdout.write(
         `\nAssumed, provided outside the stack:\n\n${markdownTable(['hop', 'declared in', 'reason', 'paths'], assumptions)}\n`,
       );
     }
   }
-  if (broken > 0) process.stderr.write(`${broken} data path${broken === 1 ? ' is' : 's are'} broken\n`);
+  if (broken > 0) io.stderr.write(`${broken} data path${broken === 1 ? ' is' : 's are'} broken\n`);
   return broken > 0 ? 1 : 0;
-});
+}

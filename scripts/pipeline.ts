@@ -29,7 +29,7 @@ import {
   helpText,
   HELP_OPTION,
   parseOptions,
-  runScript,
+  type CommandIo,
   ScriptError,
   UsageError,
 } from './lib/cli';
@@ -76,7 +76,7 @@ function must(dir: string, args: string[], what: string): void {
     throw new ScriptError(`terraform ${what} failed in ${dir} (exit ${status}); see the log above.`);
 }
 
-function plan(environment: string, outdir: string, bundle: string, lock: boolean): number {
+function plan(io: CommandIo, environment: string, outdir: string, bundle: string, lock: boolean): number {
   const output = readSynthOutput(outdir);
   const { manifest } = output;
   const stacks = stacksOfEnvironment(environment, output.stackIds);
@@ -112,7 +112,7 @@ function plan(environment: string, outdir: string, bundle: string, lock: boolean
       continue;
     }
     const dir = join(outdir, manifest.stacks[id]!.workingDirectory);
-    process.stdout.write(`\n== ${id}: terraform init and plan\n`);
+    io.stdout.write(`\n== ${id}: terraform init and plan\n`);
     must(dir, ['init', '-input=false', '-no-color'], 'init');
     const { status } = terraform(dir, [
       'plan',
@@ -145,11 +145,11 @@ function plan(environment: string, outdir: string, bundle: string, lock: boolean
   writeFileSync(join(bundle, 'plan.json'), `${JSON.stringify(record, null, 2)}\n`);
   const summary = renderEnvironmentPlan(record);
   writeFileSync(join(bundle, 'summary.md'), summary);
-  process.stdout.write(`\n${summary}`);
+  io.stdout.write(`\n${summary}`);
   return 0;
 }
 
-function apply(bundle: string): number {
+function apply(io: CommandIo, bundle: string): number {
   const file = join(bundle, 'plan.json');
   if (!existsSync(file)) {
     throw new ScriptError(
@@ -162,24 +162,24 @@ function apply(bundle: string): number {
   }
   for (const stack of record.stacks) {
     if (stack.status === 'no-changes') {
-      process.stdout.write(`\n== ${stack.id}: no changes, nothing to apply\n`);
+      io.stdout.write(`\n== ${stack.id}: no changes, nothing to apply\n`);
       continue;
     }
     if (stack.status === 'deferred') {
-      process.stdout.write(`\n== ${stack.id}: deferred (${stack.reason})\n`);
+      io.stdout.write(`\n== ${stack.id}: deferred (${stack.reason})\n`);
       continue;
     }
     const dir = join(bundle, 'stacks', stack.id);
     if (!existsSync(join(dir, 'tfplan'))) {
       throw new ScriptError(`${join(dir, 'tfplan')} is missing: the plan bundle is incomplete; plan again.`);
     }
-    process.stdout.write(`\n== ${stack.id}: terraform apply of the reviewed plan\n`);
+    io.stdout.write(`\n== ${stack.id}: terraform apply of the reviewed plan\n`);
     must(dir, ['init', '-input=false', '-no-color'], 'init');
     must(dir, ['apply', '-input=false', '-no-color', 'tfplan'], 'apply');
   }
   const deferred = record.stacks.filter((s) => s.status === 'deferred');
   if (deferred.length > 0) {
-    process.stdout.write(
+    io.stdout.write(
       `\n${deferred.length} stack${deferred.length === 1 ? ' was' : 's were'} deferred: run the pipeline again to plan and apply ${deferred.map((s) => s.id).join(', ')}.\n`,
     );
   }
@@ -208,24 +208,24 @@ const COMMAND: CommandSpec<typeof PLAN_OPTIONS & { help: typeof HELP_OPTION }> =
   notes: 'TERRAFORM=<binary> runs another binary than terraform on PATH.',
 };
 
-runScript(() => {
-  const [command, ...rest] = process.argv.slice(2);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const [command, ...rest] = argv;
   if (command === '--help' || command === '-h' || rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(helpText(COMMAND));
+    io.stdout.write(helpText(COMMAND));
     return 0;
   }
   if (command === 'plan') {
     const { bundle, env, outdir, lock } = PLAN_OPTIONS;
     const args = parseOptions(rest, { bundle, env, outdir, lock }, USAGE);
     if (!args.env) throw new UsageError(`plan needs --env <name>.\n${USAGE}`);
-    return plan(args.env, args.outdir ?? 'cdktf.out', args.bundle ?? 'plan-bundle', args.lock ?? false);
+    return plan(io, args.env, args.outdir ?? 'cdktf.out', args.bundle ?? 'plan-bundle', args.lock ?? false);
   }
   if (command === 'apply') {
     const args = parseOptions(rest, { bundle: PLAN_OPTIONS.bundle }, USAGE);
     if (!args.bundle) throw new UsageError(`apply needs --bundle <dir>.\n${USAGE}`);
-    return apply(args.bundle);
+    return apply(io, args.bundle);
   }
   throw new UsageError(
     `${command === undefined ? 'no command' : `unknown command "${command}"`}; expected plan or apply.\n${USAGE}`,
   );
-});
+}

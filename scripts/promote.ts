@@ -16,7 +16,7 @@ import {
   HELP_OPTION,
   OUTDIR_OPTION,
   parseCommand,
-  runScript,
+  type CommandIo,
   UsageError,
 } from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
@@ -58,8 +58,8 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   if (!args.from || !args.to) throw new UsageError(`--from and --to are required.\n${COMMAND.usage}`);
   const outdir = args.outdir ?? 'cdktf.out';
@@ -81,6 +81,6 @@ runScript(() => {
       ]
     : [];
   const report = promotionReport(readSide(from, outdir), readSide(to, outdir), extra);
-  process.stdout.write(renderPromotion(report));
+  io.stdout.write(renderPromotion(report));
   return report.passed ? 0 : 1;
-});
+}

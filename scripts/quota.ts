@@ -4,7 +4,13 @@
  * headroom. Exits 1 when a request has no quota or exceeds it.
  */
 import { environmentQuotaPlan } from '../environments/capacity';
-import { ENVIRONMENT_OPTIONS, environmentsFrom, markdownTable, parseCommand, runScript } from './lib/cli';
+import {
+  type CommandIo,
+  ENVIRONMENT_OPTIONS,
+  environmentsFrom,
+  markdownTable,
+  parseCommand,
+} from './lib/cli';
 import { isBatch, isProvisioned } from '../constructs/shared/catalog';
 
 const COMMAND = {
@@ -17,8 +23,8 @@ const COMMAND = {
   options: ENVIRONMENT_OPTIONS,
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   // Rules off: show the plan even when it breaks the quota, which is when it is most useful.
   const environments = environmentsFrom(args, false);
@@ -30,15 +36,15 @@ runScript(() => {
       if (row.quota === undefined || row.quota < row.requested) over += 1;
       return [row.region, row.model, row.type, `${row.requested} ${unit}`, row.quota ?? '-', headroom];
     });
-    process.stdout.write(`\n## ${env.name}\n\n`);
-    process.stdout.write(
+    io.stdout.write(`\n## ${env.name}\n\n`);
+    io.stdout.write(
       rows.length > 0
         ? `${markdownTable(['region', 'model', 'type', 'requested', 'quota', 'headroom'], rows, ['l', 'l', 'l', 'r', 'r', 'r'])}\n`
         : 'no model deployments\n',
     );
   }
   if (over > 0) {
-    process.stderr.write(
+    io.stderr.write(
       over === 1
         ? '\n1 row is over its quota or has none declared.\n'
         : `\n${over} rows are over their quota or have none declared.\n`,
@@ -46,4 +52,4 @@ runScript(() => {
     return 1;
   }
   return 0;
-});
+}

@@ -11,7 +11,7 @@ import { EXAMPLE_ENVIRONMENTS } from '../environments';
 import { environmentJsonSchemaText } from '../environments/json-schema';
 import { SYNTH_NODE_OPTIONS } from '../stacks/performance';
 import { writeAudit } from './lib/audit';
-import { HELP_OPTION, parseCommand, runScript, ScriptError } from './lib/cli';
+import { type CommandIo, HELP_OPTION, parseCommand, ScriptError } from './lib/cli';
 import { README_SAMPLE_ENVIRONMENT, regenerateSamples } from './lib/readme-samples';
 import { SNAPSHOT_DIR, writeSnapshots } from './lib/snapshots';
 
@@ -35,11 +35,11 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const outdir = args.outdir ?? 'cdktf.out';
-  const say = (line: string) => process.stderr.write(`regen: ${line}\n`);
+  const say = (line: string) => io.stderr.write(`regen: ${line}\n`);
 
   const synth = spawnSync(process.execPath, [...SYNTH_NODE_OPTIONS, 'dist/app.js', '--outdir', outdir], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -66,9 +66,9 @@ runScript(() => {
     return 0;
   }
   const readme = readFileSync('README.md', 'utf8');
-  const { text, missing } = regenerateSamples(readme, { root: process.cwd(), outdir });
+  const { text, missing } = regenerateSamples(readme, { outdir });
   if (text !== readme) writeFileSync('README.md', text);
   say(text === readme ? "the README's samples are current" : "rewrote the README's samples");
   for (const id of missing) say(`the README has no sample "${id}" (marker <!-- regen: ${id} -->)`);
   return 0;
-});
+}

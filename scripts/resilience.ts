@@ -6,7 +6,7 @@
  */
 import { analyzeResilience, RESILIENCE_TABLE_HEADER, resilienceRows } from '../constructs/shared/paths';
 import { readOutputJson, readSynthOutput } from '../constructs/shared/plan';
-import { HELP_OPTION, STACK_OPTIONS, markdownTable, parseCommand, runScript } from './lib/cli';
+import { type CommandIo, HELP_OPTION, STACK_OPTIONS, markdownTable, parseCommand } from './lib/cli';
 import { join } from 'node:path';
 
 const COMMAND = {
@@ -21,8 +21,8 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const outdir = args.outdir ?? 'cdktf.out';
   for (const plan of readSynthOutput(outdir).stacks(args.env ?? [])) {
@@ -32,12 +32,12 @@ runScript(() => {
       join(outdir, 'stacks', plan.name, 'policy.json'),
     );
     const floor = policy.facts?.resilience?.minSurvivingCapacityPercent ?? 0;
-    process.stdout.write(
+    io.stdout.write(
       `\n## ${plan.name}\n\ngateway regions: ${analysis.gatewayRegions.join(', ')}; every model must keep ${floor}%\n\n`,
     );
-    process.stdout.write(
+    io.stdout.write(
       `${markdownTable([...RESILIENCE_TABLE_HEADER], resilienceRows(analysis, floor), ['l', 'l', 'l', 'l', 'r', 'l'])}\n`,
     );
   }
   return 0;
-});
+}

@@ -3,7 +3,7 @@
  * plan. For each model: its pool, and each backend with region, deployment type, priority, weight, capacity and
  * breaker, so that auditors and on-call see where a request can land.
  */
-import { HELP_OPTION, STACK_OPTIONS, markdownTable, parseCommand, runScript } from './lib/cli';
+import { type CommandIo, HELP_OPTION, STACK_OPTIONS, markdownTable, parseCommand } from './lib/cli';
 import { readSynthOutput } from '../constructs/shared/plan';
 import { regionalRoutingRows, routingRows } from './lib/routes';
 
@@ -20,13 +20,13 @@ const COMMAND = {
   },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   for (const plan of readSynthOutput(args.outdir ?? 'cdktf.out').stacks(args.env ?? [])) {
     const rows = routingRows(plan);
-    process.stdout.write(`\n## ${plan.name}\n\n`);
-    process.stdout.write(
+    io.stdout.write(`\n## ${plan.name}\n\n`);
+    io.stdout.write(
       rows.length > 0
         ? `${markdownTable(
             [
@@ -48,7 +48,7 @@ runScript(() => {
     );
     const regional = regionalRoutingRows(plan);
     if (regional.length > 0) {
-      process.stdout.write(
+      io.stdout.write(
         `\n### by gateway region (local first)\n\n${markdownTable(
           ['gateway region', 'model', 'pool', 'order', 'backend', 'backend region', 'tier', 'priority'],
           regional,
@@ -58,4 +58,4 @@ runScript(() => {
     }
   }
   return 0;
-});
+}

@@ -3,7 +3,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { environmentJsonSchemaText } from '../environments/json-schema';
-import { HELP_OPTION, parseCommand, runScript } from './lib/cli';
+import { type CommandIo, HELP_OPTION, parseCommand } from './lib/cli';
 
 const COMMAND = {
   usage: 'usage: schema',
@@ -14,10 +14,10 @@ const COMMAND = {
   options: { help: HELP_OPTION },
 } as const;
 
-runScript(() => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export function main(argv: readonly string[], io: CommandIo): number {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   writeFileSync('environments/schema.json', environmentJsonSchemaText());
-  process.stdout.write('wrote environments/schema.json\n');
+  io.stdout.write('wrote environments/schema.json\n');
   return 0;
-});
+}

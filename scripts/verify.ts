@@ -12,7 +12,7 @@ import {
   PROGRESS_OPTION,
   parseCommand,
   progressReporter,
-  runAsyncScript,
+  type CommandIo,
   ScriptError,
   UsageError,
 } from './lib/cli';
@@ -139,8 +139,8 @@ function choice<T extends string>(
   return value as T;
 }
 
-runAsyncScript(async () => {
-  const args = parseCommand(process.argv.slice(2), COMMAND);
+export async function main(argv: readonly string[], io: CommandIo): Promise<number> {
+  const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   if (!args.env) throw new UsageError(`--env is required.\n${COMMAND.usage}`);
   const vantage = choice<Vantage>(args.vantage, '--vantage', ['internet', 'network'], 'internet');
@@ -163,7 +163,7 @@ runAsyncScript(async () => {
     maxRequests,
     connectTo: parseConnectTo(args['connect-to'] ?? []),
   });
-  const progress = progressReporter('verify', args.progress, true);
+  const progress = progressReporter(io.stderr, 'verify', args.progress, true);
   const report = await runVerification({
     output,
     environment: args.env,
@@ -183,7 +183,7 @@ runAsyncScript(async () => {
     progress,
   });
   const files = writeReport(args.out ?? `verification/${args.env}`, report);
-  process.stdout.write(renderMarkdown(report));
-  process.stderr.write(`verify: wrote ${files.join(', ')}\n`);
+  io.stdout.write(renderMarkdown(report));
+  io.stderr.write(`verify: wrote ${files.join(', ')}\n`);
   return report.passed ? 0 : 1;
-});
+}

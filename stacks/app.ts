@@ -2,8 +2,7 @@
  * The cdktf app: `npm run synth` and `cdktf synth|diff|deploy` run this file, compiled to dist/app.js.
  * See stacks/cli.ts for the options.
  */
-import { exitQuietlyOnClosedPipe } from '../scripts/lib/cli';
+import { runMain } from '../scripts/lib/cli';
 import { main } from './cli';
 
-exitQuietlyOnClosedPipe();
-process.exitCode = main(process.argv.slice(2));
+runMain(main);

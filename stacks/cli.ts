@@ -10,6 +10,7 @@
  */
 import { ConfigError, loadEnvironments } from '../environments';
 import {
+  type CommandIo,
   ENVIRONMENT_OPTIONS,
   HELP_OPTION,
   parseCommand,
@@ -50,13 +51,13 @@ const COMMAND = {
   ].join('\n'),
 } as const;
 
-export function main(argv: readonly string[]): number {
+export function main(argv: readonly string[], io: CommandIo): number {
   let args;
   try {
-    args = parseCommand(argv, COMMAND);
+    args = parseCommand(argv, COMMAND, io);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`${error.message}\n`);
+    io.stderr.write(`${error.message}\n`);
     return 2;
   }
   if (!args) return 0;
@@ -67,33 +68,33 @@ export function main(argv: readonly string[]): number {
     const selected = (args.env ?? []).length > 0 || (args.config ?? []).length > 0;
     const environments = loadEnvironments({ configFiles: args.config ?? [], names: args.env ?? [] });
     const tenants = environments.reduce((sum, env) => sum + Object.keys(env.tenants ?? {}).length, 0);
-    const progress = progressReporter('synth', args.progress, tenants > LONG_RUN_TENANTS);
+    const progress = progressReporter(io.stderr, 'synth', args.progress, tenants > LONG_RUN_TENANTS);
     progress(
       `loaded ${environments.map((env) => env.name).join(', ')}: ${tenants} tenant${tenants === 1 ? '' : 's'}`,
     );
     const notes = synthesizeAtomically(environments, outdir, undefined, {
       keepOtherEnvironments: selected,
       onStage: progress,
-      onNote: (note) => process.stderr.write(`synth: ${note}\n`),
+      onNote: (note) => io.stderr.write(`synth: ${note}\n`),
     });
     for (const note of notes)
-      process.stderr.write(`${note.level}: [${note.stack}] ${note.path}: ${note.message}\n`);
+      io.stderr.write(`${note.level}: [${note.stack}] ${note.path}: ${note.message}\n`);
     progress(`replaced ${outdir}`);
-    process.stdout.write(`synthesized ${environments.map((env) => env.name).join(', ')} into ${outdir}\n`);
+    io.stdout.write(`synthesized ${environments.map((env) => env.name).join(', ')} into ${outdir}\n`);
     return 0;
   } catch (error) {
     if (error instanceof OutputDirError) {
-      process.stderr.write(`${error.message}\n`);
+      io.stderr.write(`${error.message}\n`);
       return 1;
     }
     if (error instanceof ConfigError || error instanceof SynthError) {
-      process.stderr.write(`${error.message}\nNothing was written to ${outdir}.\n`);
+      io.stderr.write(`${error.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }
     const detail = process.env['LZ_DEBUG']
       ? ((error as Error).stack ?? String(error))
       : (error as Error).message;
-    process.stderr.write(
+    io.stderr.write(
       `synth failed: ${detail}\nNothing was written to ${outdir}. Set LZ_DEBUG=1 for the stack trace.\n`,
     );
     return 1;

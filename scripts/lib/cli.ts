@@ -3,6 +3,33 @@ import { PlanReadError } from '../../constructs/shared/plan';
 import { ConfigError, type Environment, loadEnvironments } from '../../environments';
 import { OutputDirError } from '../../stacks/output-dir';
 
+/** Where a command writes: one text stream, and whether a person watches it on a terminal. */
+export interface TextOutput {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/**
+ * A command's streams. From a shell they are the process's own ({@link PROCESS_IO}); a test that calls a command's
+ * `main` in-process passes buffers (test/helpers/command.ts) and reads what the command printed.
+ */
+export interface CommandIo {
+  readonly stdout: TextOutput;
+  readonly stderr: TextOutput;
+}
+
+export const PROCESS_IO: CommandIo = { stdout: process.stdout, stderr: process.stderr };
+
+/**
+ * A command's entry point, exported as `main` by every file of scripts/ (and stacks/cli.ts for synth): parses `argv`
+ * (the arguments after the script), does the work, writes through `io` and returns the exit code. It throws
+ * {@link UsageError}, {@link ScriptError} and the config, plan and output-directory errors for {@link execute} to
+ * report. Importing the file runs nothing: the built entry (scripts/build.mjs) calls {@link runMain}.
+ */
+export type CommandMain = (argv: readonly string[], io: CommandIo) => number | void;
+/** {@link CommandMain} for a command that waits on the network (`npm run verify`). */
+export type AsyncCommandMain = (argv: readonly string[], io: CommandIo) => Promise<number | void>;
+
 /** Wrong command-line usage: one sentence and the usage line, exit code 2. */
 export class UsageError extends Error {}
 
@@ -86,16 +113,17 @@ export function helpText(command: CommandSpec<Record<string, OptionSpec>>): stri
 }
 
 /**
- * Parses the command line; with `--help` prints the help on stdout and returns undefined (exit 0). Wrong usage
+ * Parses the command line; with `--help` prints the help on `io.stdout` and returns undefined (exit 0). Wrong usage
  * throws a {@link UsageError} with the usage line.
  */
 export function parseCommand<O extends Record<string, OptionSpec>>(
   argv: readonly string[],
   command: CommandSpec<O>,
+  io: CommandIo,
 ) {
   const values = parseOptions(argv, command.options, `${command.usage}\nRun with --help for the options.`);
   if ((values as { help?: boolean }).help) {
-    process.stdout.write(helpText(command));
+    io.stdout.write(helpText(command));
     return undefined;
   }
   return values;
@@ -135,20 +163,21 @@ export function exitQuietlyOnClosedPipe(): void {
 }
 
 /**
- * Progress on stderr, one line per row or stage, prefixed with the command and the time since it started. On when
+ * Progress on `stderr`, one line per row or stage, prefixed with the command and the time since it started. On when
  * asked (`--progress`) or when stderr is a terminal and `long` says the run is long; otherwise silent.
  */
 export function progressReporter(
+  stderr: TextOutput,
   command: string,
   flag: boolean | undefined,
   long = true,
 ): (line: string) => void {
-  const enabled = flag === true || (long && process.stderr.isTTY === true);
+  const enabled = flag === true || (long && stderr.isTTY === true);
   const started = process.hrtime.bigint();
   return (line) => {
     if (!enabled) return;
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    process.stderr.write(`${command}: ${line} (${seconds.toFixed(1)} s)\n`);
+    stderr.write(`${command}: ${line} (${seconds.toFixed(1)} s)\n`);
   };
 }
 
@@ -158,46 +187,58 @@ export const PROGRESS_OPTION = {
   help: 'print progress on stderr, one line per row or stage (the default when stderr is a terminal)',
 } as const;
 
-/** Runs a script body and turns known failures into one clear message and exit code 1 (2 for usage). */
-export function runScript(body: () => number | void): void {
-  exitQuietlyOnClosedPipe();
+/**
+ * Runs a command's `main` and turns known failures into one clear message on `io.stderr` and an exit code: 2 for
+ * usage, 1 for the rest (with the stack trace only when LZ_DEBUG is set). Never throws.
+ */
+export function execute(main: CommandMain, argv: readonly string[], io: CommandIo): number;
+export function execute(main: AsyncCommandMain, argv: readonly string[], io: CommandIo): Promise<number>;
+export function execute(
+  main: CommandMain | AsyncCommandMain,
+  argv: readonly string[],
+  io: CommandIo,
+): number | Promise<number> {
   try {
-    process.exitCode = body() ?? 0;
+    const result = main(argv, io);
+    if (result instanceof Promise)
+      return result.then(
+        (code) => code ?? 0,
+        (error: unknown) => reportFailure(error, io),
+      );
+    return result ?? 0;
   } catch (error) {
-    reportFailure(error);
+    return reportFailure(error, io);
   }
 }
 
-/** {@link runScript} for a body that waits on the network (`npm run verify`). */
-export function runAsyncScript(body: () => Promise<number | void>): void {
+/** What a built command runs (scripts/build.mjs): `main` with the process's arguments and streams. */
+export function runMain(main: CommandMain | AsyncCommandMain): void {
   exitQuietlyOnClosedPipe();
-  body().then(
-    (code) => {
-      process.exitCode = code ?? 0;
-    },
-    (error: unknown) => reportFailure(error),
-  );
+  const code = execute(main as AsyncCommandMain, process.argv.slice(2), PROCESS_IO);
+  void Promise.resolve(code).then((status) => {
+    process.exitCode = status;
+  });
 }
 
-function reportFailure(error: unknown): void {
+function reportFailure(error: unknown, io: CommandIo): number {
   if (error instanceof UsageError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 2;
-  } else if (
+    io.stderr.write(`${error.message}\n`);
+    return 2;
+  }
+  if (
     error instanceof ConfigError ||
     error instanceof ScriptError ||
     error instanceof OutputDirError ||
     error instanceof PlanReadError
   ) {
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
-  } else {
-    const detail = process.env['LZ_DEBUG']
-      ? ((error as Error).stack ?? String(error))
-      : (error as Error).message;
-    process.stderr.write(`failed: ${detail}\n`);
-    process.exitCode = 1;
+    io.stderr.write(`${error.message}\n`);
+    return 1;
   }
+  const detail = process.env['LZ_DEBUG']
+    ? ((error as Error).stack ?? String(error))
+    : (error as Error).message;
+  io.stderr.write(`failed: ${detail}\n`);
+  return 1;
 }
 
 /** Renders rows as a Markdown table (readable in a terminal, a PR comment and the README). */

@@ -3,10 +3,15 @@
  * the quota plan, the cost plan, the routing table, an excerpt of the data-path proof and the answer to a broken config, all of the
  * `prod` environment. `npm run regen` rewrites them from the real commands; the README test compares them.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { main as synth } from '../../stacks/cli';
+import { main as costs } from '../costs';
+import { main as paths } from '../paths';
+import { main as quota } from '../quota';
+import { main as routes } from '../routes';
+import { type CommandMain, execute } from './cli';
 import { exportText, shippedInput } from './export';
 
 /** The environment the README's samples show. */
@@ -15,9 +20,8 @@ export const README_SAMPLE_ENVIRONMENT = 'prod';
 export const README_SAMPLES = ['quota', 'costs', 'routes', 'paths', 'prod-broken'] as const;
 export type ReadmeSampleId = (typeof README_SAMPLES)[number];
 
-/** Where the samples come from: the project root (with dist/ built) and the synthesized output. */
+/** Where the samples come from: the synthesized output. */
 export interface SampleSource {
-  readonly root: string;
   readonly outdir: string;
 }
 
@@ -27,13 +31,14 @@ export const PROD_BROKEN_PATCH = {
   network: { publicNetworkAccess: { enabled: true, reason: 'Opened for the partner demo next week.' } },
 } as const;
 
-function run(source: SampleSource, script: string, args: readonly string[], cwd = source.root) {
-  const result = spawnSync(process.execPath, [join(source.root, 'dist', script), ...args], {
-    cwd,
-    encoding: 'utf8',
+/** Runs a command in this process, as `npm run <command>` would, and returns what it printed. */
+function run(main: CommandMain, args: readonly string[]): { stdout: string; stderr: string } {
+  const printed = { stdout: '', stderr: '' };
+  execute(main, args, {
+    stdout: { write: (text: string) => (printed.stdout += text) },
+    stderr: { write: (text: string) => (printed.stderr += text) },
   });
-  if (result.error) throw result.error;
-  return result;
+  return printed;
 }
 
 const tableRows = (text: string) => text.split('\n').filter((line) => line.startsWith('| '));
@@ -46,16 +51,14 @@ export function renderSample(id: ReadmeSampleId, source: SampleSource, current =
   const env = README_SAMPLE_ENVIRONMENT;
   switch (id) {
     case 'quota':
-      return `${run(source, 'scripts/quota.js', ['--env', env]).stdout.trim()}\n`;
+      return `${run(quota, ['--env', env]).stdout.trim()}\n`;
     case 'costs':
-      return `${run(source, 'scripts/costs.js', ['--outdir', source.outdir, '--env', env]).stdout.trim()}\n`;
+      return `${run(costs, ['--outdir', source.outdir, '--env', env]).stdout.trim()}\n`;
     case 'routes':
-      return `${tableRows(run(source, 'scripts/routes.js', ['--outdir', source.outdir, '--env', env]).stdout).join('\n')}\n`;
+      return `${tableRows(run(routes, ['--outdir', source.outdir, '--env', env]).stdout).join('\n')}\n`;
     case 'paths': {
       // An excerpt: the rows the README chose (by caller and callee), as the proof prints them now.
-      const rows = tableRows(
-        run(source, 'scripts/paths.js', ['--outdir', source.outdir, '--env', env]).stdout,
-      );
+      const rows = tableRows(run(paths, ['--outdir', source.outdir, '--env', env]).stdout);
       const [header, ...body] = rows.filter((row) => !isRule(row));
       const byKey = new Map(body.map((row) => [pathKey(row), row]));
       const chosen = tableRows(current)
@@ -79,8 +82,14 @@ export function renderSample(id: ReadmeSampleId, source: SampleSource, current =
           join(dir, 'prod-broken.json'),
           exportText(broken as never, 'json', './environments/schema.json'),
         );
-        const result = run(source, 'app.js', ['--config', 'prod-broken.json', '--outdir', 'cdktf.out'], dir);
-        return `$ npm run synth -- --config prod-broken.json\n${result.stderr}`;
+        // As run from the directory that holds the file: the answer names the paths as the user typed them.
+        const result = run(synth, [
+          '--config',
+          join(dir, 'prod-broken.json'),
+          '--outdir',
+          join(dir, 'cdktf.out'),
+        ]);
+        return `$ npm run synth -- --config prod-broken.json\n${result.stderr.replaceAll(`${dir}/`, '')}`;
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }

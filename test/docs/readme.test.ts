@@ -9,7 +9,8 @@ import { MAX_CONFIG_BYTES, MAX_YAML_ALIASES } from '../../environments/config-fi
 import { MAX_CONFIG_DEPTH } from '../../environments/hygiene';
 import { TENANT_MARK } from '../../environments/names';
 import { examplesOutdir } from '../helpers/examples';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as resilience } from '../../scripts/resilience';
 import { README_SAMPLES, renderSample, sampleBlock } from '../../scripts/lib/readme-samples';
 
 const readme = readFileSync('README.md', 'utf8');
@@ -20,7 +21,7 @@ describe('README', () => {
   it.each(README_SAMPLES)('shows the %s sample exactly as the command prints it now', (id) => {
     const block = sampleBlock(readme, id);
     expect(block, `marker <!-- regen: ${id} --> and its text block`).toBeDefined();
-    const rendered = renderSample(id, { root: process.cwd(), outdir: examplesOutdir() }, block!.text);
+    const rendered = renderSample(id, { outdir: examplesOutdir() }, block!.text);
     expect(rendered.trim()).not.toBe('');
     expect(block!.text, `the README's ${id} sample is stale: run npm run regen`).toBe(rendered);
   });
@@ -34,7 +35,7 @@ describe('README', () => {
   });
 
   it('shows the resilience table that npm run resilience prints for prod', () => {
-    const { status, stdout } = runScript('resilience', ['--outdir', examplesOutdir(), '--env', 'prod']);
+    const { status, stdout } = runCommand(resilience, ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);
     const rows = stdout.split('\n').filter((line: string) => line.startsWith('| '));
     expect(rows.length).toBeGreaterThan(3);

@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { examplesOutdir } from '../helpers/examples';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as costs } from '../../scripts/costs';
 import { describeExamples } from './shipped';
 
 describeExamples('the cost plan of the shipped prod at the example prices', () => {
@@ -9,7 +10,7 @@ describeExamples('the cost plan of the shipped prod at the example prices', () =
     // Token mix 75 % input (20 % of it cached), 25 % output; the dearest reachable price is gpt-4o DataZoneStandard
     // (2.75 in, 1.40 cached, 11 out): 0.6 × 2.75 + 0.15 × 1.40 + 0.25 × 11 = 4.61 per million tokens. Quotas
     // 150M + 400M + 300M + 2M + 2M = 854M tokens → 854 × 4.61 = 3,936.94.
-    const { status, stdout } = runScript('costs', ['--outdir', examplesOutdir(), '--env', 'prod']);
+    const { status, stdout } = runCommand(costs, ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toContain(
       'Fixed: 310,000.00 EUR a month. Pay-as-you-go: at most 3,936.94 EUR a month. Environment: at most 313,936.94 EUR a month.',

@@ -1,16 +1,58 @@
-import { spawn, spawnSync } from 'node:child_process';
+/**
+ * Running the commands in tests. Every command exports `main(argv, io)` (scripts/lib/cli.ts): a test calls it
+ * in-process with {@link runCommand}, which captures what it prints and returns its exit code as the built command
+ * would, without the ~1–2 s a new node process costs to load. Only the few tests whose subject is the process itself
+ * (the built entry, exit codes of a killed run, the umask, a closed pipe) spawn one, with {@link spawnAsync}.
+ */
+import { spawn } from 'node:child_process';
+import { type AsyncCommandMain, type CommandIo, type CommandMain, execute } from '../../scripts/lib/cli';
 
-/** Runs a built script (dist/scripts/<name>.js) as a user would, and returns what it printed and its exit code. */
-export function runScript(name: string, args: readonly string[] = [], cwd?: string) {
-  const result = spawnSync(process.execPath, [`${process.cwd()}/dist/scripts/${name}.js`, ...args], {
-    encoding: 'utf8',
-    ...(cwd ? { cwd } : {}),
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+/** What a command printed and its exit code. */
+export interface CommandResult {
+  readonly status: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface CommandOptions {
+  /** stderr is a terminal, as when a person runs the command (progress is then on by default). */
+  readonly terminal?: boolean;
+}
+
+/** Buffers in place of the process's streams. */
+function capture(options: CommandOptions) {
+  const text = { stdout: '', stderr: '' };
+  const io: CommandIo = {
+    stdout: { write: (chunk: string) => (text.stdout += chunk) },
+    stderr: { write: (chunk: string) => (text.stderr += chunk), isTTY: options.terminal === true },
+  };
+  return { io, text };
+}
+
+/** Runs a command's `main` in-process with `args` (what follows `node dist/scripts/<name>.js`). */
+export function runCommand(
+  main: CommandMain,
+  args: readonly string[] = [],
+  options: CommandOptions = {},
+): CommandResult {
+  const { io, text } = capture(options);
+  const status = execute(main, args, io);
+  return { status, ...text };
+}
+
+/** {@link runCommand} for a command that waits on the network (verify). */
+export async function runCommandAsync(
+  main: AsyncCommandMain,
+  args: readonly string[] = [],
+  options: CommandOptions = {},
+): Promise<CommandResult> {
+  const { io, text } = capture(options);
+  const status = await execute(main, args, io);
+  return { status, ...text };
 }
 
 /**
- * Runs a command without blocking the test worker, so that a file's commands can run side by side
+ * Runs a process without blocking the test worker, so that a file's processes can run side by side
  * (`it.concurrent`); resolves with what it printed and its exit code.
  */
 export function spawnAsync(

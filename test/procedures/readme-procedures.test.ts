@@ -1,10 +1,11 @@
 /**
  * The README's procedures, performed on a scratch copy of the repository (sources only; node_modules linked): add
- * the README's `finance` tenant, add `prod-eu` with `npm run new-env`, offboard a tenant. After each, the documented
+ * the README's `finance` tenant, add `prod-eu` with `npm run new-env`, offboard a tenant. Then the documented
  * `npm run regen` must succeed (its synth runs the schema, the cross-environment rules and the governance rule pack),
  * and the blueprint invariants must hold there: every loaded environment is deployed by both pipelines, no existing
  * resource address moves, every environment has its audit report and snapshot, each keeps its own state container.
- * One synth per procedure (inside regen); the steps share the copy, in the order a team would take them.
+ * The steps share the copy, in the order a team would take them, and regen runs once, after the three: its synth is
+ * the cost of this file, and each procedure's outcome is checked in that one output against the examples' synth.
  */
 import { spawnSync } from 'node:child_process';
 import {
@@ -112,17 +113,22 @@ function readmeTenantSnippet(): string {
     .join('\n')}\n`;
 }
 
-// Three builds and three synths of every environment, one after the other: about 10 s each on an idle machine.
+// One build for new-env, then one build and one synth of every environment (inside regen): about 10 s on an idle machine.
 describe('the README procedures on a scratch copy', { timeout: 240_000 }, () => {
   const loaded: PipelineEnvironment[] = loadEnvironments({ rules: false }).map(({ name, stage }) => ({
     name,
     stage,
   }));
-  let previous = examplesOutput();
+  const before = examplesOutput();
+  const prod = loaded.find((e) => e.stage === 'prod');
+  /** Where a tenant is offboarded: prod, or the last environment of a project without one. */
+  const target = prod ?? loaded.at(-1)!;
   scratchCopy();
   const tenants = join(copy, 'environments', 'tenants.ts');
+  const [offboarded] = tenantsIn(loadEnvironments({ names: [target.name] })[0]!);
+  let output: SynthOutput;
 
-  it('Adding a tenant: the README entry for finance, then npm run regen', () => {
+  it('Adding a tenant: the README entry for finance', () => {
     const snippet = readmeTenantSnippet();
     expect(snippet).toMatch(/^ {2}finance: \{\n/);
     const text = readFileSync(tenants, 'utf8');
@@ -130,61 +136,59 @@ describe('the README procedures on a scratch copy', { timeout: 240_000 }, () => 
       tenants,
       text.replace('export const TENANTS = {\n', `export const TENANTS = {\n${snippet}`),
     );
-    const output = regen();
-    checkInvariants(output, loaded);
-    expectNoAddressMoved(previous, output);
-    const prod = loaded.find((e) => e.stage === 'prod');
-    if (prod) {
-      expect(
-        [...addresses(output, prod.name)].some((a) =>
-          /^azurerm_api_management_product\.Tenants_finance_/.test(a),
-        ),
-      ).toBe(true);
-    }
-    previous = output;
   });
 
-  it('Adding an environment: npm run new-env -- --name prod-eu --from prod, then npm run regen', () => {
+  it('Adding an environment: npm run new-env -- --name prod-eu --from prod', () => {
     const from = loaded.filter((e) => e.stage === 'prod').at(-1) ?? loaded.at(-1)!;
     expect(run('scripts/build.mjs').status).toBe(0);
     const added = run('dist/scripts/new-env.js', ['--name', 'prod-eu', '--from', from.name]);
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/Still to do[\s\S]*bootstrap-state[\s\S]*identities[\s\S]*reviewers/);
-    const output = regen();
-    const environments = [...loaded, { name: 'prod-eu', stage: from.stage }];
-    checkInvariants(output, environments);
-    expectNoAddressMoved(previous, output);
-    expect(output.stack('prod-eu').json.terraform?.['backend']).toEqual({
-      azurerm: expect.objectContaining({ container_name: 'tfstate-prod-eu', key: 'prod-eu.tfstate' }),
-    });
-    previous = output;
   });
 
-  it('Offboarding a tenant: lifecycle offboarded removes its access and keeps its data', () => {
-    const prod = loaded.find((e) => e.stage === 'prod') ?? loaded.at(-1)!;
-    const [tenant] = tenantsIn(loadEnvironments({ names: [prod.name] })[0]!);
-    expect(tenant, `${prod.name} has a tenant to offboard`).toBeDefined();
-    const slug = tenant!.slug;
+  it('Offboarding a tenant: lifecycle offboarded', () => {
+    expect(offboarded, 'prod has a tenant to offboard').toBeDefined();
     const text = readFileSync(tenants, 'utf8');
-    const entry = new RegExp(`\\n  (${slug}|'${slug}'): \\{\\n`);
+    const entry = new RegExp(`\\n  (${offboarded!.slug}|'${offboarded!.slug}'): \\{\\n`);
     expect(text).toMatch(entry);
     writeFileSync(
       tenants,
       text.replace(entry, (whole) => `${whole}    lifecycle: 'offboarded',\n`),
     );
-    const output = regen();
-    checkInvariants(output, [...loaded, { name: 'prod-eu', stage: 'prod' }]);
-    const access = new RegExp(`\\.Tenants_${slug.replace(/-/g, '_')}_Access_`);
-    const tenantOwned = new RegExp(`\\.Tenants_${slug.replace(/-/g, '_')}_`);
-    const now = [...addresses(output, prod.name)];
-    expect([...addresses(previous, prod.name)].some((a) => access.test(a))).toBe(true);
-    expect(now.filter((a) => access.test(a))).toEqual([]);
-    // Everything else stays where it was: the data (its container) is kept.
-    expectNoAddressMoved(previous, output, tenantOwned);
+  });
+
+  it('then npm run regen succeeds, and the invariants hold for every environment, prod-eu too', () => {
+    output = regen();
+    checkInvariants(output, [...loaded, { name: 'prod-eu', stage: target.stage }]);
+    expect(output.stack('prod-eu').json.terraform?.['backend']).toEqual({
+      azurerm: expect.objectContaining({ container_name: 'tfstate-prod-eu', key: 'prod-eu.tfstate' }),
+    });
+  });
+
+  it("no resource address moved, apart from the offboarded tenant's", () => {
+    expectNoAddressMoved(before, output, tenantOwned(offboarded!.slug));
+  });
+
+  it('the finance tenant has its product in prod', () => {
+    if (!prod) return;
     expect(
-      now.some((a) =>
-        a.startsWith(`azurerm_storage_container.PromptLibrary_Containers_${slug.replace(/-/g, '_')}_`),
+      [...addresses(output, prod.name)].some((a) =>
+        /^azurerm_api_management_product\.Tenants_finance_/.test(a),
       ),
     ).toBe(true);
   });
+
+  it('the offboarded tenant has lost its access and kept its data', () => {
+    const slug = offboarded!.slug.replace(/-/g, '_');
+    const access = new RegExp(`\\.Tenants_${slug}_Access_`);
+    const now = [...addresses(output, target.name)];
+    expect([...addresses(before, target.name)].some((a) => access.test(a))).toBe(true);
+    expect(now.filter((a) => access.test(a))).toEqual([]);
+    expect(now.some((a) => a.startsWith(`azurerm_storage_container.PromptLibrary_Containers_${slug}_`))).toBe(
+      true,
+    );
+  });
 });
+
+/** The addresses a tenant owns in a platform stack. */
+const tenantOwned = (slug: string) => new RegExp(`\\.Tenants_${slug.replace(/-/g, '_')}_`);

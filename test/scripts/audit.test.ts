@@ -16,7 +16,8 @@ import { tokenLimit } from '../../constructs/ai-gateway/policies/llm';
 import { auditFiles, writeAudit } from '../../scripts/lib/audit';
 import { auditEnvironment, tenantRows } from '../../scripts/lib/audit/model';
 import { markerText, OUTPUT_MARKER } from '../../stacks/output-dir';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as auditCommand } from '../../scripts/audit';
 import { EXAMPLE_ENVIRONMENTS } from '../../environments';
 import { StackPlan } from '../../constructs/shared/plan';
 import { RawResource } from '../helpers/policy';
@@ -108,7 +109,7 @@ describe('npm run audit', () => {
 
   it('fails in one sentence, writing nothing, when cdktf.out is missing', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lz-audit-'));
-    const result = runScript('audit', ['--outdir', join(dir, 'nothing'), '--out', join(dir, 'audit')]);
+    const result = runCommand(auditCommand, ['--outdir', join(dir, 'nothing'), '--out', join(dir, 'audit')]);
     expect(result.status).toBe(1);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/has no manifest\.json: run `npm run synth` first\./);
@@ -119,12 +120,12 @@ describe('npm run audit', () => {
     const copy = copyOfExamples();
     const dir = join(copy, '..');
     writeFileSync(join(copy, 'stacks', 'dev', 'policy.json'), '{"version": 1, "results": [');
-    const result = runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]);
+    const result = runCommand(auditCommand, ['--outdir', copy, '--out', join(dir, 'audit')]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/policy\.json is not valid JSON .*: run `npm run synth` again\.\n$/);
     expect(existsSync(join(dir, 'audit'))).toBe(false);
     rmSync(join(copy, 'stacks', 'dev', 'policy.json'));
-    expect(runScript('audit', ['--outdir', copy, '--out', join(dir, 'audit')]).stderr).toMatch(
+    expect(runCommand(auditCommand, ['--outdir', copy, '--out', join(dir, 'audit')]).stderr).toMatch(
       /policy\.json is missing/,
     );
   });
@@ -136,7 +137,7 @@ describe('the audit directory', () => {
     mkdirSync(join(dir, 'docs'));
     writeFileSync(join(dir, 'docs', 'guide.md'), 'mine');
     for (const out of [join(dir, 'docs'), outdir]) {
-      const result = runScript('audit', ['--outdir', outdir, '--out', out]);
+      const result = runCommand(auditCommand, ['--outdir', outdir, '--out', out]);
       expect(result.status).toBe(1);
       expect(result.stderr).toMatch(
         /^audit refuses --out [^\n]*: it (is not empty and has no \.lz-output\.json of audit \(if it is audit's output from before the marker, remove it yourself\)|holds the output of synth); [^\n]*\.\n$/,
@@ -164,7 +165,7 @@ describe('the audit directory', () => {
     );
     expect(readdirSync(out).sort()).toEqual(before);
 
-    const result = runScript('audit', ['--outdir', withoutStaging, '--out', out, '--prune']);
+    const result = runCommand(auditCommand, ['--outdir', withoutStaging, '--out', out, '--prune']);
     expect(result.status).toBe(0);
     expect(result.stderr.split('\n')).toEqual(
       expect.arrayContaining([

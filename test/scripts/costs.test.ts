@@ -5,7 +5,8 @@ import { tenantsIn } from '../../environments/sections/tenants';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { copyOfExamples, examplesOutdir, examplesOutput } from '../helpers/examples';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as costs } from '../../scripts/costs';
 
 /** An amount as the report prints it, formatted here on its own: `12,345.60 EUR`. */
 function amount(value: number, currency: string): string {
@@ -58,7 +59,7 @@ const priced = loadEnvironments().filter((env) => env.finops && synthesized.has(
 
 describe('npm run costs', () => {
   // One run for every environment: each environment's section is its text up to the next `## `.
-  const run = runScript('costs', ['--outdir', examplesOutdir()]);
+  const run = runCommand(costs, ['--outdir', examplesOutdir()]);
   const section = (name: string) =>
     run.stdout.split(/^## /m).find((part) => part.startsWith(`${name}\n`)) ?? '';
 
@@ -110,7 +111,7 @@ describe('npm run costs on a plan it cannot price', () => {
     const report = JSON.parse(readFileSync(file, 'utf8')) as { facts: { finops: { prices: object } } };
     report.facts.finops.prices = {};
     writeFileSync(file, JSON.stringify(report));
-    const { status, stdout } = runScript('costs', ['--outdir', outdir, '--env', stack]);
+    const { status, stdout } = runCommand(costs, ['--outdir', outdir, '--env', stack]);
     expect(status).toBe(1);
     expect(stdout).toMatch(/No price for: .+ \(add them to finops\.prices\)\./);
   });

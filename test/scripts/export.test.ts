@@ -2,11 +2,12 @@
  * `npm run export`: every environment the project loads, written as a config file, parses to the same environment
  * as its module, in both formats; the command refuses to replace a file.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { main as exportCommand } from '../../scripts/export';
+import { runCommand } from '../helpers/run';
 import { EXAMPLE_ENVIRONMENTS, loadEnvironments, parseEnvironment } from '../../environments';
 import { exportText, schemaReference, shippedInput } from '../../scripts/lib/export';
 
@@ -32,19 +33,13 @@ describe('the command', () => {
   const [name] = names;
   it('writes --out once, then refuses to replace it; an unknown environment names the known ones', () => {
     const out = join(dir, 'once.yaml');
-    const first = spawnSync(process.execPath, ['dist/scripts/export.js', '--env', name!, '--out', out], {
-      encoding: 'utf8',
-    });
+    const first = runCommand(exportCommand, ['--env', name!, '--out', out]);
     expect(first.status, first.stderr).toBe(0);
     expect(readFileSync(out, 'utf8')).toMatch(/^# yaml-language-server/);
-    const second = spawnSync(process.execPath, ['dist/scripts/export.js', '--env', name!, '--out', out], {
-      encoding: 'utf8',
-    });
+    const second = runCommand(exportCommand, ['--env', name!, '--out', out]);
     expect(second.status).not.toBe(0);
     expect(second.stderr).toMatch(/refuses --out .*the file exists/);
-    const unknown = spawnSync(process.execPath, ['dist/scripts/export.js', '--env', 'nowhere'], {
-      encoding: 'utf8',
-    });
+    const unknown = runCommand(exportCommand, ['--env', 'nowhere']);
     expect(unknown.stderr).toContain(`unknown environment "nowhere"; expected one of: ${names.join(', ')}`);
   });
 });

@@ -11,7 +11,8 @@ import { synthesizeAtomically } from '../../stacks/synthesize';
 import { byoInput } from '../helpers/network';
 import { exampleInput } from '../helpers/synth';
 import { examplesOutdir } from '../helpers/examples';
-import { runScript, spawnAsync } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as paths } from '../../scripts/paths';
 
 const root = mkdtempSync(join(tmpdir(), 'lz-paths-'));
 // The examples as the global setup synthesized them once for the whole run (only read here).
@@ -40,13 +41,9 @@ const rows = (stdout: string) =>
   stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| caller'));
 
 describe('npm run paths', () => {
-  it('proves every path of each example environment, one row per path', async () => {
+  it('proves every path of each example environment, one row per path', () => {
     const environments = loadEnvironments();
-    const runs = await Promise.all(
-      environments.map((env) =>
-        spawnAsync(process.execPath, ['dist/scripts/paths.js', '--outdir', examples, '--env', env.name]),
-      ),
-    );
+    const runs = environments.map((env) => runCommand(paths, ['--outdir', examples, '--env', env.name]));
     for (const [i, env] of environments.entries()) {
       const { status, stdout, stderr } = runs[i]!;
       expect(stderr).toBe('');
@@ -59,7 +56,7 @@ describe('npm run paths', () => {
   });
 
   it('proves a 3-region bring-your-own prod on the hub’s declarations, and lists them as assumptions', () => {
-    const { status, stdout } = runScript('paths', ['--outdir', byo, '--env', 'prod']);
+    const { status, stdout } = runCommand(paths, ['--outdir', byo, '--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toMatch(/\| assumed \|$/m);
     expect(stdout).toContain('Assumed, provided outside the stack');
@@ -68,7 +65,7 @@ describe('npm run paths', () => {
   });
 
   it('proves a sharded prod across stacks: the tenants’ paths in their shards, through the platform’s network', () => {
-    const { status, stdout } = runScript('paths', ['--outdir', sharded, '--env', 'prod']);
+    const { status, stdout } = runCommand(paths, ['--outdir', sharded, '--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toMatch(/^## prod-tenants-\d+$/m);
     const tenants = stdout
@@ -92,14 +89,14 @@ describe('npm run paths', () => {
     const json = JSON.parse(readFileSync(file, 'utf8'));
     delete json.resource.azurerm_virtual_network_peering;
     writeFileSync(file, JSON.stringify(json));
-    const { status, stdout, stderr } = runScript('paths', ['--outdir', broken, '--env', 'prod']);
+    const { status, stdout, stderr } = runCommand(paths, ['--outdir', broken, '--env', 'prod']);
     expect(status).toBe(1);
     expect(stdout).toMatch(/BROKEN: vnet-\S+ \(caller\) and vnet-\S+ \(.*\) are not peered/);
     expect(stderr).toMatch(/^\d+ data paths? (is|are) broken\n$/);
   });
 
   it('answers an unknown environment with the ones it has', () => {
-    const { status, stderr } = runScript('paths', ['--outdir', examples, '--env', 'qa']);
+    const { status, stderr } = runCommand(paths, ['--outdir', examples, '--env', 'qa']);
     expect(status).toBe(2);
     expect(stderr).toContain(
       `has no environment "qa"; it has: ${Object.keys(EXAMPLE_ENVIRONMENTS).sort().join(', ')}.`,

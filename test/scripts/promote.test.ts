@@ -21,7 +21,8 @@ import {
 } from '../../scripts/lib/promote';
 import { policyDifferences } from '../../scripts/lib/policy-diff';
 import { synthesizeAtomically } from '../../stacks/synthesize';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as promote } from '../../scripts/promote';
 import { examplesOutdir } from '../helpers/examples';
 import { exampleInput } from '../helpers/synth';
 
@@ -139,7 +140,7 @@ describe('promotion guard', () => {
   });
 
   it('exits 0 on a clean promotion and prints the report', () => {
-    const result = runScript('promote', [
+    const result = runCommand(promote, [
       '--from',
       'staging',
       '--to',
@@ -303,7 +304,7 @@ describe('promotion guard', () => {
 
   it('exits 1 with the report when blocked', () => {
     const f = noShield;
-    const result = runScript('promote', [
+    const result = runCommand(promote, [
       '--from',
       'staging',
       '--to',
@@ -330,7 +331,7 @@ describe('promotion guard', () => {
     ],
     [['--to', 'prod'], 2, '--from and --to are required.'],
   ])('refuses %j in one sentence', (args, status, message) => {
-    const result = runScript('promote', args);
+    const result = runCommand(promote, args);
     expect(result.status).toBe(status);
     expect(result.stderr.split('\n')[0]).toBe(message);
     expect(result.stdout).toBe('');

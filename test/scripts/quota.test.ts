@@ -3,11 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exampleInput } from '../helpers/synth';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as quota } from '../../scripts/quota';
 
 describe('npm run quota', () => {
   it('prints a table per environment with requested, quota and headroom', () => {
-    const { status, stdout } = runScript('quota', ['--env', 'prod']);
+    const { status, stdout } = runCommand(quota, ['--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toContain('## prod');
     expect(stdout).toContain('| region | model | type | requested | quota | headroom |');
@@ -25,14 +26,14 @@ describe('npm run quota', () => {
         }),
       ),
     );
-    const { status, stdout, stderr } = runScript('quota', ['--config', file]);
+    const { status, stdout, stderr } = runCommand(quota, ['--config', file]);
     expect(status).toBe(1);
     expect(stdout).toMatch(/\| francecentral \| gpt-4o \| DataZoneStandard \| 300 kTPM \| 250 \| -50 \|/);
     expect(stderr).toContain('1 row is over its quota or has none declared.');
   });
 
   it('answers a wrong environment name in one sentence', () => {
-    const { status, stderr } = runScript('quota', ['--env', 'qa']);
+    const { status, stderr } = runCommand(quota, ['--env', 'qa']);
     expect(status).toBe(1);
     expect(stderr).toMatch(/unknown environment; expected one of: dev, staging, prod/);
   });

@@ -3,14 +3,15 @@ import { analyzeResilience } from '../../constructs/shared/paths';
 import { PLAN_CHECKS } from '../../constructs/shared/policy';
 import { loadEnvironments } from '../../environments';
 import { examplesOutdir } from '../helpers/examples';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as resilience } from '../../scripts/resilience';
 import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
 
 const regionLoss = PLAN_CHECKS.find((c) => c.id === 'LZ.Resilience.RegionLoss')!;
 
 describe('npm run resilience', () => {
   it('prints the capacity of each prod model now and after the loss of each region, against the 50% floor', () => {
-    const { status, stdout } = runScript('resilience', ['--outdir', examplesOutdir(), '--env', 'prod']);
+    const { status, stdout } = runCommand(resilience, ['--outdir', examplesOutdir(), '--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toContain('gateway regions: swedencentral, francecentral; every model must keep 50%');
     expect(stdout).toContain('| model | capacity now | region lost | capacity after | surviving | keeps |');

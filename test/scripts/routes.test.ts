@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { examplesOutdir, examplesOutput } from '../helpers/examples';
-import { runScript } from '../helpers/run';
+import { runCommand } from '../helpers/run';
+import { main as routes } from '../../scripts/routes';
 
 describe('npm run routes', () => {
   const outdir = examplesOutdir();
 
   it('prints model → pool → backends with region, type, priority, weight, capacity, breaker and auth', () => {
-    const { status, stdout } = runScript('routes', ['--outdir', outdir, '--env', 'prod']);
+    const { status, stdout } = runCommand(routes, ['--outdir', outdir, '--env', 'prod']);
     expect(status).toBe(0);
     expect(stdout).toContain('## prod');
     expect(stdout).toContain(
@@ -26,15 +27,15 @@ describe('npm run routes', () => {
 
   it('says what to do when there is no cdktf.out, a corrupt one, or an unknown stack', () => {
     const empty = mkdtempSync(join(tmpdir(), 'lz-routes-empty-'));
-    expect(runScript('routes', ['--outdir', join(empty, 'cdktf.out')])).toMatchObject({
+    expect(runCommand(routes, ['--outdir', join(empty, 'cdktf.out')])).toMatchObject({
       status: 1,
       stderr: expect.stringMatching(/has no manifest\.json: run `npm run synth` first\./),
     });
     const corrupt = join(empty, 'corrupt');
     mkdirSync(corrupt);
     writeFileSync(join(corrupt, 'manifest.json'), '{ not json');
-    expect(runScript('routes', ['--outdir', corrupt]).stderr).toMatch(/manifest\.json is not valid JSON/);
-    expect(runScript('routes', ['--outdir', outdir, '--env', 'qa']).stderr).toContain(
+    expect(runCommand(routes, ['--outdir', corrupt]).stderr).toMatch(/manifest\.json is not valid JSON/);
+    expect(runCommand(routes, ['--outdir', outdir, '--env', 'qa']).stderr).toContain(
       `has no stack "qa"; it has: ${[...examplesOutput().stackIds].sort().join(', ')}.`,
     );
   });

@@ -3,12 +3,15 @@
  * pass on a platform that behaves, and each way the platform can be wrong fails the check that should catch it. What
  * verify expects is read from the synthesized examples; bad input is one sentence without a stack trace.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main as promote } from '../../scripts/promote';
+import { main as verifyCommand } from '../../scripts/verify';
+import { runCommand, runCommandAsync } from '../helpers/run';
 import { type AzureRegion, regionCode } from '../../constructs/shared/catalog';
 import { routeEntries } from '../../scripts/lib/routes';
 import {
@@ -614,12 +617,8 @@ describe('npm run verify', () => {
       expect(Date.now() - started).toBeLessThan(10_000);
     });
 
-    it('wrong usage exits 2 with the usage line', () => {
-      const run = spawnSync(
-        process.execPath,
-        ['dist/scripts/verify.js', '--env', 'dev', '--vantage', 'moon'],
-        { encoding: 'utf8' },
-      );
+    it('wrong usage exits 2 with the usage line', async () => {
+      const run = await runCommandAsync(verifyCommand, ['--env', 'dev', '--vantage', 'moon']);
       expect(run.status).toBe(2);
       expect(run.stderr).toMatch(
         /^--vantage must be one of internet, network, got "moon"\.\nusage: verify --env <name>/,
@@ -702,21 +701,16 @@ describe("the promotion guard reads the from environment's verification report",
   });
 
   it('npm run promote -- --verification <dir> blocks when the report is missing, and says so', () => {
-    const run = spawnSync(
-      process.execPath,
-      [
-        'dist/scripts/promote.js',
-        '--from',
-        'staging',
-        '--to',
-        'prod',
-        '--outdir',
-        examplesOutdir(),
-        '--verification',
-        join(dir, 'no-reports'),
-      ],
-      { encoding: 'utf8' },
-    );
+    const run = runCommand(promote, [
+      '--from',
+      'staging',
+      '--to',
+      'prod',
+      '--outdir',
+      examplesOutdir(),
+      '--verification',
+      join(dir, 'no-reports'),
+    ]);
     expect(run.status).toBe(1);
     expect(run.stdout).toMatch(
       /\| verification of staging \| \*\*FAIL\*\* \| missing: .*no-reports does not exist: no verification report was downloaded\. \|/,

@@ -11,7 +11,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Annotations, TerraformStack } from 'cdktf';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXAMPLE_ENVIRONMENTS, loadEnvironments, parseEnvironment } from '../../environments';
 import { auditFiles } from '../../scripts/lib/audit';
 import { environmentWithTenants } from '../../scripts/lib/generate';
@@ -22,6 +22,7 @@ import { tree } from '../helpers/files';
 import { readSynthOutput } from '../../constructs/shared/plan';
 import { SYNTH_NODE_OPTIONS } from '../../stacks/performance';
 import { copyOfExamples, examplesSynth } from '../helpers/examples';
+import { runCommand } from '../helpers/run';
 import { exampleInput } from '../helpers/synth';
 
 /** Every environment the project loads, in promotion order. */
@@ -31,25 +32,11 @@ function scratch(): string {
   return mkdtempSync(join(tmpdir(), 'lz-cli-'));
 }
 
-/** Runs the CLI in-process and captures what it prints. */
+/** Runs the synth command in-process and captures what it prints. */
 function run(argv: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = vi
-    .spyOn(process.stdout, 'write')
-    .mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi
-    .spyOn(process.stderr, 'write')
-    .mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { status, stdout, stderr } = runCommand(main, argv);
+  return { code: status, stdout, stderr };
 }
-
-afterEach(() => vi.restoreAllMocks());
 
 describe('synth command', () => {
   it('synthesizes every example environment into stacks/<name>/cdk.tf.json', () => {
@@ -211,8 +198,7 @@ describe('--env and --config replace only the environments they name', () => {
   });
 
   it('leaves an audit that still reports every environment and compares staging with prod', () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    expect(run(['--outdir', outdir]).code).toBe(0);
+    const outdir = copyOfExamples();
     const staging = readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8');
     expect(run(['--env', 'prod', '--outdir', outdir]).code).toBe(0);
     expect(readFileSync(join(outdir, 'stacks', 'staging', 'cdk.tf.json'), 'utf8')).toBe(staging);
@@ -274,9 +260,8 @@ describe('the output directory', () => {
   });
 
   it('is whole after synth is killed between the two renames: the next run finishes the swap', () => {
-    const dir = scratch();
-    const outdir = join(dir, 'cdktf.out');
-    expect(run(['--outdir', outdir]).code).toBe(0);
+    const outdir = copyOfExamples();
+    const dir = join(outdir, '..');
     mkdirSync(join(outdir, 'stacks', 'dev', '.terraform'));
     writeFileSync(join(outdir, 'stacks', 'dev', '.terraform.lock.hcl'), '# lock');
     // Preloaded into synth: SIGKILL right after the previous output is renamed away, before the new one moves in.
