@@ -5,5 +5,6 @@ export * from './observability';
 export * from './routing';
 export * from './policies/inference-policy';
 export * from './policies/llm';
+export * from './policies/usage-ledger';
 export * from './policies/xml';
 export * from './regional-routing';

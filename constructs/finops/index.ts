@@ -1,0 +1,3 @@
+export * from './budget-enforcement';
+export * from './ledger-kql';
+export * from './usage-ledger';
