@@ -134,7 +134,14 @@ export const dev = {
     },
   },
   tenants: TENANTS,
-  finops: EXAMPLE_FINOPS,
+  finops: {
+    ...EXAMPLE_FINOPS,
+    // dev has no private network and no commitment-tier workspace: the ledger would need both.
+    ledger: {
+      enabled: false,
+      reason: 'dev has no private network and carries synthetic traffic only; chargeback starts in staging.',
+    },
+  },
   monitoring: {
     // dev tells the team by e-mail only, and only when something is clearly broken: loose thresholds, no paging.
     actionGroups: {

@@ -6,6 +6,7 @@ import {
   type ResourceKind,
 } from '../constructs/shared/naming';
 import { monitoringNames } from './monitoring-names';
+import { finopsNames } from './finops-names';
 import { formatPath } from './errors';
 import type { ConfigPath } from './rules';
 import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
@@ -252,6 +253,7 @@ function planNames(env: Environment) {
     language,
     gateway,
     gatewayRegions,
+    finops: finopsNames(book, gateway.service, monitoring.workspace),
     tenants: tenantNames(env, book),
   };
 }

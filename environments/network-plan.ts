@@ -150,13 +150,25 @@ export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
   'apiManagement',
 ];
 
-/** Private link services the environment reaches privately; none without a private network. */
-export function privateLinkServicesInUse(env: Pick<Environment, 'network'>): readonly PrivateLinkService[] {
-  return env.network.mode === 'none' ? [] : PRIVATE_LINK_SERVICES_IN_USE;
+/**
+ * Private link services the environment reaches privately; none without a private network. The usage ledger's
+ * Event Hubs namespace joins them when the ledger is on.
+ */
+export function privateLinkServicesInUse(
+  env: Pick<Environment, 'network'> & {
+    readonly finops?: Pick<NonNullable<Environment['finops']>, 'ledger'>;
+  },
+): readonly PrivateLinkService[] {
+  if (env.network.mode === 'none') return [];
+  return env.finops?.ledger.enabled
+    ? [...PRIVATE_LINK_SERVICES_IN_USE, 'eventHubs']
+    : PRIVATE_LINK_SERVICES_IN_USE;
 }
 
 /** The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. */
-export function privateDnsZonesInUse(env: Pick<Environment, 'network'>): PrivateDnsZoneKey[] {
+export function privateDnsZonesInUse(
+  env: Parameters<typeof privateLinkServicesInUse>[0],
+): PrivateDnsZoneKey[] {
   const zones = new Set<PrivateDnsZoneKey>(
     privateLinkServicesInUse(env).flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
   );

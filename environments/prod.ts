@@ -199,6 +199,9 @@ export const prod = {
   tenants: TENANTS,
   finops: EXAMPLE_FINOPS,
   monitoring: {
+    // Event Hubs ingestion into the usage ledger needs a commitment tier (Learn, "Ingest events from Azure Event Hubs
+    // into Azure Monitor Logs").
+    commitmentTierGbPerDay: 100,
     logRetentionInDays: 90,
     actionGroups: {
       // Critical and error alerts page the on-call engineer; the pager URL carries its integration key, so it comes

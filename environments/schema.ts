@@ -16,7 +16,7 @@ import { GATEWAY_FIELDS, gatewayRules } from './sections/gateway';
 import { GATEWAY_REGION_CONFIG_RULES } from './sections/gateway-regions';
 import { RESILIENCE_FIELDS } from './sections/resilience';
 import { GOVERNANCE_FIELDS, GOVERNANCE_CONFIG_RULES } from './sections/governance';
-import { FINOPS_FIELDS, finopsRules } from './sections/finops';
+import { FINOPS_FIELDS, finopsRules, ledgerRules } from './sections/finops';
 import { TENANT_FIELDS, tenantRules, tenantsIn, tenantTags } from './sections/tenants';
 import { TENANT_SHARD_FIELDS, tenantShardRules } from './sections/tenant-shards';
 import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
@@ -267,6 +267,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
     (env) => environmentCapacityClaims(env),
     [['endpoints'], ['name'], ['tenants']],
   ),
+  ...ledgerRules<Environment>(),
 ];
 
 /** The environment schema with every cross-field rule. */

@@ -123,6 +123,9 @@ export const staging = {
   tenants: TENANTS,
   finops: EXAMPLE_FINOPS,
   monitoring: {
+    // Event Hubs ingestion into the usage ledger needs a commitment tier (Learn, "Ingest events from Azure Event Hubs
+    // into Azure Monitor Logs").
+    commitmentTierGbPerDay: 100,
     // staging mirrors prod's alerts at prod-like thresholds, but tells the team by e-mail: nobody is paged for staging.
     actionGroups: {
       platform: { email: { 'ai-platform': 'ai-platform@contoso.com' } },

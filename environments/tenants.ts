@@ -24,10 +24,11 @@ export const TENANTS = {
     },
     allocations: {
       dev: { tokensPerMinute: 5000, monthlyTokenQuota: 1000000 },
-      staging: { tokensPerMinute: 20000, monthlyTokenQuota: 10000000 },
+      staging: { tokensPerMinute: 20000, monthlyTokenQuota: 10000000, budget: { monthly: 2 } },
       prod: {
         tokensPerMinute: 60000,
         monthlyTokenQuota: 150000000,
+        budget: { monthly: 30 },
         approval: { approvedBy: 'ai-platform-owner@contoso.com', reference: 'CHG-2026-0412' },
       },
     },

@@ -3,6 +3,7 @@
  * protection of the stateful resources, and the facts policy.json carries for the audit. Kept apart from
  * `platform-stack.ts` so that the stack reads as a list of capabilities.
  */
+import { tenantBudgets } from './finops';
 import type { TerraformResource } from 'cdktf';
 import type { LockOptions } from '../constructs/shared/interfaces';
 import type { DataPathContext, ProvidedHop } from '../constructs/shared/paths';
@@ -256,7 +257,14 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
               quota: row.quota ?? null,
             })),
             // The price table for `npm run costs`, which sets it against the deployments and quotas of the plan.
-            ...(env.finops ? { finops: env.finops } : {}),
+            ...(env.finops
+              ? {
+                  finops: {
+                    ...env.finops,
+                    budgets: Object.fromEntries(tenantBudgets(env).map((b) => [b.slug, b.monthly])),
+                  },
+                }
+              : {}),
           }),
     },
   });

@@ -19,6 +19,7 @@ import {
 import { type AzureRegion, GATEWAY_TIERS, isProvisioned } from '../constructs/shared/catalog';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
+import { workbookLedger } from './finops';
 
 /** The stack parts monitoring watches. */
 export interface ObservedParts {
@@ -139,6 +140,7 @@ export function addObservability(
     deployments: [...new Set(ptu.map((m) => m.deployment))].sort(),
     backendIds: ptu.map((m) => m.backendId).sort(),
   };
+  const ledger = workbookLedger(env);
   const workbook = monitoring.workbook.enabled
     ? new OperationsWorkbook(stack, 'OperationsWorkbook', {
         name: names.monitoring.workbook,
@@ -148,6 +150,7 @@ export function addObservability(
         workspaceId: parts.monitoring.workspace.id,
         applicationInsightsId: parts.monitoring.applicationInsights.id,
         provisioned,
+        ...(ledger ? { ledger } : {}),
       })
     : undefined;
 

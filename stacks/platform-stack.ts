@@ -30,6 +30,8 @@ import {
 import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
 import { buildIngress } from './ingress';
 import { synthesizeLeanly } from './performance';
+import { buildBudgetEnforcement, buildUsageLedger, ledgerDeployments } from './finops';
+import type { BudgetEnforcement, UsageLedger } from '../constructs/finops';
 import type { RegionalWaf } from '../constructs/ingress';
 
 export { environmentTags, MANAGED_BY } from './foundation';
@@ -80,6 +82,10 @@ export class PlatformStack extends TerraformStack {
   readonly tenantDependencies: TenantDependencies;
   /** Action groups, alerts, the operations workbook and budgets. */
   readonly observability: Observability;
+  /** The usage ledger (Event Hub and its Log Analytics table), when finops.ledger is on. */
+  readonly usageLedger: UsageLedger | undefined;
+  /** The automation that suspends a tenant at 100 % of its monthly budget, when a tenant has one. */
+  readonly budgetEnforcement: BudgetEnforcement | undefined;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
     super(scope, id);
@@ -109,6 +115,9 @@ export class PlatformStack extends TerraformStack {
       resourceGroupName: primaryGroup.name,
       retentionInDays: env.monitoring.logRetentionInDays,
       ...(env.monitoring.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: env.monitoring.dailyQuotaGb }),
+      ...(env.monitoring.commitmentTierGbPerDay === undefined
+        ? {}
+        : { commitmentTierGbPerDay: env.monitoring.commitmentTierGbPerDay }),
       ...protection,
     });
 
@@ -279,6 +288,14 @@ export class PlatformStack extends TerraformStack {
         })
       : undefined;
 
+    this.usageLedger = buildUsageLedger(this, env, names, {
+      resourceGroupName: primaryGroup.name,
+      monitoring: this.monitoring,
+      privateLink,
+      senderPrincipalId: this.gatewayIdentity.principalId,
+      protection,
+    });
+
     const gw = env.gateway;
     const pools = gatewayPools(env);
     const routedKinds = new Set(
@@ -368,6 +385,16 @@ export class PlatformStack extends TerraformStack {
         resourceId: this.monitoring.applicationInsights.id,
         connectionString: this.monitoring.applicationInsights.connectionString,
       },
+      ...(this.usageLedger
+        ? {
+            usageLedger: {
+              endpointAddress: this.usageLedger.endpointAddress,
+              hubName: this.usageLedger.hubName,
+              deployments: ledgerDeployments(env, names),
+              senderRole: this.usageLedger.senderRole,
+            },
+          }
+        : {}),
       ...(this.language
         ? { language: { endpoint: this.language.endpoint, resourceId: this.language.resourceId } }
         : {}),
@@ -445,6 +472,13 @@ export class PlatformStack extends TerraformStack {
         dedicatedBudgets: dedicatedBudgets(env, names, this.tenants),
       },
     );
+
+    this.budgetEnforcement = buildBudgetEnforcement(this, env, names, {
+      resourceGroupName: primaryGroup.name,
+      gatewayId: this.gateway.resourceId,
+      monitoring: this.monitoring,
+      actionGroups: this.observability.actionGroups,
+    });
 
     applyGovernance(this);
   }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { ITerraformDependable } from 'cdktf';
 import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
+import { ApiManagementLogger } from '@cdktf/provider-azurerm/lib/api-management-logger';
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
 import { ApiManagementRedisCache } from '@cdktf/provider-azurerm/lib/api-management-redis-cache';
 import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-redis-cache';
@@ -41,6 +42,7 @@ import { type GatewayOperation, type OperationSurface, operationsOf } from './op
 import type { EntraAuthOptions } from './policies/entra-auth';
 import type { StoredObjectsMode } from './policies/ownership';
 import type { PiiMode } from './policies/pii';
+import { type LedgerDeployment, ledgerLookupChunks, ledgerLookupNamedValue } from './policies/usage-ledger';
 import { csString } from './policies/xml';
 
 /** How clients reach the gateway and how it reaches the models. */
@@ -142,6 +144,20 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
   };
   readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
   /**
+   * The usage ledger: an Event Hubs logger that authenticates as the gateway's user-assigned identity (no connection
+   * string), and one `log-to-eventhub` record per request in the API policy's outbound and on-error sections.
+   * @default - no ledger
+   */
+  readonly usageLedger?: {
+    /** `<namespace>.servicebus.windows.net`. */
+    readonly endpointAddress: string;
+    readonly hubName: string;
+    /** What each backend host and deployment serves, for the record's model, type and region. */
+    readonly deployments: readonly LedgerDeployment[];
+    /** The identity's Azure Event Hubs Data Sender role, which the logger needs first. */
+    readonly senderRole: ITerraformDependable;
+  };
+  /**
    * The Azure AI Language account that tenants' PII steps call (`send-request` with the service's managed identity).
    * The gateway gets Cognitive Services Language Reader on it and a `language` backend that records the call.
    * @default - no PII protection
@@ -176,6 +192,8 @@ export const LANGUAGE_ENDPOINT_NAMED_VALUE = 'language-endpoint';
 export const BATCH_BACKEND = 'batch';
 /** APIM entity id of the Content Safety backend. */
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
+/** The logger `log-to-eventhub` writes the usage ledger through. */
+export const USAGE_LEDGER_LOGGER = 'usage-ledger';
 
 /** APIM entity id of the Content Safety backend of an additional gateway region. */
 export function regionalContentSafetyBackend(region: AzureRegion): string {
@@ -207,6 +225,8 @@ export class AiGateway extends Construct {
   readonly retryCount: number;
   readonly api: InferenceApi;
   readonly observability: GatewayObservability;
+  /** The usage ledger's Event Hubs logger, when the ledger is on. */
+  readonly usageLedgerLogger: ApiManagementLogger | undefined;
   readonly features: StandardFeatures;
   /** Role assignments of the gateway identity on each model account, by region. */
   readonly modelAccess: Readonly<Partial<Record<AzureRegion, RoleAssignment>>>;
@@ -588,6 +608,48 @@ export class AiGateway extends Construct {
       };
     }
 
+    this.usageLedgerLogger = undefined;
+    let ledgerChunks: string[] = [];
+    if (props.usageLedger) {
+      // azurerm's eventhub block with endpoint_uri and a client id: the logger sends as the user-assigned identity,
+      // which holds Azure Event Hubs Data Sender on the hub (Learn, "How to log events to Azure Event Hubs in Azure
+      // API Management", managed identity credentials).
+      this.usageLedgerLogger = new ApiManagementLogger(this, 'UsageLedgerLogger', {
+        name: USAGE_LEDGER_LOGGER,
+        apiManagementName: this.service.name,
+        resourceGroupName: props.resourceGroupName,
+        description: 'Usage ledger: one record per request, to Event Hubs',
+        buffered: true,
+        eventhub: {
+          name: props.usageLedger.hubName,
+          endpointUri: props.usageLedger.endpointAddress,
+          userAssignedIdentityClientId: props.identity.clientId,
+        },
+        dependsOn: [props.usageLedger.senderRole],
+      });
+      policyDependencies.push(this.usageLedgerLogger);
+      // What each backend host and deployment serves, as data in named values: the policy text stays the same in
+      // every environment.
+      ledgerChunks = ledgerLookupChunks(props.usageLedger.deployments);
+      ledgerChunks.forEach((chunk, i) => {
+        const value = new ApiManagementNamedValue(this, `UsageLedgerDeployments-${i + 1}`, {
+          name: ledgerLookupNamedValue(i + 1),
+          displayName: ledgerLookupNamedValue(i + 1),
+          apiManagementName: this.service.name,
+          resourceGroupName: props.resourceGroupName,
+          value: chunk,
+          secret: false,
+          tags: ['usage-ledger'],
+        });
+        suppressRule(
+          value,
+          'LZ.APIM.NamedValuesFromKeyVault',
+          'Account, deployment, model, type and region names are not secrets; a named value keeps the API policy the same text in every environment.',
+        );
+        policyDependencies.push(value);
+      });
+    }
+
     this.policyXml = renderPolicy(
       inferencePolicy({
         routes: this.routes.map((route) => ({ model: route.model, backendId: route.poolId })),
@@ -603,6 +665,9 @@ export class AiGateway extends Construct {
         tokenMetrics: props.tokenMetrics,
         ...(this.contentSafety ? { contentSafety: this.contentSafety } : {}),
         ...(semanticCache ? { semanticCache } : {}),
+        ...(props.usageLedger
+          ? { usageLedger: { loggerId: USAGE_LEDGER_LOGGER, lookupChunks: ledgerChunks.length } }
+          : {}),
         ...(props.batch
           ? {
               batch: {

@@ -7,4 +7,5 @@ export {
   type TenantSecurity,
 } from './gateway';
 export { type ContentSafetyThresholds } from './policies/llm';
+export { type LedgerDeployment } from './policies/usage-ledger';
 export { defaultRetryCount, type ModelPool, planRoutes } from './routing';

@@ -17,6 +17,11 @@ export interface MonitoringProps {
   readonly retentionInDays?: number;
   /** Daily ingestion cap of the workspace. @default - no cap */
   readonly dailyQuotaGb?: number;
+  /**
+   * A commitment tier in GB per day (pricing tier CapacityReservation); Event Hubs ingestion needs one.
+   * @default - pay-as-you-go (PerGB2018)
+   */
+  readonly commitmentTierGbPerDay?: number;
   /** A management lock on the workspace. @default - no lock */
   readonly lock?: LockOptions;
   /** Terraform refuses to destroy the workspace (`lifecycle.prevent_destroy`). @default false */
@@ -47,7 +52,9 @@ export class Monitoring extends Construct {
       name: props.workspaceName,
       location: props.location,
       resourceGroupName: props.resourceGroupName,
-      sku: 'PerGB2018',
+      ...(props.commitmentTierGbPerDay === undefined
+        ? { sku: 'PerGB2018' }
+        : { sku: 'CapacityReservation', reservationCapacityInGbPerDay: props.commitmentTierGbPerDay }),
       retentionInDays,
       localAuthenticationEnabled: false,
       ...(props.dailyQuotaGb === undefined ? {} : { dailyQuotaGb: props.dailyQuotaGb }),

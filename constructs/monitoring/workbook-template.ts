@@ -54,7 +54,10 @@ export interface QueryItem {
     readonly queryType: 0;
     readonly resourceType: typeof WORKSPACE | typeof APP_INSIGHTS;
     readonly crossComponentResources: readonly string[];
-    readonly timeContextFromParameter: 'TimeRange';
+    /** The workbook's time range, unless the item has its own `timeContext`. */
+    readonly timeContextFromParameter?: 'TimeRange';
+    /** A fixed time range: the ledger view covers the month, whatever the workbook's range. */
+    readonly timeContext?: { readonly durationMs: number };
     readonly visualization: Visualization;
   };
 }
@@ -80,6 +83,11 @@ export interface WorkbookSources {
    * @default - no PTU: the spillover view stays empty
    */
   readonly provisioned?: { readonly deployments: readonly string[]; readonly backendIds: readonly string[] };
+  /**
+   * The usage ledger's view: month-to-date cost per tenant in the currency (`constructs/finops/ledger-kql.ts` writes
+   * the query, with the price table from config). @default - no ledger view
+   */
+  readonly ledger?: { readonly query: string; readonly currency: string };
 }
 
 function text(name: string, markdown: string): TextItem {
@@ -111,6 +119,34 @@ function query(
 }
 
 const HOUR = 3_600_000;
+
+/** The item over the last 31 days instead of the workbook's time range (its query starts at the month's start). */
+function monthToDate(item: QueryItem): QueryItem {
+  const {
+    version,
+    title,
+    query: kql,
+    size,
+    queryType,
+    resourceType,
+    crossComponentResources,
+    visualization,
+  } = item.content;
+  return {
+    ...item,
+    content: {
+      version,
+      title,
+      query: kql,
+      size,
+      queryType,
+      resourceType,
+      crossComponentResources,
+      timeContext: { durationMs: 31 * 24 * HOUR },
+      visualization,
+    },
+  };
+}
 const TIME_RANGE: TimeRangeParameter = {
   id: 'time-range',
   version: 'KqlParameterItem/1.0',
@@ -293,6 +329,23 @@ export function operationsWorkbook(sources: WorkbookSources): WorkbookTemplate {
       ],
       'table',
     ),
+    ...(sources.ledger
+      ? [
+          text(
+            'ledger-header',
+            `## Usage ledger: cost per tenant this month (${sources.ledger.currency})\n\nEvery gateway request, priced from finops.prices (pay-as-you-go tokens; PTU is the platform's fixed cost). Month to date, whatever the time range above.`,
+          ),
+          monthToDate(
+            query(
+              'ledger-cost-per-tenant',
+              `Cost per tenant this month (${sources.ledger.currency})`,
+              workspace,
+              [sources.ledger.query],
+              'table',
+            ),
+          ),
+        ]
+      : []),
   ];
 
   for (const item of items) {

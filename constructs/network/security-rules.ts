@@ -157,6 +157,16 @@ export function gatewaySubnetRules(subnet: string): SecurityRule[] {
       description: 'Model accounts, Content Safety and Key Vault through their private endpoints.',
     }),
     allow({
+      name: 'AllowEventHubsOutbound',
+      priority: 155,
+      direction: 'Outbound',
+      sourceAddressPrefix: subnet,
+      destinationAddressPrefix: 'VirtualNetwork',
+      destinationPortRanges: ['5671-5672'],
+      description:
+        "The usage ledger: log-to-eventhub speaks AMQP to the Event Hubs namespace's private endpoint.",
+    }),
+    allow({
       name: 'AllowGatewayRateLimitSyncOutbound',
       priority: 160,
       direction: 'Outbound',
@@ -195,7 +205,16 @@ export function privateEndpointSubnetRules(subnet: string): SecurityRule[] {
       description:
         'The gateway and applications call the services over HTTPS through their private endpoints.',
     }),
-    denyAll('Inbound', 'Every service behind these endpoints speaks HTTPS only.'),
+    allow({
+      name: 'AllowVirtualNetworkAmqpsInbound',
+      priority: 110,
+      direction: 'Inbound',
+      sourceAddressPrefix: 'VirtualNetwork',
+      destinationAddressPrefix: subnet,
+      destinationPortRanges: ['5671-5672'],
+      description: "The gateway sends usage records to the ledger's Event Hubs namespace over AMQP.",
+    }),
+    denyAll('Inbound', 'Every service behind these endpoints speaks HTTPS, or AMQP for Event Hubs, only.'),
     denyAll('Outbound', 'Private endpoints never open connections.'),
   ];
 }

@@ -34,6 +34,8 @@ export interface FinopsFacts {
   readonly source: string;
   readonly tokenMix: TokenMix;
   readonly prices: PriceTable;
+  /** Each tenant's monthly budget in the currency, for tenants that have one. @default - none */
+  readonly budgets?: Readonly<Record<string, number>>;
 }
 
 /** The price of a model, type and region, or undefined. */

@@ -3,7 +3,55 @@ import type { EnvironmentRule } from '../rules';
 import type { CapacityClaim } from './endpoints';
 import { DEPLOYMENT_TYPE_NAMES, isProvisioned } from '../../constructs/shared/catalog';
 import { priceOf } from '../../constructs/shared/finops';
-import { Region } from './primitives';
+import { Reason, Region } from './primitives';
+import { gatewayPools } from './gateway';
+import { tenantsIn } from './tenants';
+
+/**
+ * The usage ledger: one record per gateway request into an Event Hub, and from there into a Log Analytics custom
+ * table through a data collection rule. On by default; turning it off needs a reason.
+ */
+const Ledger = z
+  .discriminatedUnion('enabled', [
+    z.strictObject({
+      enabled: z.literal(true),
+      partitionCount: z
+        .number()
+        .int()
+        .min(1, { message: 'expected 1–32 partitions' })
+        .max(32, { message: 'expected 1–32 partitions' })
+        .default(4)
+        .describe('Partitions of the ledger hub (Standard tier: up to 32). Fixed once created.'),
+      throughputUnits: z
+        .number()
+        .int()
+        .min(1, { message: 'expected 1–40 throughput units' })
+        .max(40, { message: 'expected 1–40 throughput units' })
+        .default(1)
+        .describe('Throughput units of the namespace (1 MB/s or 1,000 events/s in each).'),
+      interactiveRetentionInDays: z
+        .number()
+        .int()
+        .min(4, { message: 'expected 4–730 days' })
+        .max(730, { message: 'expected 4–730 days' })
+        .default(90)
+        .describe('Days the ledger table is queryable at the Analytics plan (interactive retention).'),
+      totalRetentionInDays: z
+        .number()
+        .int()
+        .min(4, { message: 'expected 4–4383 days' })
+        .max(4383, { message: 'expected 4–4383 days' })
+        .default(396)
+        .describe(
+          'Days the ledger is kept in all (long-term retention after the interactive days): 13 months.',
+        ),
+    }),
+    z.strictObject({ enabled: z.literal(false), reason: Reason }),
+  ])
+  .prefault({ enabled: true })
+  .describe(
+    'The usage ledger: one record per gateway request (Event Hub, then a Log Analytics table). On unless turned off with a reason.',
+  );
 
 const Amount = (what: string) =>
   z
@@ -60,11 +108,13 @@ export const FinopsSection = z
       .describe(
         'Model name → deployment type → region → price. Every deployed model, type and region needs one.',
       ),
+    ledger: Ledger,
   })
   .optional()
   .describe('Prices for the cost plan (`npm run costs`). Optional; without it there is no cost plan.');
 
 export type Finops = z.output<typeof FinopsSection>;
+export type LedgerConfig = NonNullable<Finops>['ledger'];
 
 export const FINOPS_FIELDS = { finops: FinopsSection };
 
@@ -104,6 +154,107 @@ export function finopsRules<E extends { finops?: Finops }>(
             report({
               path: pricePath,
               message: `${claim.type} is billed per token; expected inputPerMillion and outputPerMillion`,
+            });
+          }
+        }
+      },
+    },
+  ];
+}
+
+/** The environment as the ledger and budget rules read it. */
+type BudgetEnv = {
+  name: string;
+  network: { mode: string };
+  monitoring: { commitmentTierGbPerDay?: number | undefined };
+  finops?: Finops;
+} & Parameters<typeof tenantsIn>[0] &
+  Parameters<typeof gatewayPools>[0];
+
+/** The ledger needs a private network and a workspace that can take Event Hubs ingestion; budgets need both. */
+export function ledgerRules<E extends BudgetEnv>(): EnvironmentRule<E>[] {
+  return [
+    {
+      id: 'finops-ledger-private-network',
+      reads: [
+        ['finops', 'ledger'],
+        ['network', 'mode'],
+      ],
+      check: (env, report) => {
+        if (env.finops?.ledger.enabled && env.network.mode === 'none') {
+          report({
+            path: ['finops', 'ledger', 'enabled'],
+            message:
+              'the ledger namespace takes no public traffic and the gateway reaches it through a private endpoint; expected network.mode "create" or "byo", or the ledger off with a reason',
+          });
+        }
+      },
+    },
+    {
+      id: 'finops-ledger-commitment-tier',
+      reads: [
+        ['finops', 'ledger'],
+        ['monitoring', 'commitmentTierGbPerDay'],
+      ],
+      check: (env, report) => {
+        if (env.finops?.ledger.enabled && env.monitoring.commitmentTierGbPerDay === undefined) {
+          report({
+            path: ['monitoring', 'commitmentTierGbPerDay'],
+            message:
+              'Azure Monitor ingests from Event Hubs only into a workspace with a commitment tier (or a dedicated cluster); expected a commitment tier such as 100, or the ledger off with a reason',
+          });
+        }
+      },
+    },
+    {
+      id: 'finops-tenant-budget-prices',
+      reads: [['finops'], ['tenants'], ['name'], ['endpoints'], ['gateway']],
+      check: (env, report) => {
+        const pools = gatewayPools(env);
+        for (const t of tenantsIn(env)) {
+          if (!t.allocation.budget) continue;
+          const path = ['tenants', t.slug, 'allocations', env.name, 'budget'];
+          const finops = env.finops;
+          if (!finops) {
+            report({
+              path,
+              message: `a budget of ${t.allocation.budget.monthly} is priced from finops.prices; expected a finops section with prices`,
+            });
+            continue;
+          }
+          if (!finops.ledger.enabled) {
+            report({
+              path,
+              message: 'a budget is measured on the usage ledger; expected finops.ledger enabled',
+            });
+          }
+          const allowed = new Set(
+            t.tenant.purpose === 'verification' ? pools.map((p) => p.model) : (t.tenant.allowedModels ?? []),
+          );
+          const reachable = [
+            ...pools
+              .filter((pool) => allowed.has(pool.model))
+              .flatMap((pool) =>
+                pool.candidates.map((c) => ({
+                  model:
+                    env.endpoints.accounts[c.region]?.deployments[c.deployment]?.model.name ?? pool.model,
+                  type: c.type,
+                  region: c.region,
+                })),
+              ),
+            ...Object.entries(t.allocation.dedicated?.accounts ?? {}).flatMap(([region, account]) =>
+              Object.values(account!.deployments).map((d) => ({ model: d.model.name, type: d.type, region })),
+            ),
+          ];
+          const missing = new Set<string>();
+          for (const r of reachable) {
+            if (!priceOf(finops.prices, r.model, r.type, r.region))
+              missing.add(`${r.model} (${r.type} in ${r.region})`);
+          }
+          if (missing.size > 0) {
+            report({
+              path,
+              message: `the budget cannot be priced: finops.prices has no price for ${[...missing].sort().join(', ')}; expected a price for every model the tenant can reach`,
             });
           }
         }

@@ -3,6 +3,7 @@ import type { EnvironmentRule } from '../rules';
 import { Email, slug, Uuid } from './primitives';
 import {
   ALERT_KEYS,
+  COMMITMENT_TIERS_GB_PER_DAY,
   ALERT_SEVERITIES,
   ALERT_WINDOWS_MINUTES,
   type AlertKey,
@@ -305,6 +306,15 @@ export const MonitoringSection = z
       .positive({ message: 'expected a positive number of GB, or leave it out for no cap' })
       .optional()
       .describe('Daily ingestion cap of the workspace in GB. Default: no cap.'),
+    commitmentTierGbPerDay: z
+      .number()
+      .refine((value) => (COMMITMENT_TIERS_GB_PER_DAY as readonly number[]).includes(value), {
+        message: `expected a commitment tier in GB per day (one of: ${COMMITMENT_TIERS_GB_PER_DAY.join(', ')})`,
+      })
+      .optional()
+      .describe(
+        'Commitment tier of the workspace (pricing tier CapacityReservation), in GB per day. Event Hubs ingestion into the usage ledger needs one. Default: pay-as-you-go (PerGB2018).',
+      ),
     actionGroups: z
       .record(slug('action group key', 40), ActionGroup)
       .default({})

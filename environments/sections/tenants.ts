@@ -61,6 +61,18 @@ const Allocation = z.union(
         })
         .optional()
         .describe('Dedicated tier only: capacity of its own in this environment.'),
+      budget: z
+        .strictObject({
+          monthly: z
+            .number({ error: () => 'expected a monthly amount in finops.currency: a positive number' })
+            .positive({ message: 'expected a monthly amount in finops.currency: a positive number' })
+            .finite()
+            .describe('The monthly cost budget in finops.currency, priced from the usage ledger.'),
+        })
+        .optional()
+        .describe(
+          "The tenant's monthly cost budget in finops.currency (opt-in): an alert at 80 %, and at 100 % the platform's automation suspends its gateway subscription until the month ends.",
+        ),
       approval: z
         .strictObject({
           approvedBy: Email.describe('Who approved this allocation: an e-mail address.'),

@@ -91,6 +91,9 @@ export function costReport(
   if (!facts || !plan) return `\n## ${name}\n\nno finops.prices in this environment's config: no cost plan\n`;
   const c = facts.currency;
   const mix = facts.tokenMix;
+  const budgets = facts.budgets ?? {};
+  const withBudgets = Object.keys(budgets).length > 0;
+  const budgetOf = (slug: string) => (Object.hasOwn(budgets, slug) ? money(budgets[slug]!, c) : 'none');
   const lines = [
     `\n## ${name}\n`,
     `Prices: ${facts.source}`,
@@ -124,6 +127,7 @@ export function costReport(
             'pay-as-you-go at most',
             'own PTU',
             'total at most',
+            ...(withBudgets ? ['monthly budget'] : []),
           ],
           plan.tenants.map((row) => [
             row.tenant.slug,
@@ -135,11 +139,18 @@ export function costReport(
             money(row.payAsYouGoAtMost, c),
             money(row.dedicatedFixed, c),
             money(row.payAsYouGoAtMost + row.dedicatedFixed, c),
+            ...(withBudgets ? [budgetOf(row.tenant.slug)] : []),
           ]),
-          ['l', 'r', 'l', 'r', 'r', 'r', 'r'],
+          ['l', 'r', 'l', 'r', 'r', 'r', 'r', ...(withBudgets ? (['r'] as const) : [])],
         )
       : 'no tenants',
     '',
+    ...(withBudgets
+      ? [
+          `Monthly budget (tenant registry): the budget automation suspends a tenant's subscription when its month-to-date cost in the usage ledger reaches it; an alert fires at 80 %.`,
+          '',
+        ]
+      : []),
     `Fixed: ${money(plan.fixedTotal, c)} a month. Pay-as-you-go: at most ${money(plan.payAsYouGoTotal, c)} a month. Environment: at most ${money(plan.fixedTotal + plan.payAsYouGoTotal, c)} a month.`,
     ...(plan.unpriced.length > 0
       ? [

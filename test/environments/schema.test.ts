@@ -112,6 +112,7 @@ describe('cross-field rules', () => {
       network: { mode: 'none' },
     });
     expect(problems.map((p) => p.rule).sort()).toEqual([
+      'finops-ledger-private-network',
       'gateway-network-matches-environment',
       'no-network-needs-public-access',
       'private-stages-private-network',

@@ -15,6 +15,7 @@ import {
   type TokenLimitOptions,
 } from './llm';
 import { OBJECT_BASE_URL_VARIABLE } from './ownership';
+import { logUsageRecord, TOKENS_CONSUMED_VARIABLE } from './usage-ledger';
 import { csString, el, expr, renderXml, text, type XmlElement } from './xml';
 
 /** Response headers of Azure OpenAI that reveal the backend topology; the gateway strips them. */
@@ -64,6 +65,11 @@ export interface InferencePolicyOptions {
    * @default - no batch surface
    */
   readonly batch?: { readonly backendId: string; readonly operationIds: readonly string[] };
+  /**
+   * The usage ledger: one record per request from outbound and on-error, so that no answer skips it.
+   * @default - no ledger
+   */
+  readonly usageLedger?: { readonly loggerId: string; readonly lookupChunks: number };
 }
 
 /**
@@ -121,6 +127,7 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       tokenLimit({
         ...options.tokenLimit,
         counterKey: expr('string.Concat("gateway-", context.Subscription.Id)'),
+        ...(options.usageLedger ? { tokensConsumedVariable: TOKENS_CONSUMED_VARIABLE } : {}),
       }),
       options.contentSafety &&
         el(
@@ -145,6 +152,7 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       'outbound',
       {},
       el('base'),
+      options.usageLedger && logUsageRecord(options.usageLedger.loggerId, options.usageLedger.lookupChunks),
       options.semanticCache && semanticCacheStore(options.semanticCache.durationSeconds),
       INTERNAL_RESPONSE_HEADERS.map(deleteHeader),
       el(
@@ -157,6 +165,7 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       'on-error',
       {},
       el('base'),
+      options.usageLedger && logUsageRecord(options.usageLedger.loggerId, options.usageLedger.lookupChunks),
       INTERNAL_RESPONSE_HEADERS.map(deleteHeader),
       // Every backend of the pool is tripped: replace the body, which names the pool, and keep the status and the
       // Retry-After header.

@@ -137,6 +137,8 @@ export interface TokenLimitOptions {
    * estimation off, which is what the product scope accepts. @default 'api'
    */
   readonly scope?: 'api' | 'product';
+  /** A variable that receives the tokens the request consumed (API scope). @default - none */
+  readonly tokensConsumedVariable?: string;
 }
 
 /** `llm-token-limit`: 429 above the rate, 403 above the quota. */
@@ -160,6 +162,7 @@ export function tokenLimit(options: TokenLimitOptions): XmlElement {
           'remaining-tokens-header-name': 'x-ratelimit-remaining-tokens',
           'remaining-quota-tokens-header-name': options.quota ? 'x-quota-remaining-tokens' : undefined,
           'tokens-consumed-header-name': 'x-tokens-consumed',
+          'tokens-consumed-variable-name': options.tokensConsumedVariable,
         }),
   });
 }

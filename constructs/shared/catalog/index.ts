@@ -70,3 +70,4 @@ export {
   type PolicyEffect,
   policyDefinitionId,
 } from './policy-definitions';
+export { COMMITMENT_TIERS_GB_PER_DAY, type CommitmentTierGbPerDay } from './log-analytics';

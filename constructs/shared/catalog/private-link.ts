@@ -13,6 +13,7 @@ export const PRIVATE_DNS_ZONES = {
   omsOpinsights: 'privatelink.oms.opinsights.azure.com',
   odsOpinsights: 'privatelink.ods.opinsights.azure.com',
   agentService: 'privatelink.agentsvc.azure-automation.net',
+  serviceBus: 'privatelink.servicebus.windows.net',
 } as const;
 
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
@@ -33,6 +34,7 @@ export const PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES: Readonly<Record<PrivateDnsZoneKey
   omsOpinsights: 'oms.opinsights.azure.com',
   odsOpinsights: 'ods.opinsights.azure.com',
   agentService: 'agentsvc.azure-automation.net',
+  serviceBus: 'servicebus.windows.net',
 };
 
 /** The private zone a public host name resolves through when its service has a private endpoint. */
@@ -84,6 +86,13 @@ export const PRIVATE_LINK_SERVICES = {
     subresource: 'azuremonitor',
     zones: ['monitor', 'omsOpinsights', 'odsOpinsights', 'agentService', 'blob'],
     serviceTag: 'AzureMonitor',
+  },
+  /** The usage ledger's Event Hubs namespace (Learn: sub-resource `namespace`, zone privatelink.servicebus.windows.net). */
+  eventHubs: {
+    terraformType: 'azurerm_eventhub_namespace',
+    subresource: 'namespace',
+    zones: ['serviceBus'],
+    serviceTag: 'EventHub',
   },
 } as const satisfies Record<
   string,

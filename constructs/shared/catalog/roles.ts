@@ -95,6 +95,16 @@ export const ROLE_CATALOG = {
     id: '3913510d-42f4-4e42-8a64-420c390055eb',
     dataActions: ['Microsoft.Insights/Metrics/Write', 'Microsoft.Insights/Telemetry/Write'],
   },
+  // The usage ledger: the gateway sends, the data collection rule receives (Learn, "Authorize access to Event Hubs
+  // resources using Microsoft Entra ID"; "Ingest events from Azure Event Hubs into Azure Monitor Logs").
+  'Azure Event Hubs Data Sender': {
+    id: '2b629674-e913-4c01-ae53-ef4638d8f975',
+    dataActions: ['Microsoft.EventHub/namespaces/messages/send/action'],
+  },
+  'Azure Event Hubs Data Receiver': {
+    id: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
+    dataActions: ['Microsoft.EventHub/namespaces/messages/receive/action'],
+  },
   'Monitoring Reader': { id: '43d0d8ad-25c7-4714-9337-8ba259a9fe05', dataActions: [] },
   'API Management Service Reader Role': { id: '71522526-b88f-4d52-b57f-d31fc3546d0d', dataActions: [] },
 } as const satisfies Record<string, RoleDefinition>;

@@ -230,6 +230,7 @@ function checkDns(c: Checker, path: DataPath, land: Landing): HopResult {
   if (!endpoint) return fail('dns', 'no callee', `no resource of the plan answers at ${path.host}`);
   const network = path.caller.network;
   if (network.kind === 'internet') return pass('dns', 'public DNS');
+  if (network.kind === 'trustedService') return notApplicable('dns', `inside Azure (${network.service})`);
   if (network.kind === 'unknown')
     return providedOr(
       c,
@@ -353,6 +354,16 @@ function checkRoute(c: Checker, path: DataPath, land: Landing): HopResult {
           endpoint,
         );
   }
+  if (network.kind === 'trustedService') {
+    if (!service || service.publicAccess(endpoint) || service.trustedServices?.(endpoint))
+      return pass('route', `trusted Microsoft service (${network.service})`);
+    return fail(
+      'route',
+      'trusted services refused',
+      `${nameOf(endpoint)} refuses public networks and does not admit trusted Microsoft services, so ${network.service} cannot reach it`,
+      endpoint,
+    );
+  }
   if (network.kind === 'unknown')
     return providedOr(
       c,
@@ -404,6 +415,7 @@ const ENTRA: TrafficEnd = { prefixes: [], virtualNetwork: false, serviceTag: 'Az
 function checkNsg(c: Checker, path: DataPath, land: Landing): HopResult {
   const network = path.caller.network;
   if (network.kind === 'internet') return notApplicable('nsg', 'no NSG (internet)');
+  if (network.kind === 'trustedService') return notApplicable('nsg', 'no NSG (inside Azure)');
   if (network.kind === 'unknown')
     return providedOr(
       c,
@@ -485,7 +497,14 @@ function scopesOf(c: Checker, resource: PlanResource): PlanResource[] {
     chain.push(current);
     const group = c.view.resolve(current.config['resource_group_name']);
     if (group && !chain.includes(group)) chain.push(group);
-    current = ['parent_id', 'key_vault_id', 'storage_account_id', 'cognitive_account_id', 'api_management_id']
+    current = [
+      'parent_id',
+      'key_vault_id',
+      'storage_account_id',
+      'cognitive_account_id',
+      'api_management_id',
+      'namespace_id',
+    ]
       .map((key) => c.view.resolve(current!.config[key]))
       .find((r) => r !== undefined);
   }

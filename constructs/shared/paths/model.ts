@@ -14,6 +14,11 @@ export type CallerNetwork =
   | { readonly kind: 'subnet'; readonly subnet: Subnet }
   /** No VNet: the caller reaches public endpoints over the internet (dev without a private network). */
   | { readonly kind: 'internet' }
+  /**
+   * An Azure service that reads the callee from inside Azure as a trusted Microsoft service (Azure Monitor's Event
+   * Hubs ingestion): no VNet, DNS or NSG of ours is on the way; the callee must admit trusted services.
+   */
+  | { readonly kind: 'trustedService'; readonly service: string }
   /** Somewhere the plan does not describe (a bring-your-own hub without declared application subnets). */
   | { readonly kind: 'unknown'; readonly why: string };
 
@@ -88,7 +93,9 @@ export type PathKindId =
   | 'tenant-prompts'
   | 'waf-gateway'
   | 'waf-keyvault'
-  | 'regional-gateway-backend';
+  | 'regional-gateway-backend'
+  | 'gateway-ledger'
+  | 'ledger-ingestion';
 
 export interface PathKind {
   readonly id: PathKindId;
@@ -242,6 +249,17 @@ const GET_SECRET = 'Microsoft.KeyVault/vaults/secrets/getSecret/action';
 const BLOB_READ = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read';
 const BLOB_WRITE = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write';
 const TELEMETRY_WRITE = 'Microsoft.Insights/Telemetry/Write';
+const EVENT_HUB_SEND = 'Microsoft.EventHub/namespaces/messages/send/action';
+const EVENT_HUB_RECEIVE = 'Microsoft.EventHub/namespaces/messages/receive/action';
+/** AMQP over TLS: API Management's Event Hubs logger (Learn, "Virtual network configuration reference: API Management"). */
+const AMQPS = 5671;
+
+/** The event hub `name` of the namespace `namespace`, in the plan. */
+function hubIn(d: Discovery, namespace: PlanResource | undefined, name: unknown): PlanResource | undefined {
+  return d.view
+    .byType('azurerm_eventhub')
+    .find((hub) => hub.config['name'] === name && d.view.resolve(hub.config['namespace_id']) === namespace);
+}
 
 /** A tag of a resource: azurerm `tags`, or `tags` in an azapi body (child resources such as secrets). */
 const tagOf = (r: PlanResource, key: string): string | undefined => {
@@ -650,6 +668,95 @@ export const PATH_KINDS: readonly PathKind[] = [
           );
         });
     },
+  },
+  {
+    id: 'gateway-ledger',
+    title: 'Gateway usage-ledger logger → Event Hubs (one record per request)',
+    // log-to-eventhub sends through an Event Hubs logger; with a managed identity it needs Azure Event Hubs Data
+    // Sender on the hub or the namespace (Learn, "How to log events to Azure Event Hubs in Azure API Management").
+    discover: (d) => {
+      const byService = new Map(gateways(d).map((g) => [g.service.address, g]));
+      return d.view.byType('azurerm_api_management_logger').flatMap((logger) => {
+        const hub = field(logger.config, 'eventhub') as Record<string, unknown> | undefined;
+        const gateway = byService.get(d.view.resolve(logger.config['api_management_name'])?.address ?? '');
+        if (!hub || !gateway) return [];
+        const host = String(hub['endpoint_uri'] ?? '?')
+          .replace(/^(sb|https):\/\//, '')
+          .replace(/\/.*$/, '');
+        const namespace = resourceAt(d, host);
+        const target = hubIn(d, namespace, hub['name']);
+        const clientId = hub['user_assigned_identity_client_id'];
+        return [
+          {
+            id: `gateway-ledger:${logger.address}`,
+            kind: 'gateway-ledger' as const,
+            caller: {
+              label: `${nameOf(gateway.service)} logger ${nameOf(logger)}`,
+              resource: gateway.service,
+              network: gateway.network,
+            },
+            target: {
+              label: target ? `hub ${nameOf(target)}` : String(hub['name']),
+              ...(target ? { resource: target } : {}),
+            },
+            ...(namespace ? { endpoint: namespace } : {}),
+            host,
+            port: AMQPS,
+            authentication: 'entra' as const,
+            ...(hub['connection_string'] !== undefined || hub['endpoint_uri'] === undefined
+              ? {
+                  identityProblem: `logger ${nameOf(logger)} authenticates with a connection string's key, not an identity`,
+                }
+              : { identity: serviceIdentity(d, gateway.service, clientId ?? 'SystemAssigned') }),
+            dataActions: [EVENT_HUB_SEND],
+            declaredBy: [logger],
+          },
+        ];
+      });
+    },
+  },
+  {
+    id: 'ledger-ingestion',
+    title: 'Azure Monitor (data collection rule) → the ledger hub → the ledger table',
+    // Azure Monitor reads the hub with the DCR's managed identity, which needs Azure Event Hubs Data Receiver; a
+    // namespace closed to public networks must admit trusted Microsoft services (Learn, "Ingest events from Azure
+    // Event Hubs into Azure Monitor Logs").
+    discover: (d) =>
+      d.view.byType('azurerm_monitor_data_collection_rule_association').flatMap((association) => {
+        const hub = d.view.resolve(association.config['target_resource_id']);
+        const rule = d.view.resolve(association.config['data_collection_rule_id']);
+        if (hub?.type !== 'azurerm_eventhub' || !rule) return [];
+        const namespace = d.view.resolve(hub.config['namespace_id']);
+        const identityType = String(field(rule.config, 'identity.type') ?? '');
+        return [
+          {
+            id: `ledger-ingestion:${association.address}`,
+            kind: 'ledger-ingestion' as const,
+            caller: {
+              label: `data collection rule ${nameOf(rule)}`,
+              resource: rule,
+              network: { kind: 'trustedService' as const, service: 'Azure Monitor' },
+            },
+            target: { label: `hub ${nameOf(hub)}`, resource: hub },
+            ...(namespace ? { endpoint: namespace } : {}),
+            host: (namespace && serviceOf(namespace)?.host(namespace)) ?? '?',
+            port: AMQPS,
+            authentication: 'entra' as const,
+            identity: {
+              label: `system identity of ${nameOf(rule)}`,
+              resource: rule,
+              kind: 'system-assigned' as const,
+              ...(identityType.includes('SystemAssigned')
+                ? {}
+                : {
+                    problem: `${nameOf(rule)} has no system-assigned identity (identity type "${identityType || 'none'}")`,
+                  }),
+            },
+            dataActions: [EVENT_HUB_RECEIVE],
+            declaredBy: [association],
+          },
+        ];
+      }),
   },
 ];
 

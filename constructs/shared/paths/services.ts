@@ -21,6 +21,8 @@ export interface CalleeService {
   readonly publicAccess: (resource: PlanResource) => boolean;
   /** True when only Entra ID tokens are accepted (local keys off). */
   readonly entraOnly: (resource: PlanResource) => boolean;
+  /** True when trusted Microsoft services may reach it although public networks may not. @default - never */
+  readonly trustedServices?: (resource: PlanResource) => boolean;
   /** Service tag of the public endpoint, as an NSG names it. */
   readonly serviceTag: string;
 }
@@ -35,7 +37,7 @@ const literal = (value: unknown): string | undefined => {
 function named(
   service: PrivateLinkService,
   attribute: string,
-  access: Pick<CalleeService, 'publicAccess' | 'entraOnly'>,
+  access: Pick<CalleeService, 'publicAccess' | 'entraOnly' | 'trustedServices'>,
 ): CalleeService {
   const suffixes = publicSuffixes(service);
   const dnsLabel = (r: PlanResource) => literal(r.config[attribute]);
@@ -72,6 +74,11 @@ export const CALLEE_SERVICES: Readonly<Record<string, CalleeService>> = {
     // creation (an azapi update the plan also holds), which the route hop reads from the private endpoint.
     publicAccess: (r) => field(r.config, 'virtual_network_type') !== 'Internal',
     entraOnly: () => false,
+  }),
+  [PRIVATE_LINK_SERVICES.eventHubs.terraformType]: named('eventHubs', 'name', {
+    publicAccess: (r) => r.config['public_network_access_enabled'] !== false,
+    entraOnly: (r) => r.config['local_authentication_enabled'] === false,
+    trustedServices: (r) => field(r.config, 'network_rulesets.trusted_service_access_enabled') === true,
   }),
   azurerm_application_insights: {
     // Reached privately only through an Azure Monitor Private Link Scope.

@@ -9,6 +9,7 @@ import type { CheckInfo, NotAdopted } from './rule';
 import { AI_RULES } from './rules/ai';
 import { APIM_RULES } from './rules/apim';
 import { DIAGNOSTICS_RULES } from './rules/diagnostics';
+import { EVENT_HUBS_RULES } from './rules/event-hubs';
 import { IDENTITY_RULES } from './rules/identity';
 import { KEY_VAULT_RULES } from './rules/key-vault';
 import { MONITORING_RULES } from './rules/monitoring';
@@ -21,6 +22,7 @@ export const POLICY_RULES = [
   ...APIM_RULES,
   ...KEY_VAULT_RULES,
   ...STORAGE_RULES,
+  ...EVENT_HUBS_RULES,
   ...MONITORING_RULES,
   ...DIAGNOSTICS_RULES,
   ...NETWORK_RULES,

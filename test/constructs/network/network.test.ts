@@ -113,6 +113,7 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
         PRIVATE_DNS_ZONES.keyVault,
         PRIVATE_DNS_ZONES.blob,
         PRIVATE_DNS_ZONES.apiManagement,
+        PRIVATE_DNS_ZONES.serviceBus,
         // Internal mode registers no DNS; never the whole azure-api.net, which would shadow every other service.
         ...(internal
           ? ['', '.portal', '.developer', '.management', '.scm'].map(

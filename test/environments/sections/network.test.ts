@@ -212,7 +212,7 @@ describe('network: create mode', () => {
     ]);
   });
 
-  it('needs the private DNS zones of every service behind a private endpoint, monitor zones excluded', () => {
+  it('needs the private DNS zones of every service behind a private endpoint (the ledger’s Event Hubs too), monitor zones excluded', () => {
     expect(privateDnsZonesInUse(parseEnvironment(exampleInput('prod'), 'prod'))).toEqual([
       'openai',
       'cognitiveServices',
@@ -220,6 +220,7 @@ describe('network: create mode', () => {
       'keyVault',
       'blob',
       'apiManagement',
+      'serviceBus',
     ]);
     expect(privateDnsZonesInUse(parseEnvironment(exampleInput('dev'), 'dev'))).toEqual([]);
   });

@@ -102,6 +102,18 @@ describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, j
     expect(of('tenant-prompts')).toHaveLength(withData.length);
   });
 
+  it('covers the usage ledger: the gateway’s logger to the hub, and Azure Monitor’s ingestion from it', () => {
+    const loggers = Object.values(json.resource['azurerm_api_management_logger'] ?? {}).filter(
+      (l) => l['eventhub'],
+    );
+    const associations = Object.keys(json.resource['azurerm_monitor_data_collection_rule_association'] ?? {});
+    const expected = env.finops?.ledger.enabled ? 1 : 0;
+    expect(loggers).toHaveLength(expected);
+    expect(associations).toHaveLength(expected);
+    expect(of('gateway-ledger')).toHaveLength(expected);
+    expect(of('ledger-ingestion')).toHaveLength(expected);
+  });
+
   it('covers the application subnets of every region, or clients on the internet where there is no private network', () => {
     const callers = of('client-gateway').map((p) => p.caller);
     if (env.network.mode === 'create') {
@@ -268,6 +280,81 @@ describe(`mutations of a synthesized multi-region plan (${multiRegion.env.name})
       new RegExp(`^path ${crossRegion.caller} → .* \\(${crossRegion.host.replace(/\./g, '\\.')}\\): vnet-`),
     );
     expect(PATH_RULES.map((r) => r.id)).toContain(failed.rule);
+  });
+});
+
+describe(`mutations of the usage ledger's paths (${multiRegion.env.name})`, () => {
+  const { env, json } = multiRegion;
+  const report = check(json, dataPathContext(env));
+  const send = firstPath(report, (p) => p.kind === 'gateway-ledger');
+  const ingest = firstPath(report, (p) => p.kind === 'ledger-ingestion');
+
+  it('proves both paths: private endpoint, AMQP through the NSGs, Data Sender; trusted service, Data Receiver', () => {
+    expect(send.verdict).toBe('proven');
+    expect(hop(send, 'dns').summary).toMatch(/via privatelink\.servicebus\.windows\.net$/);
+    expect(hop(send, 'nsg').summary).toBe('out AllowEventHubsOutbound, in AllowVirtualNetworkAmqpsInbound');
+    expect(hop(send, 'auth').summary).toMatch(/^Azure Event Hubs Data Sender on /);
+    expect(ingest.verdict).toBe('proven');
+    expect(hop(ingest, 'route').summary).toBe('trusted Microsoft service (Azure Monitor)');
+    expect(hop(ingest, 'auth').summary).toMatch(/^Azure Event Hubs Data Receiver on /);
+  });
+
+  it('authorization: the gateway’s send fails when its Data Sender role goes, or is only a Receiver', () => {
+    const mutated = clone(json);
+    remove(mutated, hop(send, 'auth').address!);
+    const { hop: broken } = after(mutated, env, send.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain('Microsoft.EventHub/namespaces/messages/send/action');
+    const swapped = clone(json);
+    const [, name] = hop(send, 'auth').address!.split('.');
+    swapped.resource['azurerm_role_assignment']![name!]!['role_definition_name'] =
+      'Azure Event Hubs Data Receiver';
+    expect(after(swapped, env, send.id, 'auth').hop.detail).toMatch(
+      /holds Azure Event Hubs Data Receiver on .* do not cover/,
+    );
+  });
+
+  it('name resolution: fails naming the private endpoint when its zone group loses privatelink.servicebus.windows.net', () => {
+    const mutated = clone(json);
+    const [, name] = hop(send, 'dns').address!.split('.');
+    const group = mutated.resource['azurerm_private_endpoint']![name!]!['private_dns_zone_group'] as {
+      private_dns_zone_ids: string[];
+    };
+    const zones = Object.entries(json.resource['azurerm_private_dns_zone']!);
+    group.private_dns_zone_ids = group.private_dns_zone_ids.filter(
+      (id) =>
+        !zones.some(
+          ([key, z]) => z['name'] === 'privatelink.servicebus.windows.net' && id.includes(`.${key}.`),
+        ),
+    );
+    const { hop: broken } = after(mutated, env, send.id, 'dns');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain('does not hold privatelink.servicebus.windows.net');
+  });
+
+  it('network security: fails naming the gateway subnet’s NSG when AMQP out is no longer allowed', () => {
+    const mutated = clone(json);
+    for (const nsg of Object.values(mutated.resource['azurerm_network_security_group']!))
+      nsg['security_rule'] = (nsg['security_rule'] as { name: string }[]).filter(
+        (r) => r.name !== 'AllowEventHubsOutbound',
+      );
+    const { hop: broken } = after(mutated, env, send.id, 'nsg');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(/denies outbound TCP 5671 .* by rule DenyAllOutbound/);
+  });
+
+  it('ingestion: fails when the namespace stops admitting trusted services, or the DCR loses Data Receiver', () => {
+    const closed = clone(json);
+    for (const ns of Object.values(closed.resource['azurerm_eventhub_namespace']!))
+      (ns['network_rulesets'] as Record<string, unknown>[])[0]!['trusted_service_access_enabled'] = false;
+    const route = after(closed, env, ingest.id, 'route').hop;
+    expect(route.status).toBe('fail');
+    expect(route.detail).toContain('does not admit trusted Microsoft services');
+    const unauthorized = clone(json);
+    remove(unauthorized, hop(ingest, 'auth').address!);
+    const auth = after(unauthorized, env, ingest.id, 'auth').hop;
+    expect(auth.status).toBe('fail');
+    expect(auth.detail).toContain('Microsoft.EventHub/namespaces/messages/receive/action');
   });
 });
 

@@ -133,6 +133,15 @@ const vault = (s: TerraformStack, over: Record<string, unknown> = {}) =>
     network_acls: { default_action: 'Deny', bypass: 'AzureServices' },
     ...over,
   });
+const eventHubs = (s: TerraformStack, over: Record<string, unknown> = {}) =>
+  raw(s, 'Namespace', 'azurerm_eventhub_namespace', {
+    name: 'evhns-x',
+    local_authentication_enabled: false,
+    minimum_tls_version: '1.2',
+    public_network_access_enabled: false,
+    network_rulesets: { default_action: 'Deny', trusted_service_access_enabled: true },
+    ...over,
+  });
 const storage = (s: TerraformStack, over: Record<string, unknown> = {}) =>
   raw(s, 'Account', 'azurerm_storage_account', {
     https_traffic_only_enabled: true,
@@ -408,6 +417,18 @@ const CASES: Record<RuleId, Case> = {
         { category: 'AzurePolicyEvaluationDetails' },
       ),
     );
+    return target;
+  },
+  'LZ.EventHubs.LocalAuth': (s, ok) => eventHubs(s, { local_authentication_enabled: !ok }),
+  'LZ.EventHubs.MinTls': (s, ok) => eventHubs(s, { minimum_tls_version: pick(ok, '1.2', '1.0') }),
+  'LZ.EventHubs.PublicNetworkAccess': (s, ok) =>
+    eventHubs(s, {
+      public_network_access_enabled: !ok,
+      network_rulesets: { default_action: pick(ok, 'Deny', 'Allow'), trusted_service_access_enabled: true },
+    }),
+  'LZ.EventHubs.PrivateEndpoint': (s, ok) => {
+    const target = eventHubs(s);
+    if (ok) privateEndpoint(s, target, 'namespace', ['privatelink.servicebus.windows.net']);
     return target;
   },
   'LZ.Storage.SecureTransfer': (s, ok) => storage(s, { https_traffic_only_enabled: ok }),
