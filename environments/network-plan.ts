@@ -140,8 +140,8 @@ export function addressPlan(network: CreateNetworkConfig): PlannedVirtualNetwork
 /**
  * The services this blueprint puts behind private endpoints whenever the environment has a private network: model
  * accounts and Content Safety (one Cognitive Services account type), Key Vault, the prompt library's blob service,
- * and APIM (v2 tiers take a private endpoint). The private monitoring path (AMPLS) is not built yet, so its zones are
- * not in use.
+ * and APIM (v2 tiers take a private endpoint). The Azure Monitor Private Link Scope joins them when it is on
+ * ({@link privateMonitoring}).
  */
 export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
   'cognitiveAccount',
@@ -150,13 +150,30 @@ export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
   'apiManagement',
 ];
 
-/** Private link services the environment reaches privately; none without a private network. */
-export function privateLinkServicesInUse(env: Pick<Environment, 'network'>): readonly PrivateLinkService[] {
-  return env.network.mode === 'none' ? [] : PRIVATE_LINK_SERVICES_IN_USE;
+/**
+ * True when the environment reaches its workspace and Application Insights through an Azure Monitor Private Link
+ * Scope: config's `monitoring.privateLinkScope.enabled`, by default whenever it has a private network.
+ */
+export function privateMonitoring(env: Pick<Environment, 'network' | 'monitoring'>): boolean {
+  return env.monitoring.privateLinkScope.enabled ?? env.network.mode !== 'none';
 }
 
-/** The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. */
-export function privateDnsZonesInUse(env: Pick<Environment, 'network'>): PrivateDnsZoneKey[] {
+/** Private link services the environment reaches privately; none without a private network. */
+export function privateLinkServicesInUse(
+  env: Pick<Environment, 'network' | 'monitoring'>,
+): readonly PrivateLinkService[] {
+  if (env.network.mode === 'none') return [];
+  return privateMonitoring(env)
+    ? [...PRIVATE_LINK_SERVICES_IN_USE, 'monitorPrivateLinkScope']
+    : PRIVATE_LINK_SERVICES_IN_USE;
+}
+
+/**
+ * The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. None when an
+ * enterprise hub's policy manages the zone groups: the hub owns the privatelink zones then.
+ */
+export function privateDnsZonesInUse(env: Pick<Environment, 'network' | 'monitoring'>): PrivateDnsZoneKey[] {
+  if (env.network.mode !== 'none' && env.network.privateDnsZoneGroups === 'managedByPolicy') return [];
   const zones = new Set<PrivateDnsZoneKey>(
     privateLinkServicesInUse(env).flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
   );

@@ -24,7 +24,9 @@ export function spokeSubnetId(region: string, subnet = 'snet-pep'): string {
 /** Zone ids for every zone the blueprint uses. */
 export function hubZoneIds(): Partial<Record<PrivateDnsZoneKey, string>> {
   const zones = new Set(
-    PRIVATE_LINK_SERVICES_IN_USE.flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
+    [...PRIVATE_LINK_SERVICES_IN_USE, 'monitorPrivateLinkScope' as const].flatMap(
+      (service) => PRIVATE_LINK_SERVICES[service].zones,
+    ),
   );
   return Object.fromEntries([...zones].map((zone) => [zone, hubZoneId(zone)]));
 }

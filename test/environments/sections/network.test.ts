@@ -212,8 +212,21 @@ describe('network: create mode', () => {
     ]);
   });
 
-  it('needs the private DNS zones of every service behind a private endpoint, monitor zones excluded', () => {
+  it('needs the private DNS zones of every service behind a private endpoint, the five Azure Monitor zones with the scope', () => {
     expect(privateDnsZonesInUse(parseEnvironment(exampleInput('prod'), 'prod'))).toEqual([
+      'openai',
+      'cognitiveServices',
+      'aiServices',
+      'keyVault',
+      'blob',
+      'apiManagement',
+      'monitor',
+      'omsOpinsights',
+      'odsOpinsights',
+      'agentService',
+    ]);
+    const withoutScope = exampleInput('prod', { monitoring: { privateLinkScope: { enabled: false } } });
+    expect(privateDnsZonesInUse(parseEnvironment(withoutScope, 'prod'))).toEqual([
       'openai',
       'cognitiveServices',
       'aiServices',
