@@ -175,6 +175,8 @@ function planNames(env: Environment) {
   const monitoring = {
     workspace: book.name('logAnalyticsWorkspace', ['regions', 'primary']),
     applicationInsights: book.name('applicationInsights', ['regions', 'primary']),
+    privateLinkScope: book.name('monitorPrivateLinkScope', ['regions', 'primary']),
+    privateLinkScopeEndpoint: book.name('privateEndpoint', ['regions', 'primary'], { qualifier: 'ampls' }),
     ...monitoringNames(book, env, inputs.environment),
   };
 

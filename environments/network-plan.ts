@@ -140,8 +140,8 @@ export function addressPlan(network: CreateNetworkConfig): PlannedVirtualNetwork
 /**
  * The services this blueprint puts behind private endpoints whenever the environment has a private network: model
  * accounts and Content Safety (one Cognitive Services account type), Key Vault, the prompt library's blob service,
- * and APIM (v2 tiers take a private endpoint). The private monitoring path (AMPLS) is not built yet, so its zones are
- * not in use.
+ * and APIM (v2 tiers take a private endpoint). The Azure Monitor Private Link Scope joins them when it is on
+ * ({@link privateMonitoring}).
  */
 export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
   'cognitiveAccount',
@@ -151,24 +151,37 @@ export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
 ];
 
 /**
- * Private link services the environment reaches privately; none without a private network. The usage ledger's
- * Event Hubs namespace joins them when the ledger is on.
+ * True when the environment reaches its workspace and Application Insights through an Azure Monitor Private Link
+ * Scope: config's `monitoring.privateLinkScope.enabled`, by default whenever it has a private network.
+ */
+export function privateMonitoring(env: Pick<Environment, 'network' | 'monitoring'>): boolean {
+  return env.monitoring.privateLinkScope.enabled ?? env.network.mode !== 'none';
+}
+
+/**
+ * Private link services the environment reaches privately; none without a private network. The Azure Monitor
+ * Private Link Scope joins them with private monitoring, the usage ledger's Event Hubs namespace when the ledger is
+ * on.
  */
 export function privateLinkServicesInUse(
-  env: Pick<Environment, 'network'> & {
+  env: Pick<Environment, 'network' | 'monitoring'> & {
     readonly finops?: Pick<NonNullable<Environment['finops']>, 'ledger'>;
   },
 ): readonly PrivateLinkService[] {
   if (env.network.mode === 'none') return [];
-  return env.finops?.ledger.enabled
-    ? [...PRIVATE_LINK_SERVICES_IN_USE, 'eventHubs']
-    : PRIVATE_LINK_SERVICES_IN_USE;
+  return [
+    ...PRIVATE_LINK_SERVICES_IN_USE,
+    ...(privateMonitoring(env) ? (['monitorPrivateLinkScope'] as const) : []),
+    ...(env.finops?.ledger.enabled ? (['eventHubs'] as const) : []),
+  ];
 }
 
-/** The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. */
-export function privateDnsZonesInUse(
-  env: Parameters<typeof privateLinkServicesInUse>[0],
-): PrivateDnsZoneKey[] {
+/**
+ * The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. None when an
+ * enterprise hub's policy manages the zone groups: the hub owns the privatelink zones then.
+ */
+export function privateDnsZonesInUse(env: Parameters<typeof privateLinkServicesInUse>[0]): PrivateDnsZoneKey[] {
+  if (env.network.mode !== 'none' && env.network.privateDnsZoneGroups === 'managedByPolicy') return [];
   const zones = new Set<PrivateDnsZoneKey>(
     privateLinkServicesInUse(env).flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
   );

@@ -1,4 +1,5 @@
 import type { Construct } from 'constructs';
+import type { LogAnalyticsWorkspace } from '@cdktf/provider-azurerm/lib/log-analytics-workspace';
 import type { LedgerDeployment } from '../constructs/ai-gateway';
 import { BudgetEnforcement, tenantCostQuery, type TenantBudget, UsageLedger } from '../constructs/finops';
 import type { ActionGroups, Monitoring } from '../constructs/monitoring';
@@ -64,7 +65,7 @@ export function buildUsageLedger(
     resourceGroupName: parts.resourceGroupName,
     throughputUnits: ledger.throughputUnits,
     partitionCount: ledger.partitionCount,
-    workspaceId: parts.monitoring.workspace.id,
+    workspaceId: parts.monitoring.workspaceId,
     interactiveRetentionInDays: ledger.interactiveRetentionInDays,
     totalRetentionInDays: ledger.totalRetentionInDays,
     collectionEndpointName: ledgerNames.collectionEndpoint,
@@ -116,8 +117,8 @@ export function buildBudgetEnforcement(
     resourceGroupName: parts.resourceGroupName,
     gatewayId: parts.gatewayId,
     workspace: {
-      resourceId: parts.monitoring.workspace.id,
-      customerId: parts.monitoring.workspace.workspaceId,
+      resourceId: parts.monitoring.workspaceId,
+      customerId: ownWorkspace(parts.monitoring).workspaceId,
     },
     suspenderRoleName: budgetNames.suspenderRole,
     ledgerReaderRoleName: budgetNames.ledgerReaderRole,
@@ -138,4 +139,11 @@ export function workbookLedger(env: Environment): { query: string; currency: str
   return env.finops?.ledger.enabled
     ? { query: tenantCostQuery(env.finops.prices, env.finops.currency), currency: env.finops.currency }
     : undefined;
+}
+
+/** The workspace the stack created: the ledger's rules (finops-ledger-own-workspace) refuse an existing one. */
+function ownWorkspace(monitoring: Monitoring): LogAnalyticsWorkspace {
+  if (!monitoring.workspace)
+    throw new Error('the usage ledger needs the workspace the stack creates, not an existing one');
+  return monitoring.workspace;
 }

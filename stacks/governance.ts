@@ -5,6 +5,7 @@
  */
 import { tenantBudgets } from './finops';
 import type { TerraformResource } from 'cdktf';
+import { PrivateEndpoint } from '@cdktf/provider-azurerm/lib/private-endpoint';
 import type { LockOptions } from '../constructs/shared/interfaces';
 import type { DataPathContext, ProvidedHop } from '../constructs/shared/paths';
 import {
@@ -14,6 +15,7 @@ import {
   type Suppression,
 } from '../constructs/shared/policy';
 import { environmentQuotaPlan } from '../environments/capacity';
+import { privateMonitoring } from '../environments/network-plan';
 import type { Environment } from '../environments/schema';
 import { minSurvivingCapacityPercent } from '../environments/sections/resilience';
 import type { PlatformStack } from './platform-stack';
@@ -60,7 +62,7 @@ function governedParts(stack: PlatformStack | TenantShardStack): GovernedParts {
     promptLibrary: stack.promptLibrary.account,
     gatewayService: stack.gateway.service,
     llmDiagnostic: stack.gateway.observability.azureMonitorDiagnostic,
-    workspace: stack.monitoring.workspace,
+    ...(stack.monitoring.workspace ? { workspace: stack.monitoring.workspace } : {}),
   };
 }
 
@@ -75,15 +77,24 @@ function suppressionBelongs(stack: PlatformStack | TenantShardStack, path: strin
   return slug === undefined;
 }
 
+/** What `network.privateDnsZoneGroups: managedByPolicy` declares, as the data-path proof's assumption. */
+export const ZONE_GROUPS_BY_POLICY =
+  "managedByPolicy: the enterprise hub's DeployIfNotExists policy adds each private endpoint's DNS zone group in the hub's privatelink zones, and the hub links those zones to the environment's VNets (or resolves them for it)";
+
 /**
  * What the data-path proof needs beyond the plan: whether callers without a VNet may use the internet (public access
  * opened with a reason), and in bring-your-own mode the application subnets and what the hub provides.
  */
 export function dataPathContext(env: Environment): DataPathContext {
   const network = env.network;
-  const internet = network.publicNetworkAccess.enabled
-    ? { internet: { reason: network.publicNetworkAccess.reason } }
-    : {};
+  const internet = {
+    ...(network.publicNetworkAccess.enabled
+      ? { internet: { reason: network.publicNetworkAccess.reason } }
+      : {}),
+    ...(network.mode !== 'none' && network.privateDnsZoneGroups === 'managedByPolicy'
+      ? { zoneGroupsByPolicy: { reason: ZONE_GROUPS_BY_POLICY, origin: 'network.privateDnsZoneGroups' } }
+      : {}),
+  };
   if (network.mode !== 'byo') return internet;
   const clientSubnets = Object.fromEntries(
     Object.entries(network.subnetIds).flatMap(([region, ids]) =>
@@ -99,6 +110,52 @@ export function dataPathContext(env: Environment): DataPathContext {
     ...internet,
     ...(Object.keys(clientSubnets).length > 0 ? { clientSubnets } : {}),
     ...(provided.length > 0 ? { provided } : {}),
+  };
+}
+
+/** What policy.json's `facts.privateMonitoring` tells the audit: the config behind the scope, and what it assumes. */
+export function privateMonitoringFacts(env: Environment) {
+  const scope = env.monitoring.privateLinkScope;
+  const existing = env.monitoring.existing;
+  const publicAccess = (setting: { enabled: boolean; reason?: string }, what: string) =>
+    !privateMonitoring(env)
+      ? { enabled: true, reason: 'no Azure Monitor Private Link Scope in this environment' }
+      : setting.enabled
+        ? { enabled: true, reason: setting.reason ?? '' }
+        : { enabled: false, reason: `every ${what} goes through the scope` };
+  return {
+    enabled: privateMonitoring(env),
+    ingestion: publicAccess(scope.publicIngestion, 'caller that sends telemetry'),
+    query: publicAccess(scope.publicQuery, 'query'),
+    // Learn, "Design Azure Monitor Private Link configuration": exceptions to the network access settings.
+    notGoverned: [
+      'Diagnostic settings send logs and metrics over a Microsoft channel that public ingestion does not govern.',
+      ...(privateMonitoring(env) && !scope.publicQuery.enabled
+        ? [
+            'The portal (Logs, the operations workbook, insights) queries only from a browser whose network reaches the private endpoint and resolves its zones; queries through the Resource Manager API cannot use the scope.',
+          ]
+        : []),
+    ],
+    existing: [
+      ...(existing.workspaceId
+        ? [
+            {
+              resource: existing.workspaceId,
+              assumes:
+                'Entra ID only (local auth off), retention set by its owner; with the scope, its owner turns public ingestion and query off (the stack does not change it).',
+            },
+          ]
+        : []),
+      ...(existing.applicationInsightsId
+        ? [
+            {
+              resource: existing.applicationInsightsId,
+              assumes:
+                'workspace-based, local auth off (Entra ID ingestion: the logger holds Monitoring Metrics Publisher on it), CustomMetricsOptedInType WithDimensions for the token metrics; with the scope, public ingestion and query off (the stack does not change it).',
+            },
+          ]
+        : []),
+    ],
   };
 }
 
@@ -191,6 +248,16 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
       'gateway.logging.llmMessages',
     );
   }
+  const network = env.network;
+  if (network.mode !== 'none' && network.privateDnsZoneGroups === 'managedByPolicy') {
+    // The hub's policy adds the zone groups after creation; the data-path proof takes them as its assumption.
+    suppress(
+      stack.node.findAll().filter((n): n is PrivateEndpoint => n instanceof PrivateEndpoint),
+      ['LZ.PrivateEndpoint.DnsZoneGroup'],
+      ZONE_GROUPS_BY_POLICY,
+      'network.privateDnsZoneGroups',
+    );
+  }
   const stateful = [
     ...vaults,
     ...(parts.promptLibrary ? [parts.promptLibrary] : []),
@@ -243,7 +310,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
         preventDestroy: env.protection.preventDestroy,
       },
       ...(runtimeGuardrails ? { runtimeGuardrails } : {}),
-      ...('shard' in stack ? {} : { defenderPlans }),
+      ...('shard' in stack ? {} : { defenderPlans, privateMonitoring: privateMonitoringFacts(env) }),
       // The quota plan sums the whole environment (shared and every dedicated tenant): it belongs to the platform
       // stack. A shard's report stays its own, so removing a tenant changes only the shard that held it.
       ...('shard' in stack

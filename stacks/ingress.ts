@@ -55,7 +55,7 @@ export function buildIngress(
         : gatewayHostNames(names.gateway.service)['gateway']!,
       capacity: ingress.capacity,
       mode: ingress.wafMode,
-      diagnosticSettings: { workspaceId: deps.monitoring.workspace.id },
+      diagnosticSettings: { workspaceId: deps.monitoring.workspaceId },
     });
   }
   return wafs;

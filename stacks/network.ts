@@ -39,6 +39,7 @@ export function buildNetwork(
       const privateLink = new ExistingNetwork({
         subnetIds: env.network.subnetIds,
         privateDnsZoneIds: env.network.privateDnsZoneIds,
+        privateDnsZoneGroups: env.network.privateDnsZoneGroups,
       });
       const ingressSubnetIds = Object.fromEntries(
         Object.entries(env.network.subnetIds).flatMap(([region, ids]) =>
@@ -84,6 +85,7 @@ export function buildNetwork(
         privateDnsZones: privateDnsZonesInUse(env),
         dnsZoneResourceGroupName: groups[env.regions.primary].name,
         diagnosticSettings: monitoring.diagnostics(),
+        privateDnsZoneGroups: env.network.privateDnsZoneGroups,
       });
       const ingressSubnetIds = Object.fromEntries(
         Object.entries(network.regions).flatMap(([region, regional]) =>

@@ -124,7 +124,7 @@ export function addObservability(
         },
       ]),
     ),
-    applicationInsights: { resourceId: parts.monitoring.applicationInsights.id },
+    applicationInsights: { resourceId: parts.monitoring.applicationInsightsId },
     ...(parts.contentSafety ? { contentSafety: { resourceId: parts.contentSafety.resourceId } } : {}),
     gateway: {
       resourceId: parts.gateway.resourceId,
@@ -147,8 +147,8 @@ export function addObservability(
         displayName: `GenAI platform operations (${env.name})`,
         location: primary,
         resourceGroupName,
-        workspaceId: parts.monitoring.workspace.id,
-        applicationInsightsId: parts.monitoring.applicationInsights.id,
+        workspaceId: parts.monitoring.workspaceId,
+        applicationInsightsId: parts.monitoring.applicationInsightsId,
         provisioned,
         ...(ledger ? { ledger } : {}),
       })

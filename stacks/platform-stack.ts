@@ -10,8 +10,9 @@ import { ContentSafety } from '../constructs/content-safety';
 import { Language } from '../constructs/language';
 import { modelKind } from '../constructs/shared/catalog';
 import { PromptLibrary } from '../constructs/prompt-library';
-import { Monitoring } from '../constructs/monitoring';
+import { Monitoring, PrivateLinkScope } from '../constructs/monitoring';
 import { environmentNames, environmentRegions } from '../environments/names';
+import { privateMonitoring } from '../environments/network-plan';
 import { gatewayBatch, gatewayPools } from '../environments/sections/gateway';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
@@ -52,6 +53,8 @@ export class PlatformStack extends TerraformStack {
   readonly resourceGroups: Readonly<Record<AzureRegion, ResourceGroup>>;
   /** The workspace every diagnostic setting writes to, and Application Insights. */
   readonly monitoring: Monitoring;
+  /** The Azure Monitor Private Link Scope over the workspace and Application Insights, when private monitoring is on. */
+  readonly privateLinkScope: PrivateLinkScope | undefined;
   /** The VNets, NSGs and DNS zones the stack created (network mode `create`). */
   readonly network?: EnvironmentNetwork['network'];
   /** The subnets of each region, created or existing; undefined for network mode `none`. */
@@ -94,6 +97,7 @@ export class PlatformStack extends TerraformStack {
     this.environment = env;
     const names = environmentNames(env);
     const protection = dataProtection(env);
+    const ampls = env.monitoring.privateLinkScope;
 
     addStackFoundation(this, env);
 
@@ -119,6 +123,10 @@ export class PlatformStack extends TerraformStack {
         ? {}
         : { commitmentTierGbPerDay: env.monitoring.commitmentTierGbPerDay }),
       ...protection,
+      // With the private link scope every caller goes through it; public access stays only where config says why.
+      internetIngestionEnabled: !privateMonitoring(env) || ampls.publicIngestion.enabled,
+      internetQueryEnabled: !privateMonitoring(env) || ampls.publicQuery.enabled,
+      existing: env.monitoring.existing,
     });
 
     const { network, privateLink, subnets, ingressSubnetIds } = buildNetwork(
@@ -133,6 +141,28 @@ export class PlatformStack extends TerraformStack {
     this.network = network;
     this.privateLink = privateLink;
     const primary = env.regions.primary;
+    // One scope per DNS (Learn, "Design Azure Monitor Private Link configuration"): its endpoint in the primary region,
+    // whose zones every VNet of the environment links, reached from the other regions over the peering.
+    this.privateLinkScope =
+      privateMonitoring(env) && privateLink
+        ? new PrivateLinkScope(this, 'MonitorPrivateLinkScope', {
+            name: names.monitoring.privateLinkScope,
+            resourceGroupName: primaryGroup.name,
+            location: primary,
+            ingestionAccessMode: ampls.ingestionAccessMode,
+            queryAccessMode: ampls.queryAccessMode,
+            scopedResources: {
+              workspace: this.monitoring.workspaceId,
+              'application-insights': this.monitoring.applicationInsightsId,
+            },
+            privateEndpoint: privateEndpointFor(
+              privateLink,
+              'monitorPrivateLinkScope',
+              primary,
+              names.monitoring.privateLinkScopeEndpoint,
+            ),
+          })
+        : undefined;
     const publicNetworkAccessEnabled = env.network.publicNetworkAccess.enabled;
 
     this.gatewayIdentity = new UserAssignedIdentity(this, 'GatewayIdentity', {
@@ -382,8 +412,8 @@ export class PlatformStack extends TerraformStack {
           }
         : {}),
       applicationInsights: {
-        resourceId: this.monitoring.applicationInsights.id,
-        connectionString: this.monitoring.applicationInsights.connectionString,
+        resourceId: this.monitoring.applicationInsightsId,
+        connectionString: this.monitoring.applicationInsightsConnectionString,
       },
       ...(this.usageLedger
         ? {

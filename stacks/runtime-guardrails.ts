@@ -56,6 +56,15 @@ export function guardrailName(rule: string): string {
 }
 
 /**
+ * The name of a rule's assignment at subscription scope, which several environments may share:
+ * `LZ.KeyVault.Rbac` in prod → `lz-keyvault-rbac-prod`. At most 12 + 1 + 31 characters, inside the 64 Azure allows
+ * for an assignment below a management group (Learn, "Azure Policy assignment structure").
+ */
+export function subscriptionGuardrailName(rule: string, environment: string): string {
+  return `${guardrailName(rule)}-${environment}`;
+}
+
+/**
  * Adds the assignments and exemptions to `stack`, from `suppressions` (every suppression of the stack: code, config
  * and opt-ins) and the config's run-time exemptions; undefined when config turns the guardrails off.
  */
@@ -107,14 +116,21 @@ export function addRuntimeGuardrails(
     const scopes: string[] = [];
     if (runtime.scope === 'subscription') {
       const sub = `/subscriptions/${subscriptionId()}`;
+      // Two environments in one subscription each assign every rule: the name carries the environment.
+      const name = subscriptionGuardrailName(rule, env.name);
       if (ownsSubscriptionAssignments) {
-        const assignment = new SubscriptionPolicyAssignment(scope, rule, { ...common, subscriptionId: sub });
+        const assignment = new SubscriptionPolicyAssignment(scope, rule, {
+          ...common,
+          name,
+          displayName: `${policy.displayName} (${rule}, ${env.name})`.slice(0, 128),
+          subscriptionId: sub,
+        });
         // One token per assignment: every read of `.id` mints a new one.
         const id = assignment.id;
         created.set(id, assignment);
         ids['*'] = id;
       } else {
-        ids['*'] = `${sub}/providers/Microsoft.Authorization/policyAssignments/${common.name}`;
+        ids['*'] = `${sub}/providers/Microsoft.Authorization/policyAssignments/${name}`;
       }
       scopes.push('subscription');
     } else {

@@ -15,6 +15,8 @@ export interface ExistingNetworkProps {
   readonly subnetIds: Readonly<Partial<Record<AzureRegion, ExistingSubnetIds>>>;
   /** ARM ids of existing private DNS zones, often in a hub subscription. @default - none */
   readonly privateDnsZoneIds?: Readonly<Partial<Record<PrivateDnsZoneKey, string>>>;
+  /** `managedByPolicy`: the hub's DeployIfNotExists policy adds the zone groups. @default 'blueprint' */
+  readonly privateDnsZoneGroups?: 'blueprint' | 'managedByPolicy';
 }
 
 const SUBNET_TYPE = 'Microsoft.Network/virtualNetworks/subnets';
@@ -28,6 +30,7 @@ const ZONE_TYPE = 'Microsoft.Network/privateDnsZones';
 export class ExistingNetwork implements PrivateLinkContext {
   private readonly subnets: ExistingNetworkProps['subnetIds'];
   private readonly zones: NonNullable<ExistingNetworkProps['privateDnsZoneIds']>;
+  readonly privateDnsZoneGroups: 'blueprint' | 'managedByPolicy';
 
   constructor(props: ExistingNetworkProps) {
     for (const [region, ids] of Object.entries(props.subnetIds)) {
@@ -46,6 +49,7 @@ export class ExistingNetwork implements PrivateLinkContext {
     }
     this.subnets = props.subnetIds;
     this.zones = props.privateDnsZoneIds ?? {};
+    this.privateDnsZoneGroups = props.privateDnsZoneGroups ?? 'blueprint';
   }
 
   /** ARM id of a subnet; throws when none was given for `region` and `key`. */

@@ -62,6 +62,11 @@ export interface NetworkProps {
    * @default - no diagnostic settings
    */
   readonly diagnosticSettings?: Pick<DiagnosticSettingsOptions, 'workspaceId'>;
+  /**
+   * `managedByPolicy`: an enterprise hub's DeployIfNotExists policy adds the private endpoints' zone groups, in zones
+   * the hub owns and links; pass no `privateDnsZones` then. @default 'blueprint'
+   */
+  readonly privateDnsZoneGroups?: 'blueprint' | 'managedByPolicy';
 }
 
 /** A private zone for one host name, answering at its apex (`addHostZones`). */
@@ -109,6 +114,7 @@ export class Network extends Construct implements PrivateLinkContext {
   readonly privateDnsZones: Readonly<Partial<Record<PrivateDnsZoneKey, PrivateDnsZone>>>;
   /** The peering of each ordered pair of regions, keyed `<from>-to-<to>`. */
   readonly peerings: Readonly<Record<string, VirtualNetworkPeering>>;
+  readonly privateDnsZoneGroups: 'blueprint' | 'managedByPolicy';
   private readonly props: NetworkProps;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
@@ -122,6 +128,7 @@ export class Network extends Construct implements PrivateLinkContext {
     }
     this.regions = regions;
     this.props = props;
+    this.privateDnsZoneGroups = props.privateDnsZoneGroups ?? 'blueprint';
     this.privateDnsZones = this.zones(props);
     this.peerings = this.mesh(props);
   }

@@ -67,7 +67,13 @@ export function addPrivateEndpoint(
       `${scope.node.path}: this resource type has no private-link sub-resource; remove privateEndpoint`,
     );
   }
-  if (options.privateDnsZoneIds.length === 0) {
+  const byPolicy = options.zoneGroupManagedByPolicy === true;
+  if (byPolicy && options.privateDnsZoneIds.length > 0) {
+    throw new Error(
+      `${scope.node.path}: privateEndpoint.privateDnsZoneIds is set, but the zone group is managed by policy; give no zone ids`,
+    );
+  }
+  if (!byPolicy && options.privateDnsZoneIds.length === 0) {
     throw new Error(
       `${scope.node.path}: privateEndpoint.privateDnsZoneIds is empty; a private endpoint needs a DNS zone group or its name resolves publicly`,
     );
@@ -84,7 +90,10 @@ export function addPrivateEndpoint(
       privateConnectionResourceId: target.resourceId,
       subresourceNames: [target.privateLinkSubresource],
     },
-    privateDnsZoneGroup: { name: 'default', privateDnsZoneIds: [...options.privateDnsZoneIds] },
+    ...(byPolicy
+      ? // The hub's DeployIfNotExists policy writes the zone group after creation; Terraform must not remove it.
+        { lifecycle: { ignoreChanges: ['private_dns_zone_group'] } }
+      : { privateDnsZoneGroup: { name: 'default', privateDnsZoneIds: [...options.privateDnsZoneIds] } }),
   });
 }
 

@@ -39,10 +39,15 @@ export interface PrivateEndpointOptions {
   /** ARM id of the subnet for private endpoints. */
   readonly subnetId: string;
   /**
-   * ARM ids of the private DNS zones for the zone group. Required and non-empty: without a zone group the name keeps
-   * resolving to the public address.
+   * ARM ids of the private DNS zones for the zone group. Required and non-empty unless an enterprise hub's policy adds
+   * the zone group (`zoneGroupManagedByPolicy`): without a zone group the name keeps resolving to the public address.
    */
   readonly privateDnsZoneIds: readonly string[];
+  /**
+   * The hub's DeployIfNotExists policy adds the zone group: the endpoint is created without one, and Terraform
+   * ignores `private_dns_zone_group` so it does not remove what the policy added. @default false
+   */
+  readonly zoneGroupManagedByPolicy?: boolean;
   /** Region of the endpoint (the VNet's region). @default - the resource's region */
   readonly location?: string;
 }

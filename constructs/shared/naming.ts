@@ -144,6 +144,19 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: false,
   },
+  /**
+   * An Azure Monitor Private Link Scope (Microsoft.Insights/privateLinkScopes). The Cloud Adoption Framework lists no
+   * abbreviation; `ampls` is Learn's own name for it.
+   */
+  monitorPrivateLinkScope: {
+    abbreviation: 'ampls',
+    minLength: 1,
+    maxLength: 255,
+    pattern: NETWORK_NAME,
+    allowed: NETWORK_ALLOWED,
+    style: 'hyphen',
+    globallyUnique: false,
+  },
   virtualNetwork: networkName('vnet', 2, 64),
   subnet: networkName('snet', 1, 80),
   networkSecurityGroup: networkName('nsg', 1, 80),

@@ -20,6 +20,11 @@ export interface PrivateLinkContext {
   privateEndpointSubnetId(region: AzureRegion): string;
   /** ARM id of one private DNS zone; throws when the zone is not available. */
   privateDnsZoneId(zone: PrivateDnsZoneKey): string;
+  /**
+   * `managedByPolicy`: an enterprise hub's DeployIfNotExists policy adds the zone groups, in the hub's zones.
+   * @default 'blueprint'
+   */
+  readonly privateDnsZoneGroups?: 'blueprint' | 'managedByPolicy';
 }
 
 /** The private endpoint options for one target, from the context. */
@@ -29,10 +34,14 @@ export function privateEndpointFor(
   region: AzureRegion,
   name: string,
 ): PrivateEndpointOptions {
+  const byPolicy = context.privateDnsZoneGroups === 'managedByPolicy';
   return {
     name,
     subnetId: context.privateEndpointSubnetId(region),
-    privateDnsZoneIds: PRIVATE_LINK_SERVICES[service].zones.map((zone) => context.privateDnsZoneId(zone)),
+    privateDnsZoneIds: byPolicy
+      ? []
+      : PRIVATE_LINK_SERVICES[service].zones.map((zone) => context.privateDnsZoneId(zone)),
+    ...(byPolicy ? { zoneGroupManagedByPolicy: true } : {}),
     location: region,
   };
 }

@@ -166,7 +166,10 @@ export function finopsRules<E extends { finops?: Finops }>(
 type BudgetEnv = {
   name: string;
   network: { mode: string };
-  monitoring: { commitmentTierGbPerDay?: number | undefined };
+  monitoring: {
+    commitmentTierGbPerDay?: number | undefined;
+    existing?: { workspaceId?: string | undefined } | undefined;
+  };
   finops?: Finops;
 } & Parameters<typeof tenantsIn>[0] &
   Parameters<typeof gatewayPools>[0];
@@ -202,6 +205,22 @@ export function ledgerRules<E extends BudgetEnv>(): EnvironmentRule<E>[] {
             path: ['monitoring', 'commitmentTierGbPerDay'],
             message:
               'Azure Monitor ingests from Event Hubs only into a workspace with a commitment tier (or a dedicated cluster); expected a commitment tier such as 100, or the ledger off with a reason',
+          });
+        }
+      },
+    },
+    {
+      id: 'finops-ledger-own-workspace',
+      reads: [
+        ['finops', 'ledger'],
+        ['monitoring', 'existing'],
+      ],
+      check: (env, report) => {
+        if (env.finops?.ledger.enabled && env.monitoring.existing?.workspaceId !== undefined) {
+          report({
+            path: ['finops', 'ledger', 'enabled'],
+            message:
+              "the ledger adds its table, a commitment tier and a data collection rule to the workspace, which the stack may not change on a workspace it does not own (monitoring.existing.workspaceId); expected the blueprint's own workspace, or the ledger off with a reason",
           });
         }
       },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { EnvironmentRule } from '../rules';
-import { Email, slug, Uuid } from './primitives';
+import { Email, optIn, slug, Uuid } from './primitives';
+import { isArmResourceIdOf } from '../../constructs/shared/arm-id';
 import {
   ALERT_KEYS,
   COMMITMENT_TIERS_GB_PER_DAY,
@@ -292,6 +293,70 @@ export const BudgetSection = z
     "The environment's monthly cost budget: one subscription budget filtered to the environment's resource groups.",
   );
 
+/** The access modes of an Azure Monitor Private Link Scope (Learn: "Design Azure Monitor Private Link configuration"). */
+export const AMPLS_ACCESS_MODES = ['PrivateOnly', 'Open'] as const;
+
+const AccessMode = z.enum(AMPLS_ACCESS_MODES, {
+  error: () => 'expected "PrivateOnly" (only the scope\'s resources) or "Open" (also resources outside it)',
+});
+
+export const PrivateLinkScopeSection = z
+  .strictObject({
+    enabled: z
+      .boolean()
+      .optional()
+      .describe(
+        'Reach the workspace and Application Insights through an Azure Monitor Private Link Scope with a private endpoint. Default: on whenever the environment has a private network (network.mode create or byo); needs one.',
+      ),
+    ingestionAccessMode: AccessMode.default('PrivateOnly').describe(
+      'What the networks of the scope may send telemetry to: PrivateOnly (only resources in the scope; blocks exfiltration) or Open.',
+    ),
+    queryAccessMode: AccessMode.default('PrivateOnly').describe(
+      'What the networks of the scope may query: PrivateOnly (only resources in the scope) or Open.',
+    ),
+    publicIngestion: optIn(
+      'Keep ingestion from public networks on (the workspace and Application Insights). Off by default with the scope: every caller that sends telemetry goes through it; diagnostic settings use a Microsoft channel this setting does not govern.',
+    ),
+    publicQuery: optIn(
+      'Keep queries from public networks on. Off by default with the scope: the portal (Logs, the operations workbook, insights) then works only from a browser in a network that reaches the private endpoint and resolves its zones, and queries through the Resource Manager API cannot use the scope.',
+    ),
+  })
+  .prefault({})
+  .describe(
+    'Private monitoring: an Azure Monitor Private Link Scope over the workspace and Application Insights, its private endpoint in the primary region with the five Azure Monitor DNS zones, and public ingestion and query off.',
+  );
+
+/** ARM id of an existing resource of one type, with the expected shape in the message. */
+function existingId(type: string, example: string) {
+  return z.string().refine((id) => isArmResourceIdOf(id, type), {
+    message: `expected the ARM id of ${example}`,
+  });
+}
+
+export const ExistingMonitoringSection = z
+  .strictObject({
+    workspaceId: existingId(
+      'Microsoft.OperationalInsights/workspaces',
+      'a Log Analytics workspace: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>',
+    )
+      .optional()
+      .describe(
+        "Bring your own Log Analytics workspace (often the hub's): every diagnostic setting, alert and the workbook use it, and the stack creates none.",
+      ),
+    applicationInsightsId: existingId(
+      'Microsoft.Insights/components',
+      'an Application Insights component: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Insights/components/<name>',
+    )
+      .optional()
+      .describe(
+        'Bring your own Application Insights component, in the deployment subscription (the stack reads its connection string): the gateway logger and alerts use it, and the stack creates none.',
+      ),
+  })
+  .prefault({})
+  .describe(
+    'Existing monitoring resources the stack uses instead of creating its own. The stack cannot see their settings: the audit lists what it assumes of them.',
+  );
+
 export const MonitoringSection = z
   .strictObject({
     logRetentionInDays: z
@@ -331,6 +396,8 @@ export const MonitoringSection = z
       })
       .prefault({}),
     budget: BudgetSection.optional().describe('Monthly cost budget of the environment. Required in prod.'),
+    privateLinkScope: PrivateLinkScopeSection,
+    existing: ExistingMonitoringSection,
   })
   .prefault({})
   .describe('Log Analytics, Application Insights, diagnostics, alerts, workbook and budgets.');

@@ -5,7 +5,7 @@
 import { parseArmResourceId } from '../../constructs/shared/arm-id';
 import { contains, overlaps } from '../cidr';
 import { environmentRegions } from '../names';
-import { addressPlan, privateLinkServicesInUse } from '../network-plan';
+import { addressPlan, privateLinkServicesInUse, privateMonitoring } from '../network-plan';
 import type { EnvironmentRule } from '../rules';
 import type { Environment } from '../schema';
 import {
@@ -179,9 +179,10 @@ export const NETWORK_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   },
   {
     id: 'network-byo-zone-ids',
-    reads: [['network', 'mode'], [...ZONE_IDS], ['finops', 'ledger']],
+    reads: [['network'], ['finops', 'ledger'], ['monitoring', 'privateLinkScope']],
     check: (env, report) => {
-      if (env.network.mode !== 'byo') return;
+      // With managedByPolicy the hub's policy picks the zones: the stack names none.
+      if (env.network.mode !== 'byo' || env.network.privateDnsZoneGroups === 'managedByPolicy') return;
       const given = env.network.privateDnsZoneIds;
       const reported = new Set<PrivateDnsZoneKey>();
       for (const service of privateLinkServicesInUse(env)) {
@@ -212,6 +213,61 @@ export const NETWORK_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
             message: `the id names the zone "${named}"; expected the id of the ${PRIVATE_DNS_ZONES[zone]} zone`,
           });
         }
+      }
+    },
+  },
+  {
+    id: 'monitoring-private-link-needs-network',
+    reads: [
+      ['network', 'mode'],
+      ['monitoring', 'privateLinkScope', 'enabled'],
+    ],
+    check: (env, report) => {
+      if (env.network.mode === 'none' && env.monitoring.privateLinkScope.enabled === true) {
+        report({
+          path: ['monitoring', 'privateLinkScope', 'enabled'],
+          message:
+            'network.mode "none" has no subnet for the private endpoint of the Azure Monitor Private Link Scope; expected false (or leave it unset), or network.mode "create" or "byo"',
+        });
+      }
+    },
+  },
+  {
+    id: 'monitoring-public-gateway-ingests-publicly',
+    reads: [
+      ['network'],
+      ['gateway', 'network'],
+      ['monitoring', 'privateLinkScope'],
+      ['monitoring', 'existing'],
+    ],
+    check: (env, report) => {
+      const scope = env.monitoring.privateLinkScope;
+      // Without a network, monitoring-private-link-needs-network reports the scope itself.
+      if (env.network.mode === 'none' || !privateMonitoring(env)) return;
+      if (env.gateway.network !== 'public' || scope.publicIngestion.enabled) return;
+      report({
+        path: ['monitoring', 'privateLinkScope', 'publicIngestion'],
+        message:
+          'a public gateway has no VNet, so its logger can reach Application Insights only over the internet; expected { enabled: true, reason: "…" }, or an "internal" or "privateEndpoint" gateway',
+      });
+    },
+  },
+  {
+    id: 'monitoring-existing-components-readable',
+    reads: [
+      ['azure', 'subscriptionId'],
+      ['monitoring', 'existing', 'applicationInsightsId'],
+    ],
+    check: (env, report) => {
+      const id = env.monitoring.existing.applicationInsightsId;
+      const subscription = env.azure.subscriptionId;
+      if (!id || !subscription) return;
+      const given = parseArmResourceId(id)!.subscriptionId;
+      if (given.toLowerCase() !== subscription.toLowerCase()) {
+        report({
+          path: ['monitoring', 'existing', 'applicationInsightsId'],
+          message: `the stack reads the component's connection string with the deployment's provider, in subscription ${subscription}; expected a component in that subscription (this one is in ${given})`,
+        });
       }
     },
   },

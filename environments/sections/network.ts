@@ -105,6 +105,19 @@ const PrivateDnsZoneId = armId(
   'a private DNS zone: /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/privateDnsZones/<zone>',
 );
 
+/** Who adds the DNS zone groups of the private endpoints (an enterprise hub's DeployIfNotExists policy, or us). */
+export const ZONE_GROUP_MODES = ['blueprint', 'managedByPolicy'] as const;
+
+const PrivateDnsZoneGroups = z
+  .enum(ZONE_GROUP_MODES, {
+    error: () =>
+      'expected "blueprint" (the stack adds the zone groups) or "managedByPolicy" (the hub\'s policy does)',
+  })
+  .default('blueprint')
+  .describe(
+    "blueprint: each private endpoint gets a DNS zone group with its privatelink zones. managedByPolicy: an enterprise hub's DeployIfNotExists policy adds them in the hub's zones; the stack creates the endpoints without zone groups, ignores changes to them, creates no privatelink zone, and the data-path proof takes name resolution as an assumption of the hub.",
+  );
+
 const PublicNetworkAccess = optIn(
   'Open the data plane of the deployed services to public networks. Never in staging or prod.',
 );
@@ -113,6 +126,7 @@ const CreateNetwork = z
   .strictObject({
     mode: z.literal('create').default('create'),
     publicNetworkAccess: PublicNetworkAccess,
+    privateDnsZoneGroups: PrivateDnsZoneGroups,
     vnets: z
       .partialRecord(Region, VirtualNetworkSpec)
       .default({})
@@ -131,6 +145,7 @@ const ByoNetwork = z
   .strictObject({
     mode: z.literal('byo'),
     publicNetworkAccess: PublicNetworkAccess,
+    privateDnsZoneGroups: PrivateDnsZoneGroups,
     subnetIds: z
       .partialRecord(
         Region,

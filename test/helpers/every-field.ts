@@ -28,6 +28,7 @@ function prodWithEverything(): EnvironmentInput {
     },
     network: {
       providedByHub: HUB_PROVIDES,
+      privateDnsZoneGroups: 'managedByPolicy',
       subnetIds: {
         swedencentral: {
           appIntegration:
@@ -106,6 +107,22 @@ function prodWithEverything(): EnvironmentInput {
     },
     tenantShards: { count: 2, pins: { legal: 1 } },
     monitoring: {
+      privateLinkScope: {
+        ingestionAccessMode: 'Open',
+        queryAccessMode: 'PrivateOnly',
+        publicIngestion: {
+          enabled: true,
+          reason: 'The hub forwards agent telemetry from on-premises over the internet.',
+        },
+        publicQuery: {
+          enabled: true,
+          reason: 'Operators query from the portal; the hub has no VPN for them yet.',
+        },
+      },
+      existing: {
+        workspaceId: `/subscriptions/${UUID}/resourceGroups/rg-hub-monitor/providers/Microsoft.OperationalInsights/workspaces/log-hub`,
+        applicationInsightsId: `/subscriptions/${UUID}/resourceGroups/rg-hub-monitor/providers/Microsoft.Insights/components/appi-hub`,
+      },
       actionGroups: {
         oncall: {
           webhook: {

@@ -24,7 +24,7 @@ export function spokeSubnetId(region: string, subnet = 'snet-pep'): string {
 /** Zone ids for every zone the blueprint uses. */
 export function hubZoneIds(): Partial<Record<PrivateDnsZoneKey, string>> {
   const zones = new Set(
-    [...PRIVATE_LINK_SERVICES_IN_USE, 'eventHubs' as const].flatMap(
+    [...PRIVATE_LINK_SERVICES_IN_USE, 'eventHubs' as const, 'monitorPrivateLinkScope' as const].flatMap(
       (service) => PRIVATE_LINK_SERVICES[service].zones,
     ),
   );

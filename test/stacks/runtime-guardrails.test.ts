@@ -156,6 +156,28 @@ describe('config', () => {
     );
   });
 
+  it('subscription scope names each assignment after its environment, so two environments share a subscription', () => {
+    const names = (name: 'dev' | 'staging') =>
+      synthEnvironment(exampleEnvironment(name, { governance: { runtime: { scope: 'subscription' } } }))
+        .resources('azurerm_subscription_policy_assignment')
+        .map((a) => String(a.config['name']));
+    const dev = names('dev');
+    const staging = names('staging');
+    expect(dev).toHaveLength(MAPPED.length);
+    expect(dev.every((n) => n.endsWith('-dev') && n.length <= 64)).toBe(true);
+    expect(staging.every((n) => n.endsWith('-staging'))).toBe(true);
+    expect(dev.filter((n) => staging.includes(n))).toEqual([]);
+    // Exemptions point at the assignment of their own environment.
+    const exemptions = synthEnvironment(
+      exampleEnvironment('dev', { governance: { runtime: { scope: 'subscription' } } }),
+    ).resources('azurerm_resource_policy_exemption');
+    expect(exemptions.length).toBeGreaterThan(0);
+    for (const e of exemptions)
+      expect(String(e.config['policy_assignment_id'])).toMatch(
+        /^\$\{azurerm_subscription_policy_assignment\./,
+      );
+  });
+
   it('subscription scope assigns each mapped rule once at the subscription; off assigns nothing', () => {
     const sub = synthEnvironment(
       exampleEnvironment('dev', { governance: { runtime: { scope: 'subscription' } } }),

@@ -37,9 +37,28 @@ export const PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES: Readonly<Record<PrivateDnsZoneKey
   serviceBus: 'servicebus.windows.net',
 };
 
+/**
+ * Further public suffixes that CNAME into a private zone. Azure Monitor's public DNS zone forwarders include the
+ * Application Insights names (`<region>.in.applicationinsights.azure.com`, the ingestion endpoint of a connection
+ * string), which resolve through the `in.ai` records of privatelink.monitor.azure.com once a Private Link Scope's
+ * endpoint exists.
+ * Learn: "Azure Private Endpoint private DNS zone values" (Azure Monitor: public DNS zone forwarders);
+ * "Configure your private link" (privatelink.monitor.azure.com: `in.ai`, the Application Insights ingestion endpoint).
+ */
+export const PRIVATE_DNS_ZONE_FORWARDERS: Readonly<Record<string, PrivateDnsZoneKey>> = {
+  'applicationinsights.azure.com': 'monitor',
+  'services.visualstudio.com': 'monitor',
+};
+
 /** The private zone a public host name resolves through when its service has a private endpoint. */
 export function privateZoneForHost(host: string): string | undefined {
-  const match = (Object.entries(PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES) as [PrivateDnsZoneKey, string][])
+  const match = [
+    ...(Object.entries(PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES) as [PrivateDnsZoneKey, string][]),
+    ...Object.entries(PRIVATE_DNS_ZONE_FORWARDERS).map(([suffix, zone]): [PrivateDnsZoneKey, string] => [
+      zone,
+      suffix,
+    ]),
+  ]
     .filter(([, suffix]) => host.toLowerCase().endsWith(`.${suffix}`))
     .sort(([, a], [, b]) => b.length - a.length)[0];
   return match ? PRIVATE_DNS_ZONES[match[0]] : undefined;
@@ -50,7 +69,9 @@ export function privateZoneForHost(host: string): string | undefined {
  * type that holds it, its private-link sub-resource, the DNS zones its zone group must hold, and the service tag of
  * its public endpoint. A Cognitive Services account answers on all three AI zones (an AIServices account serves the
  * OpenAI and Foundry hostnames too). Application Insights is reached privately through an Azure Monitor Private Link
- * Scope, whose endpoint serves the monitor zones.
+ * Scope, whose endpoint's zone group holds all five Azure Monitor zones: monitor (Application Insights ingestion and
+ * the query API), oms and ods (workspace endpoints), agentsvc (agent service) and blob (the agents' solution packs)
+ * (Learn, "Configure your private link": "Review your endpoint's DNS settings").
  *
  * Sources: Learn, "Azure Private Endpoint private DNS zone values"
  * (https://learn.microsoft.com/azure/private-link/private-endpoint-dns: sub-resources and zones); "Azure service tags"

@@ -30,6 +30,12 @@ export interface DataPathContext {
   readonly clientSubnets?: Readonly<Record<string, string>>;
   /** Hops provided outside the stack. */
   readonly provided?: readonly ProvidedHop[];
+  /**
+   * An enterprise hub's DeployIfNotExists policy adds the private endpoints' DNS zone groups
+   * (`network.privateDnsZoneGroups: managedByPolicy`): an endpoint without a zone group whose Terraform ignores it
+   * resolves as an assumption, with this reason.
+   */
+  readonly zoneGroupsByPolicy?: { readonly reason: string; readonly origin: string };
 }
 
 export type HopStatus = 'pass' | 'fail' | 'assumed' | 'notApplicable';
@@ -190,7 +196,7 @@ function landing(c: Checker, path: DataPath, callerVnet: string | undefined): La
   const endpoint = path.endpoint;
   if (!endpoint) return { kind: 'public' };
   const pes = c.network
-    .privateEndpoints(endpoint)
+    .privateEndpoints(endpoint, path.target.armId)
     .map((pe) => ({ pe, subnet: c.network.subnet(pe.config['subnet_id']) }));
   if (pes.length > 0) {
     const zone = privateZoneForHost(path.host);
@@ -277,6 +283,16 @@ function checkDns(c: Checker, path: DataPath, land: Landing): HopResult {
     if (!zoneName)
       return fail('dns', 'no private-link zone', `no private DNS zone is known for ${path.host}`, pe);
     const zone = c.network.zoneGroup(pe).find((z) => z.name === zoneName);
+    const byPolicy = c.context.zoneGroupsByPolicy;
+    if (!zone && byPolicy && c.network.zoneGroupByPolicy(pe))
+      return {
+        hop: 'dns',
+        status: 'assumed',
+        summary: `assumed: the hub's policy registers ${nameOf(pe)} in ${zoneName}`,
+        reason: byPolicy.reason,
+        origin: byPolicy.origin,
+        ...at(pe),
+      };
     if (!zone) {
       return fail(
         'dns',
@@ -338,7 +354,9 @@ function checkRoute(c: Checker, path: DataPath, land: Landing): HopResult {
   const network = path.caller.network;
   const service = serviceOf(endpoint);
   if (network.kind === 'internet') {
-    if (land.kind !== 'public' || (service && !service.publicAccess(endpoint)))
+    // Outside any VNet, public DNS answers with the public address even where a private endpoint exists: the callee
+    // must accept public networks.
+    if (service ? !service.publicAccess(endpoint) : land.kind !== 'public')
       return fail(
         'route',
         'private callee',
@@ -537,7 +555,12 @@ function checkAuth(c: Checker, path: DataPath): HopResult {
     const attribute = c.view.attribute(a.config['principal_id']);
     return identity.kind === 'user-assigned' || attribute === undefined || attribute.startsWith('identity');
   });
-  const onScope = assignments.filter((a) => scopes.includes(c.view.resolve(a.config['scope'])!));
+  const armId = path.target.armId?.toLowerCase();
+  const onScope = assignments.filter(
+    (a) =>
+      scopes.includes(c.view.resolve(a.config['scope'])!) ||
+      (armId !== undefined && String(a.config['scope']).toLowerCase() === armId),
+  );
   const covering = onScope.find((a) => {
     const role = roleOf(a.config['role_definition_name'] ?? a.config['role_definition_id']);
     return (
@@ -546,10 +569,10 @@ function checkAuth(c: Checker, path: DataPath): HopResult {
     );
   });
   if (covering) {
-    const scope = c.view.resolve(covering.config['scope'])!;
+    const scope = c.view.resolve(covering.config['scope']);
     return pass(
       'auth',
-      `${String(covering.config['role_definition_name'] ?? covering.config['role_definition_id'])} on ${nameOf(scope)}`,
+      `${String(covering.config['role_definition_name'] ?? covering.config['role_definition_id'])} on ${scope ? nameOf(scope) : path.target.label}`,
       covering,
     );
   }

@@ -42,7 +42,12 @@ export interface DataPath {
     readonly network: CallerNetwork;
   };
   /** What the call is authorized on (a model account, a secret, a container, a component). */
-  readonly target: { readonly label: string; readonly resource?: PlanResource };
+  readonly target: {
+    readonly label: string;
+    readonly resource?: PlanResource;
+    /** The ARM id of a target outside the stack (a bring-your-own component read by a data source). */
+    readonly armId?: string;
+  };
   /** What the call reaches on the network (the account, the vault, the storage account, the gateway). */
   readonly endpoint?: PlanResource;
   readonly host: string;
@@ -455,8 +460,11 @@ export const PATH_KINDS: readonly PathKind[] = [
         .filter((l) => field(body(l), 'properties.loggerType') === 'applicationInsights')
         .flatMap((logger) => {
           const gateway = byService.get(d.view.resolve(logger.config['parent_id'])?.address ?? '');
+          const resourceId = field(body(logger), 'properties.resourceId');
+          // A bring-your-own component is a literal ARM id; the plan reads its connection string with a data source.
+          const armId = typeof resourceId === 'string' && !resourceId.includes('${') ? resourceId : undefined;
           const component =
-            d.view.resolve(field(body(logger), 'properties.resourceId')) ??
+            d.view.resolve(resourceId) ??
             d.view.resolve(field(body(logger), 'properties.credentials.connectionString'));
           if (!gateway || component?.type !== 'azurerm_application_insights') return [];
           const clientId = field(body(logger), 'properties.credentials.identityClientId');
@@ -469,9 +477,20 @@ export const PATH_KINDS: readonly PathKind[] = [
                 resource: gateway.service,
                 network: gateway.network,
               },
-              target: { label: nameOf(component), resource: component },
+              target: {
+                label: armId ? `${nameOf(component)} (existing)` : nameOf(component),
+                resource: component,
+                ...(armId ? { armId } : {}),
+              },
               endpoint: component,
-              host: CALLEE_SERVICES['azurerm_application_insights']!.host(component)!,
+              host: CALLEE_SERVICES['azurerm_application_insights']!.host(
+                armId
+                  ? {
+                      ...component,
+                      config: { ...component.config, location: gateway.service.config['location'] },
+                    }
+                  : component,
+              )!,
               port: 443,
               authentication: 'entra' as const,
               ...(clientId === undefined

@@ -239,17 +239,50 @@ export class NetworkView {
     });
   }
 
-  /** Private endpoints that connect to `resource`. */
-  privateEndpoints(resource: PlanResource): PlanResource[] {
-    return [
-      ...this.view.byKey(
-        'private endpoints by target',
-        ['azurerm_private_endpoint'],
-        (pe) =>
-          this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')),
-        resource,
-      ),
-    ];
+  /**
+   * Private endpoints that connect to `resource`: its own, and those of an Azure Monitor Private Link Scope that holds
+   * it (a scoped service linking the resource, or its ARM id `armId` when the resource is outside the stack).
+   */
+  privateEndpoints(resource: PlanResource, armId?: string): PlanResource[] {
+    const scopes = new Set(
+      this.view
+        .byType('azurerm_monitor_private_link_scoped_service')
+        .filter((s) => {
+          const linked = s.config['linked_resource_id'];
+          return (
+            this.view.resolve(linked) === resource ||
+            (armId !== undefined &&
+              typeof linked === 'string' &&
+              linked.toLowerCase() === armId.toLowerCase())
+          );
+        })
+        .map((s) => this.view.resolve(s.config['scope_name']))
+        .filter((scope): scope is PlanResource => scope?.type === 'azurerm_monitor_private_link_scope'),
+    );
+    const own = this.view.byKey(
+      'private endpoints by target',
+      ['azurerm_private_endpoint'],
+      (pe) => this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')),
+      resource,
+    );
+    if (scopes.size === 0) return [...own];
+    return this.view.byType('azurerm_private_endpoint').filter((pe) => {
+      const target = this.view.resolve(
+        field(pe.config, 'private_service_connection.private_connection_resource_id'),
+      );
+      return target !== undefined && (target === resource || scopes.has(target));
+    });
+  }
+
+  /** True when an enterprise hub's policy adds the endpoint's zone group: it has none and Terraform ignores it. */
+  zoneGroupByPolicy(endpoint: PlanResource): boolean {
+    const ignored = (endpoint.config['lifecycle'] as { ignore_changes?: unknown } | undefined)
+      ?.ignore_changes;
+    return (
+      blocks(endpoint.config['private_dns_zone_group']).length === 0 &&
+      Array.isArray(ignored) &&
+      ignored.includes('private_dns_zone_group')
+    );
   }
 
   /** The zones of a private endpoint's zone group: by name, with the zone resource when the plan creates it. */

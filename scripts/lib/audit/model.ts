@@ -371,8 +371,45 @@ interface RuntimeGuardrailsFacts {
   readonly designTimeOnly: readonly { rule: string; resource: string; origin: string }[];
 }
 
+/** policy.json's `facts.privateMonitoring` (stacks/governance.ts). */
+interface PrivateMonitoringFacts {
+  readonly enabled: boolean;
+  readonly ingestion: { readonly enabled: boolean; readonly reason: string };
+  readonly query: { readonly enabled: boolean; readonly reason: string };
+  readonly notGoverned: readonly string[];
+  readonly existing: readonly { readonly resource: string; readonly assumes: string }[];
+}
+
+/** The Defender plans, the Azure Monitor Private Link Scope and the public access of monitoring, from the plan. */
+function monitoringGuardrails(stack: AuditedStack) {
+  const { plan } = stack;
+  const facts = stack.policy.facts['privateMonitoring'] as PrivateMonitoringFacts | undefined;
+  const defender = plan.byType('azurerm_security_center_subscription_pricing').map((p) => [String(p.config['resource_type']), String(p.config['tier'])]);
+  const named = (value: unknown) => (plan.resolve(value) ? nameOf(plan.resolve(value)) : String(value));
+  const scopes = plan.byType('azurerm_monitor_private_link_scope').map((scope) => {
+    const scoped = plan.byType('azurerm_monitor_private_link_scoped_service').filter((s) => plan.resolve(s.config['scope_name']) === scope);
+    const endpoints = plan.byType('azurerm_private_endpoint').filter((pe) => plan.refersTo(field(pe.config, 'private_service_connection.private_connection_resource_id'), scope));
+    const zones = endpoints.flatMap((pe) => {
+      const ids = field(pe.config, 'private_dns_zone_group.private_dns_zone_ids');
+      return Array.isArray(ids) ? ids.map(named) : ['zone group managed by the hub’s policy'];
+    });
+    return [nameOf(scope), String(scope.config['ingestion_access_mode']), String(scope.config['query_access_mode']), scoped.map((s) => named(s.config['linked_resource_id'])).sort().join(', '), endpoints.map(nameOf).join(', '), zones.join(', ')];
+  });
+  const access = ['azurerm_log_analytics_workspace', 'azurerm_application_insights'].flatMap((type) =>
+    plan.byType(type).map((r) => [
+      nameOf(r),
+      r.config['internet_ingestion_enabled'] === false ? 'off' : 'on',
+      r.config['internet_query_enabled'] === false ? 'off' : 'on',
+      [r.config['internet_ingestion_enabled'] === false ? '' : `ingestion: ${facts?.ingestion.reason ?? 'no reason recorded'}`, r.config['internet_query_enabled'] === false ? '' : `query: ${facts?.query.reason ?? 'no reason recorded'}`].filter(Boolean).join('; ') || 'every caller goes through the scope',
+    ]),
+  );
+  for (const existing of facts?.existing ?? []) access.push([existing.resource, 'not changed by the stack', 'not changed by the stack', 'existing resource (monitoring.existing)']);
+  return { facts, defender, scopes, access };
+}
+
 /** The Azure Policy assignments and exemptions beside the rules they enforce at run time. */
 function runtimeGuardrails(stack: AuditedStack): Section {
+  const monitoring = monitoringGuardrails(stack);
   const facts = stack.policy.facts['runtimeGuardrails'] as RuntimeGuardrailsFacts | undefined;
   const titles = new Map(stack.policy.rules.map((r) => [r.id, r.title]));
   const assignments = (facts?.assignments ?? []).map((a) => [
@@ -387,12 +424,21 @@ function runtimeGuardrails(stack: AuditedStack): Section {
     id: 'runtime-guardrails',
     title: 'Runtime guardrails',
     intro: facts
-      ? `Azure Policy keeps the rules after deployment: each rule with a built-in equivalent is assigned at ${facts.scope === 'subscription' ? 'the subscription' : 'each resource group of the stack'} (Deny in prod where the definition allows it, Audit elsewhere), and each suppression of such a rule is a policy exemption with the same reason. ${assignments.length} rules assigned, ${facts.exemptions.length} exemptions; the other rules hold at synth only.`
-      : 'Run-time guardrails are off in config (governance.runtime.enabled: false): the rules hold at synth only.',
+      ? `Azure Policy keeps the rules after deployment: each rule with a built-in equivalent is assigned at ${facts.scope === 'subscription' ? 'the subscription' : 'each resource group of the stack'} (Deny in prod where the definition allows it, Audit elsewhere), and each suppression of such a rule is a policy exemption with the same reason. ${assignments.length} rules assigned, ${facts.exemptions.length} exemptions; the other rules hold at synth only. Beside them: the Defender for Cloud plans, and the private monitoring path with the public access the workspace and Application Insights keep, each with its reason.`
+      : 'Run-time guardrails are off in config (governance.runtime.enabled: false): the rules hold at synth only. The Defender for Cloud plans and the private monitoring path follow.',
     tables: [
       { caption: 'Assignments, beside the rule each enforces', table: { header: ['rule', 'what it checks', 'built-in definition', 'effect', 'scopes', 'exemptions'], rows: sorted(assignments), empty: 'No assignment.' } },
       { caption: 'Exemptions (each a suppression of the rule pack, with its reason)', table: { header: ['rule', 'resource', 'declared in', 'reason'], rows: sorted((facts?.exemptions ?? []).map((e) => [e.rule, e.resource, e.origin, e.reason])), empty: 'No exemption.' } },
       { caption: 'Suppressions that hold at synth only (no built-in policy equivalent)', table: { header: ['rule', 'resource', 'declared in'], rows: sorted((facts?.designTimeOnly ?? []).map((d) => [d.rule, d.resource, d.origin])), empty: 'None.' } },
+      { caption: 'Defender for Cloud plans (subscription-wide; governance.defender)', table: { header: ['plan', 'tier'], rows: sorted(monitoring.defender), empty: 'No Defender plan: off in config for this environment (governance.defender.enabled).' } },
+      { caption: 'Private monitoring: the Azure Monitor Private Link Scope', table: { header: ['scope', 'ingestion access mode', 'query access mode', 'scoped resources', 'private endpoint', 'DNS zones'], rows: monitoring.scopes, empty: 'No Azure Monitor Private Link Scope: the workspace and Application Insights answer on public endpoints (no private network in this environment, or monitoring.privateLinkScope.enabled: false).' } },
+      { caption: 'Public network access of the workspace and Application Insights', table: { header: ['resource', 'ingestion from public networks', 'queries from public networks', 'why'], rows: sorted(monitoring.access), empty: 'No monitoring resource in this stack.' } },
+      ...(monitoring.facts && monitoring.facts.notGoverned.length > 0
+        ? [{ caption: 'What the network access settings do not govern (Learn, "Design Azure Monitor Private Link configuration")', table: { header: ['note'], rows: monitoring.facts.notGoverned.map((n) => [n]), empty: '' } }]
+        : []),
+      ...(monitoring.facts && monitoring.facts.existing.length > 0
+        ? [{ caption: 'Existing monitoring resources: what the stack and its data-path proof assume of them', table: { header: ['resource', 'assumed'], rows: monitoring.facts.existing.map((e) => [e.resource, e.assumes]), empty: '' } }]
+        : []),
     ],
   };
 }

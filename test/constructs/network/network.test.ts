@@ -9,6 +9,7 @@ import {
   type VirtualNetworkProps,
 } from '../../../constructs/network';
 import { parseEnvironment } from '../../../environments';
+import { privateMonitoring } from '../../../environments/network-plan';
 import { byoInput, hubZoneId, spokeSubnetId } from '../../helpers/network';
 import { exampleEnvironment, exampleInput, synthesizeStack, synthEnvironment } from '../../helpers/synth';
 import { type AzureRegion, SUBNET_KEYS, PRIVATE_DNS_ZONES } from '../../../constructs/shared/catalog';
@@ -114,6 +115,15 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
         PRIVATE_DNS_ZONES.blob,
         PRIVATE_DNS_ZONES.apiManagement,
         PRIVATE_DNS_ZONES.serviceBus,
+        // The private monitoring path (on by default with a private network): the other four Azure Monitor zones.
+        ...(privateMonitoring(env)
+          ? [
+              PRIVATE_DNS_ZONES.monitor,
+              PRIVATE_DNS_ZONES.omsOpinsights,
+              PRIVATE_DNS_ZONES.odsOpinsights,
+              PRIVATE_DNS_ZONES.agentService,
+            ]
+          : []),
         // Internal mode registers no DNS; never the whole azure-api.net, which would shadow every other service.
         ...(internal
           ? ['', '.portal', '.developer', '.management', '.scm'].map(

@@ -212,8 +212,22 @@ describe('network: create mode', () => {
     ]);
   });
 
-  it('needs the private DNS zones of every service behind a private endpoint (the ledger’s Event Hubs too), monitor zones excluded', () => {
+  it('needs the private DNS zones of every service behind a private endpoint (the ledger’s Event Hubs too), the five Azure Monitor zones with the scope', () => {
     expect(privateDnsZonesInUse(parseEnvironment(exampleInput('prod'), 'prod'))).toEqual([
+      'openai',
+      'cognitiveServices',
+      'aiServices',
+      'keyVault',
+      'blob',
+      'apiManagement',
+      'monitor',
+      'omsOpinsights',
+      'odsOpinsights',
+      'agentService',
+      'serviceBus',
+    ]);
+    const withoutScope = exampleInput('prod', { monitoring: { privateLinkScope: { enabled: false } } });
+    expect(privateDnsZonesInUse(parseEnvironment(withoutScope, 'prod'))).toEqual([
       'openai',
       'cognitiveServices',
       'aiServices',

@@ -10,6 +10,7 @@
  * 93 days without any setting, and they carry no audit trail. A type missing from the table fails
  * `LZ.Monitor.DiagnosticsClassified` (a warning), so a new resource type cannot slip in unreviewed.
  */
+import { isArmResourceIdOf } from '../../arm-id';
 import { blocks, type PlanResource, type StackPlan } from '../../plan';
 import { check, fail, notApplicable, pass, rule } from '../rule';
 
@@ -161,6 +162,11 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
   azurerm_private_dns_zone: { required: false, why: METRICS_ONLY },
   azurerm_private_dns_zone_virtual_network_link: { required: false, why: NO_SETTINGS },
   azurerm_private_dns_a_record: { required: false, why: NO_SETTINGS },
+  azurerm_monitor_private_link_scope: {
+    required: false,
+    why: `${NO_SETTINGS}; its private endpoint's traffic is the workspace's and Application Insights' own ingestion and queries`,
+  },
+  azurerm_monitor_private_link_scoped_service: childOf('the Azure Monitor Private Link Scope'),
   azapi_update_resource: {
     required: false,
     why: 'patches a resource that the table covers under its own type',
@@ -208,9 +214,14 @@ function targetProblem(
   const settings = diagnosticSettingsOn(plan, resource, suffix);
   const target = `${resource.address}${suffix}`;
   if (settings.length === 0) return `${target}: no diagnostic setting (${required.why})`;
+  // The workspace of the plan, or a bring-your-own workspace given by its ARM id (monitoring.existing.workspaceId).
   const toWorkspace = settings.filter(
     (s) =>
-      plan.resolve(s.config['log_analytics_workspace_id'])?.type === 'azurerm_log_analytics_workspace' &&
+      (plan.resolve(s.config['log_analytics_workspace_id'])?.type === 'azurerm_log_analytics_workspace' ||
+        isArmResourceIdOf(
+          String(s.config['log_analytics_workspace_id']),
+          'Microsoft.OperationalInsights/workspaces',
+        )) &&
       (blocks(s.config['enabled_log']).length > 0 || blocks(s.config['enabled_metric']).length > 0),
   );
   if (toWorkspace.length === 0)
