@@ -218,9 +218,9 @@ export function ledgerRules<E extends BudgetEnv>(): EnvironmentRule<E>[] {
       check: (env, report) => {
         if (env.finops?.ledger.enabled && env.monitoring.existing?.workspaceId !== undefined) {
           report({
-            path: ['finops', 'ledger', 'enabled'],
+            path: ['monitoring', 'existing', 'workspaceId'],
             message:
-              "the ledger adds its table, a commitment tier and a data collection rule to the workspace, which the stack may not change on a workspace it does not own (monitoring.existing.workspaceId); expected the blueprint's own workspace, or the ledger off with a reason",
+              "the usage ledger adds its table, a commitment tier and a data collection rule to the workspace, which the stack may not change on a workspace it does not own; expected no existing workspace (the blueprint's own), or finops.ledger off with a reason",
           });
         }
       },

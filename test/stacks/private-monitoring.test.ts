@@ -296,8 +296,12 @@ describe('enterprise hub: zone groups managed by the hub’s policy', () => {
 });
 
 describe('enterprise hub: bring your own workspace and Application Insights', () => {
+  // The usage ledger changes the workspace (a table, a commitment tier), so it needs the blueprint's own: off here,
+  // with the tenant budget it would measure.
   const env = exampleEnvironment('prod', {
     monitoring: { existing: { workspaceId: HUB_WORKSPACE, applicationInsightsId: HUB_COMPONENT } },
+    finops: { ledger: { enabled: false, reason: 'the hub owns the workspace' } },
+    tenants: { legal: { allocations: { prod: { budget: undefined } } } },
   });
   const synth = synthEnvironment(env);
 
@@ -355,6 +359,19 @@ describe('enterprise hub: bring your own workspace and Application Insights', ()
     expect(path.hops.find((h) => h.hop === 'auth')!.summary).toBe(
       'Monitoring Metrics Publisher on appi-hub (existing)',
     );
+  });
+
+  it('refuses the usage ledger on a workspace the stack does not own, naming the workspace id', () => {
+    const problems = problemsOf(
+      exampleInput('prod', { monitoring: { existing: { workspaceId: HUB_WORKSPACE } } }),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'monitoring.existing.workspaceId',
+        received: expect.stringMatching(/^"\/subscriptions\/.+\/resourceGroups\/rg-hub-mo/),
+        message: expect.stringMatching(/usage ledger adds its table.*finops\.ledger off with a reason/),
+      }),
+    ]);
   });
 
   it('refuses ids of another type, naming the path, the value and the expected shape', () => {
@@ -431,6 +448,8 @@ describe('the audit shows the Defender plans and the private monitoring path bes
           existing: { workspaceId: HUB_WORKSPACE },
           privateLinkScope: { publicQuery: { enabled: true, reason } },
         },
+        finops: { ledger: { enabled: false, reason: 'the hub owns the workspace' } },
+        tenants: { legal: { allocations: { staging: { budget: undefined } } } },
       }),
     );
     expect(table('Existing monitoring resources').rows).toEqual([
