@@ -238,6 +238,15 @@ function planNames(env: Environment) {
     publicIp: book.name('publicIp', gatewayPath, { qualifier: 'apim' }),
   };
   const gatewayIdentity = book.name('userAssignedIdentity', ['regions', 'primary'], { qualifier: 'apim' });
+  // The semantic cache's Azure Managed Redis, when the blueprint builds it (in the gateway's region).
+  const cachePath = ['gateway', 'semanticCache'];
+  const semanticCache =
+    env.gateway.semanticCache.enabled && env.gateway.semanticCache.cache.mode === 'create'
+      ? {
+          cache: book.name('managedRedis', cachePath),
+          privateEndpoint: book.name('privateEndpoint', cachePath, { qualifier: 'amr' }),
+        }
+      : undefined;
   const gatewayRegions = regionalGatewayNames(env, book, contentSafety, gateway.publicIp);
   return {
     book,
@@ -252,6 +261,7 @@ function planNames(env: Environment) {
     language,
     gateway,
     gatewayRegions,
+    semanticCache,
     tenants: tenantNames(env, book),
   };
 }

@@ -150,13 +150,24 @@ export const PRIVATE_LINK_SERVICES_IN_USE: readonly PrivateLinkService[] = [
   'apiManagement',
 ];
 
-/** Private link services the environment reaches privately; none without a private network. */
-export function privateLinkServicesInUse(env: Pick<Environment, 'network'>): readonly PrivateLinkService[] {
-  return env.network.mode === 'none' ? [] : PRIVATE_LINK_SERVICES_IN_USE;
+/**
+ * Private link services the environment reaches privately; none without a private network. The semantic cache's
+ * Azure Managed Redis joins when the blueprint builds it.
+ */
+export function privateLinkServicesInUse(
+  env: Pick<Environment, 'network'> & { readonly gateway?: Pick<Environment['gateway'], 'semanticCache'> },
+): readonly PrivateLinkService[] {
+  if (env.network.mode === 'none') return [];
+  const cache = env.gateway?.semanticCache;
+  return cache?.enabled && cache.cache.mode === 'create'
+    ? [...PRIVATE_LINK_SERVICES_IN_USE, 'managedRedis']
+    : PRIVATE_LINK_SERVICES_IN_USE;
 }
 
 /** The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. */
-export function privateDnsZonesInUse(env: Pick<Environment, 'network'>): PrivateDnsZoneKey[] {
+export function privateDnsZonesInUse(
+  env: Pick<Environment, 'network'> & { readonly gateway?: Pick<Environment['gateway'], 'semanticCache'> },
+): PrivateDnsZoneKey[] {
   const zones = new Set<PrivateDnsZoneKey>(
     privateLinkServicesInUse(env).flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
   );

@@ -62,6 +62,8 @@ export interface NetworkProps {
    * @default - no diagnostic settings
    */
   readonly diagnosticSettings?: Pick<DiagnosticSettingsOptions, 'workspaceId'>;
+  /** Open Redis over TLS (10000) from the gateway subnet to the private endpoints (the semantic cache). @default false */
+  readonly managedRedis?: boolean;
 }
 
 /** A private zone for one host name, answering at its apex (`addHostZones`). */
@@ -110,9 +112,11 @@ export class Network extends Construct implements PrivateLinkContext {
   /** The peering of each ordered pair of regions, keyed `<from>-to-<to>`. */
   readonly peerings: Readonly<Record<string, VirtualNetworkPeering>>;
   private readonly props: NetworkProps;
+  private readonly managedRedis: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    this.managedRedis = props.managedRedis === true;
     const regions: Partial<Record<AzureRegion, RegionalNetwork>> = {};
     for (const [region, vnet] of Object.entries(props.virtualNetworks) as [
       AzureRegion,
@@ -220,7 +224,9 @@ export class Network extends Construct implements PrivateLinkContext {
         name: subnet.networkSecurityGroupName,
         location: region,
         resourceGroupName: props.resourceGroupName,
-        securityRule: renderRules(SUBNET_RULES[key](subnet.addressPrefix)),
+        securityRule: renderRules(
+          SUBNET_RULES[key](subnet.addressPrefix, { managedRedis: this.managedRedis }),
+        ),
       });
       if (key === 'appIntegration') {
         suppressRule(

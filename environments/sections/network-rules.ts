@@ -24,6 +24,7 @@ const SERVICE_LABELS: Record<PrivateLinkService, string> = {
   storageBlob: 'the prompt library (blob)',
   apiManagement: 'the APIM gateway',
   monitorPrivateLinkScope: 'the private monitoring path',
+  managedRedis: 'the semantic cache (Azure Managed Redis)',
 };
 
 const VNETS = ['network', 'vnets'] as const;
@@ -178,7 +179,7 @@ export const NETWORK_RULES: readonly EnvironmentRule<Environment>[] = [
   },
   {
     id: 'network-byo-zone-ids',
-    reads: [['network', 'mode'], [...ZONE_IDS]],
+    reads: [['network', 'mode'], [...ZONE_IDS], ['gateway', 'semanticCache']],
     check: (env, report) => {
       if (env.network.mode !== 'byo') return;
       const given = env.network.privateDnsZoneIds;

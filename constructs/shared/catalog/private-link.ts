@@ -13,6 +13,7 @@ export const PRIVATE_DNS_ZONES = {
   omsOpinsights: 'privatelink.oms.opinsights.azure.com',
   odsOpinsights: 'privatelink.ods.opinsights.azure.com',
   agentService: 'privatelink.agentsvc.azure-automation.net',
+  managedRedis: 'privatelink.redis.azure.net',
 } as const;
 
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
@@ -33,6 +34,7 @@ export const PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES: Readonly<Record<PrivateDnsZoneKey
   omsOpinsights: 'oms.opinsights.azure.com',
   odsOpinsights: 'ods.opinsights.azure.com',
   agentService: 'agentsvc.azure-automation.net',
+  managedRedis: 'redis.azure.net',
 };
 
 /** The private zone a public host name resolves through when its service has a private endpoint. */
@@ -78,6 +80,14 @@ export const PRIVATE_LINK_SERVICES = {
     subresource: 'Gateway',
     zones: ['apiManagement'],
     serviceTag: 'ApiManagement',
+  },
+  // Azure Managed Redis, written through azapi (`terraformType` is then the ARM type the plan reader reports).
+  managedRedis: {
+    terraformType: 'Microsoft.Cache/redisEnterprise',
+    subresource: 'redisEnterprise',
+    zones: ['managedRedis'],
+    // No service tag covers its data plane: a public cache is reached over the internet.
+    serviceTag: 'Internet',
   },
   monitorPrivateLinkScope: {
     terraformType: 'azurerm_monitor_private_link_scope',

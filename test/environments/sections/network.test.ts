@@ -220,7 +220,11 @@ describe('network: create mode', () => {
       'keyVault',
       'blob',
       'apiManagement',
+      'managedRedis',
     ]);
+    const withoutCache = exampleInput('prod');
+    withoutCache.gateway.semanticCache = { enabled: false };
+    expect(privateDnsZonesInUse(parseEnvironment(withoutCache, 'prod'))).not.toContain('managedRedis');
     expect(privateDnsZonesInUse(parseEnvironment(exampleInput('dev'), 'dev'))).toEqual([]);
   });
 });
