@@ -328,6 +328,16 @@ function backendPath(
   };
 }
 
+/** Where an additional gateway region calls from: its own subnet, the internet, or a subnet outside the plan. */
+function regionNetwork(d: Discovery, subnetId: unknown): CallerNetwork {
+  const subnet = d.network.subnet(subnetId);
+  return subnet
+    ? { kind: 'subnet', subnet }
+    : subnetId === undefined
+      ? { kind: 'internet' }
+      : { kind: 'unknown', why: 'its subnet is not in the plan' };
+}
+
 /** An Application Gateway (WAF) as a caller: from its own subnet. */
 function wafCaller(d: Discovery, waf: PlanResource): DataPath['caller'] {
   const subnet = d.network.subnet(
@@ -636,12 +646,7 @@ export const PATH_KINDS: readonly PathKind[] = [
       return planGatewayRegions(d.view.plan)
         .filter((g) => !g.primary)
         .flatMap((g) => {
-          const subnet = d.network.subnet(g.subnetId);
-          const network: CallerNetwork = subnet
-            ? { kind: 'subnet', subnet }
-            : g.subnetId === undefined
-              ? { kind: 'internet' }
-              : { kind: 'unknown', why: 'its subnet is not in the plan' };
+          const network = regionNetwork(d, g.subnetId);
           const backends = new Map<string, PlanResource>();
           for (const pool of choices.get(g.region)?.values() ?? [])
             for (const member of pools.get(pool)?.members ?? [])
@@ -695,15 +700,11 @@ export const PATH_KINDS: readonly PathKind[] = [
             : [];
         const callers = [
           { suffix: '', label: nameOf(gateway.service), network: gateway.network },
-          ...regional.map((g) => {
-            const subnet = d.network.subnet(g.subnetId);
-            const network: CallerNetwork = subnet
-              ? { kind: 'subnet', subnet }
-              : g.subnetId === undefined
-                ? { kind: 'internet' }
-                : { kind: 'unknown', why: 'its subnet is not in the plan' };
-            return { suffix: `:${g.region}`, label: `${nameOf(g.service)} in ${g.region}`, network };
-          }),
+          ...regional.map((g) => ({
+            suffix: `:${g.region}`,
+            label: `${nameOf(g.service)} in ${g.region}`,
+            network: regionNetwork(d, g.subnetId),
+          })),
         ];
         return callers.map((caller) => ({
           id: `gateway-cache${caller.suffix}:${entity.address}`,
