@@ -241,6 +241,15 @@ function planNames(env: Environment) {
     publicIp: book.name('publicIp', gatewayPath, { qualifier: 'apim' }),
   };
   const gatewayIdentity = book.name('userAssignedIdentity', ['regions', 'primary'], { qualifier: 'apim' });
+  // The semantic cache's Azure Managed Redis, when the blueprint builds it (in the gateway's region).
+  const cachePath = ['gateway', 'semanticCache'];
+  const semanticCache =
+    env.gateway.semanticCache.enabled && env.gateway.semanticCache.cache.mode === 'create'
+      ? {
+          cache: book.name('managedRedis', cachePath),
+          privateEndpoint: book.name('privateEndpoint', cachePath, { qualifier: 'amr' }),
+        }
+      : undefined;
   const gatewayRegions = regionalGatewayNames(env, book, contentSafety, gateway.publicIp);
   return {
     book,
@@ -256,6 +265,7 @@ function planNames(env: Environment) {
     gateway,
     gatewayRegions,
     finops: finopsNames(book, gateway.service, monitoring.workspace),
+    semanticCache,
     tenants: tenantNames(env, book),
   };
 }

@@ -161,18 +161,21 @@ export function privateMonitoring(env: Pick<Environment, 'network' | 'monitoring
 /**
  * Private link services the environment reaches privately; none without a private network. The Azure Monitor
  * Private Link Scope joins them with private monitoring, the usage ledger's Event Hubs namespace when the ledger is
- * on.
+ * on, and the semantic cache's Azure Managed Redis when the blueprint builds it.
  */
 export function privateLinkServicesInUse(
   env: Pick<Environment, 'network' | 'monitoring'> & {
     readonly finops?: Pick<NonNullable<Environment['finops']>, 'ledger'>;
+    readonly gateway?: Pick<Environment['gateway'], 'semanticCache'>;
   },
 ): readonly PrivateLinkService[] {
   if (env.network.mode === 'none') return [];
+  const cache = env.gateway?.semanticCache;
   return [
     ...PRIVATE_LINK_SERVICES_IN_USE,
     ...(privateMonitoring(env) ? (['monitorPrivateLinkScope'] as const) : []),
     ...(env.finops?.ledger.enabled ? (['eventHubs'] as const) : []),
+    ...(cache?.enabled && cache.cache.mode === 'create' ? (['managedRedis'] as const) : []),
   ];
 }
 
@@ -180,7 +183,9 @@ export function privateLinkServicesInUse(
  * The private DNS zones the environment needs, each once, in the order of `PRIVATE_DNS_ZONES`. None when an
  * enterprise hub's policy manages the zone groups: the hub owns the privatelink zones then.
  */
-export function privateDnsZonesInUse(env: Parameters<typeof privateLinkServicesInUse>[0]): PrivateDnsZoneKey[] {
+export function privateDnsZonesInUse(
+  env: Parameters<typeof privateLinkServicesInUse>[0],
+): PrivateDnsZoneKey[] {
   if (env.network.mode !== 'none' && env.network.privateDnsZoneGroups === 'managedByPolicy') return [];
   const zones = new Set<PrivateDnsZoneKey>(
     privateLinkServicesInUse(env).flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),

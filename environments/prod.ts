@@ -195,6 +195,15 @@ export const prod = {
     tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },
     contentSafety: { shieldPrompt: true, thresholds: { hate: 2, sexual: 2, selfHarm: 2, violence: 2 } },
     logging: { samplingPercentage: 10 },
+    // Semantic caching for the tenants that opt in, each in its own partition (Azure Managed Redis with RediSearch).
+    semanticCache: {
+      enabled: true,
+      embeddingsDeployment: 'text-embedding-3-large',
+      scoreThreshold: 0.05,
+      durationSeconds: 3600,
+      // A replica of every shard: the cache survives a node failure.
+      cache: { mode: 'create', sku: 'Balanced_B3', highAvailability: true },
+    },
   },
   tenants: TENANTS,
   finops: EXAMPLE_FINOPS,

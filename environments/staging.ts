@@ -119,6 +119,15 @@ export const staging = {
     tokenMetrics: { dimensions: ['Tenant', 'Model', 'API ID', 'Backend ID'] },
     contentSafety: { shieldPrompt: true, thresholds: { hate: 4, sexual: 4, selfHarm: 4, violence: 4 } },
     logging: { samplingPercentage: 50 },
+    // Semantic caching for the tenants that opt in, each in its own partition (Azure Managed Redis with RediSearch).
+    semanticCache: {
+      enabled: true,
+      embeddingsDeployment: 'text-embedding-3-large',
+      scoreThreshold: 0.05,
+      durationSeconds: 3600,
+      // A disposable cache: a failover empties it, which costs only cache misses.
+      cache: { mode: 'create', sku: 'Balanced_B0', highAvailability: false },
+    },
   },
   tenants: TENANTS,
   finops: EXAMPLE_FINOPS,

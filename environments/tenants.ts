@@ -16,6 +16,8 @@ export const TENANTS = {
     contentFilter: 'strict',
     // Client matters: prod redacts personal data before the model (the default for confidential data).
     dataClassification: 'confidential',
+    // Recurring questions about the same clauses: a cached answer only for a near-identical question, kept 10 minutes.
+    semanticCache: { scoreThreshold: 0.02, durationSeconds: 600 },
     entra: {
       tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
       audience: 'api://contoso-ai-gateway',
@@ -42,6 +44,8 @@ export const TENANTS = {
     contentFilter: 'standard',
     // Campaign copy needs no server-side state: responses are never stored, files and batches are refused.
     storedObjects: 'stateless',
+    // Many near-identical briefs: the environment's threshold and duration.
+    semanticCache: {},
     entra: {
       tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
       audience: 'api://contoso-ai-gateway',

@@ -83,6 +83,7 @@ export function buildNetwork(
       const network = new Network(scope, 'Network', {
         virtualNetworks,
         privateDnsZones: privateDnsZonesInUse(env),
+        managedRedis: env.gateway.semanticCache.enabled && env.gateway.semanticCache.cache.mode === 'create',
         dnsZoneResourceGroupName: groups[env.regions.primary].name,
         diagnosticSettings: monitoring.diagnostics(),
         privateDnsZoneGroups: env.network.privateDnsZoneGroups,

@@ -10,6 +10,7 @@ import { ContentSafety } from '../constructs/content-safety';
 import { Language } from '../constructs/language';
 import { modelKind } from '../constructs/shared/catalog';
 import { PromptLibrary } from '../constructs/prompt-library';
+import { SemanticCache } from '../constructs/semantic-cache';
 import { Monitoring, PrivateLinkScope } from '../constructs/monitoring';
 import { environmentNames, environmentRegions } from '../environments/names';
 import { privateMonitoring } from '../environments/network-plan';
@@ -77,6 +78,8 @@ export class PlatformStack extends TerraformStack {
   readonly regionalContentSafety: Readonly<Partial<Record<AzureRegion, ContentSafety>>>;
   /** The AI gateway on API Management. */
   readonly gateway: AiGateway;
+  /** The semantic cache (Azure Managed Redis and its connection secret), when enabled. */
+  readonly semanticCache?: SemanticCache;
   /** The WAF in front of each regional gateway (gateway.ingress). */
   readonly ingress: Readonly<Partial<Record<AzureRegion, RegionalWaf>>>;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
@@ -348,6 +351,7 @@ export class PlatformStack extends TerraformStack {
       }
     }
     this.regionalContentSafety = regionalSafety;
+    this.semanticCache = this.buildSemanticCache(names);
     this.gateway = new AiGateway(this, 'Gateway', {
       name: names.gateway.service,
       location: primary,
@@ -401,13 +405,16 @@ export class PlatformStack extends TerraformStack {
             },
           }
         : {}),
-      ...(gw.semanticCache.enabled
+      ...(gw.semanticCache.enabled && this.semanticCache
         ? {
             semanticCache: {
               embeddingsModel: gw.semanticCache.embeddingsDeployment,
-              scoreThreshold: gw.semanticCache.scoreThreshold,
-              durationSeconds: gw.semanticCache.durationSeconds,
-              redisCacheId: gw.semanticCache.redisCacheId,
+              cacheResourceId: this.semanticCache.resourceId,
+              connectionSecretUri: this.semanticCache.secretUri,
+              dependsOn: [
+                this.semanticCache.secret,
+                this.keyVault.features.roleAssignments['gatewaySecretsUser']!,
+              ],
             },
           }
         : {}),
@@ -522,6 +529,51 @@ export class PlatformStack extends TerraformStack {
    */
   override prepareStack(): void {
     this.ensureBackendExists();
+  }
+
+  /**
+   * The semantic cache: an Azure Managed Redis with RediSearch behind a private endpoint in the gateway's region (or
+   * an existing one), and its connection string in the environment's Key Vault.
+   */
+  private buildSemanticCache(names: ReturnType<typeof environmentNames>): SemanticCache | undefined {
+    const env = this.environment;
+    const config = env.gateway.semanticCache;
+    if (!config.enabled) return undefined;
+    const primary = env.regions.primary;
+    const group = this.resourceGroups[primary];
+    const cacheNames = names.semanticCache;
+    return new SemanticCache(this, 'SemanticCache', {
+      cache:
+        config.cache.mode === 'existing'
+          ? { mode: 'existing', resourceId: config.cache.resourceId, location: config.cache.region }
+          : {
+              mode: 'create',
+              name: cacheNames!.cache,
+              location: primary,
+              resourceGroupId: group.id,
+              resourceGroupName: group.name,
+              sku: config.cache.sku,
+              highAvailability: config.cache.highAvailability,
+            },
+      keyVaultId: this.keyVault.resourceId,
+      connectionSecretVersion: config.connectionSecretVersion,
+      ...(config.cache.mode === 'create'
+        ? {
+            diagnosticSettings: { workspaceId: this.monitoring.workspaceId },
+            ...dataProtection(env),
+            ...(this.privateLink
+              ? {
+                  privateEndpoint: privateEndpointFor(
+                    this.privateLink,
+                    'managedRedis',
+                    primary,
+                    cacheNames!.privateEndpoint,
+                  ),
+                }
+              : {}),
+          }
+        : {}),
+    });
   }
 
   /** The gateway's network path, from the environment's network. */

@@ -17,6 +17,7 @@ import {
   allowedModelsOf,
   tenantAuth,
   tenantPii,
+  tenantSemanticCache,
   tenantsIn,
   tenantTags,
 } from '../environments/sections/tenants';
@@ -67,6 +68,7 @@ export function buildTenants(
     const filter = env.endpoints.contentFilters[tenant.contentFilter]!;
     const auth = tenantAuth(tenant, env.stage);
     const pii = tenantPii(tenant, env.stage);
+    const semanticCache = tenantSemanticCache(env, tenant);
     // The schema's rules report these with their config paths; a stack built without the rules still never weakens a
     // tenant silently.
     if (hasAccess && auth !== 'key' && !tenant.entra)
@@ -180,6 +182,7 @@ export function buildTenants(
                   : {}),
               },
               ...(tenant.purpose === 'verification' ? { verificationProbe: true } : {}),
+              ...(semanticCache ? { semanticCache } : {}),
               tokensPerMinute: allocation.tokensPerMinute,
               monthlyTokenQuota: allocation.monthlyTokenQuota,
               promptFilter: {

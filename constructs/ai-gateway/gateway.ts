@@ -3,8 +3,6 @@ import type { ITerraformDependable } from 'cdktf';
 import { ApiManagement } from '@cdktf/provider-azurerm/lib/api-management';
 import { ApiManagementLogger } from '@cdktf/provider-azurerm/lib/api-management-logger';
 import { ApiManagementNamedValue } from '@cdktf/provider-azurerm/lib/api-management-named-value';
-import { ApiManagementRedisCache } from '@cdktf/provider-azurerm/lib/api-management-redis-cache';
-import { DataAzurermRedisCache } from '@cdktf/provider-azurerm/lib/data-azurerm-redis-cache';
 import { PublicIp } from '@cdktf/provider-azurerm/lib/public-ip';
 import type { RoleAssignment } from '@cdktf/provider-azurerm/lib/role-assignment';
 import { AzapiResource, AzapiUpdateResource } from '../shared/azapi';
@@ -134,13 +132,20 @@ export interface AiGatewayProps extends Omit<StandardResourceProps, 'privateEndp
     /** The account each additional location calls instead (required for every additional location). */
     readonly regional?: Readonly<Partial<Record<AzureRegion, RegionalContentSafety>>>;
   };
-  /** @default - no semantic cache */
+  /**
+   * The semantic cache: an Azure Managed Redis with RediSearch (`constructs/semantic-cache`), attached as the
+   * service's external cache through a Key Vault named value; tenants that opt in look up and store in their own
+   * partition (`tenantPolicy`). @default - no semantic cache
+   */
   readonly semanticCache?: {
+    /** The embeddings deployment (a model the gateway routes) that turns prompts into vectors. */
     readonly embeddingsModel: string;
-    readonly scoreThreshold: number;
-    readonly durationSeconds: number;
-    /** ARM id of an Azure Cache for Redis. */
-    readonly redisCacheId: string;
+    /** ARM id of the Managed Redis (`Microsoft.Cache/redisEnterprise`). */
+    readonly cacheResourceId: string;
+    /** Versionless URI of the Key Vault secret with the connection string. */
+    readonly connectionSecretUri: string;
+    /** What must exist before the named value reads the secret (the secret itself). @default - none */
+    readonly dependsOn?: readonly ITerraformDependable[];
   };
   readonly applicationInsights: { readonly resourceId: string; readonly connectionString: string };
   /**
@@ -194,6 +199,11 @@ export const BATCH_BACKEND = 'batch';
 export const CONTENT_SAFETY_BACKEND = 'content-safety';
 /** The logger `log-to-eventhub` writes the usage ledger through. */
 export const USAGE_LEDGER_LOGGER = 'usage-ledger';
+/** APIM entity id of the embeddings backend the semantic cache calls. */
+export const SEMANTIC_CACHE_EMBEDDINGS_BACKEND = 'semantic-cache-embeddings';
+/** The named value (from Key Vault) that holds the external cache's connection string. */
+export const SEMANTIC_CACHE_NAMED_VALUE = 'semantic-cache-connection';
+const CACHES_API = 'Microsoft.ApiManagement/service/caches@2024-06-01-preview';
 
 /** APIM entity id of the Content Safety backend of an additional gateway region. */
 export function regionalContentSafetyBackend(region: AzureRegion): string {
@@ -252,6 +262,8 @@ export class AiGateway extends Construct {
   readonly operations: readonly GatewayOperation[];
   /** Each gateway region's pools (a multi-region gateway); empty for one region. */
   readonly regionalRouting: readonly RegionalRouting[];
+  /** The semantic cache, when attached: the backend its lookups embed prompts with. */
+  readonly semanticCache?: { readonly embeddingsBackendId: string };
   private readonly circuitBreaker: CircuitBreakerOptions;
 
   constructor(scope: Construct, id: string, props: AiGatewayProps) {
@@ -580,32 +592,8 @@ export class AiGateway extends Construct {
       policyDependencies.push(batchBackend);
     }
 
-    let semanticCache:
-      { embeddingsBackendId: string; scoreThreshold: number; durationSeconds: number } | undefined;
     if (props.semanticCache) {
-      const redis = parseRedisId(props.semanticCache.redisCacheId);
-      const redisCache = new DataAzurermRedisCache(this, 'SemanticCacheRedis', redis);
-      policyDependencies.push(
-        new ApiManagementRedisCache(this, 'SemanticCache', {
-          name: 'semantic-cache',
-          apiManagementId: this.service.id,
-          // API Management's external cache takes a connection string; it stays in state and the service only.
-          connectionString: redisCache.primaryConnectionString,
-          redisCacheId: props.semanticCache.redisCacheId,
-          cacheLocation: props.location,
-          description: 'Semantic cache of completions, varied by subscription',
-        }),
-      );
-      const pool = this.backends.pools[props.semanticCache.embeddingsModel];
-      if (!pool)
-        throw new Error(
-          `${this.node.path}: semantic cache embeddings model "${props.semanticCache.embeddingsModel}" has no pool`,
-        );
-      semanticCache = {
-        embeddingsBackendId: pool.name,
-        scoreThreshold: props.semanticCache.scoreThreshold,
-        durationSeconds: props.semanticCache.durationSeconds,
-      };
+      this.semanticCache = this.attachSemanticCache(props, policyDependencies);
     }
 
     this.usageLedgerLogger = undefined;
@@ -664,7 +652,6 @@ export class AiGateway extends Construct {
         tokenLimit: props.tokenLimit,
         tokenMetrics: props.tokenMetrics,
         ...(this.contentSafety ? { contentSafety: this.contentSafety } : {}),
-        ...(semanticCache ? { semanticCache } : {}),
         ...(props.usageLedger
           ? { usageLedger: { loggerId: USAGE_LEDGER_LOGGER, lookupChunks: ledgerChunks.length } }
           : {}),
@@ -694,6 +681,62 @@ export class AiGateway extends Construct {
       samplingPercentage: props.samplingPercentage ?? 100,
       llmMessages: props.llmMessages ?? { enabled: false },
     });
+  }
+
+  /**
+   * The semantic cache: the service's external cache (Azure Managed Redis) whose connection string is a named value
+   * read from Key Vault with the gateway identity, and the embeddings backend the lookups call. The backend's URL is
+   * the embeddings operation of one deployment (Learn, "Enable semantic caching for LLM APIs": "Runtime URL ... the
+   * embeddings API deployment"), in the gateway's own region where it deploys the model.
+   */
+  private attachSemanticCache(
+    props: AiGatewayProps,
+    policyDependencies: ITerraformDependable[],
+  ): { readonly embeddingsBackendId: string } {
+    const cache = props.semanticCache!;
+    const route = this.routes.find((r) => r.model === cache.embeddingsModel);
+    if (!route)
+      throw new Error(
+        `${this.node.path}: the semantic cache's embeddings model "${cache.embeddingsModel}" is not a model the gateway routes`,
+      );
+    const member =
+      route.members.find((m) => m.region === (props.location as AzureRegion)) ??
+      [...route.members].sort((a, b) => a.region.localeCompare(b.region))[0]!;
+    const account = props.accounts[member.region]!;
+    const scope = new Construct(this, 'SemanticCache');
+    const connection = new ApiManagementNamedValue(scope, 'Connection', {
+      name: SEMANTIC_CACHE_NAMED_VALUE,
+      displayName: SEMANTIC_CACHE_NAMED_VALUE,
+      apiManagementName: this.service.name,
+      resourceGroupName: props.resourceGroupName,
+      secret: true,
+      valueFromKeyVault: { secretId: cache.connectionSecretUri, identityClientId: props.identity.clientId },
+      ...(cache.dependsOn ? { dependsOn: [...cache.dependsOn] } : {}),
+    });
+    const external = new AzapiResource(scope, 'ExternalCache', {
+      type: CACHES_API,
+      // `default`: every gateway region uses this cache (Learn, "Use an external Redis-compatible cache", Use from).
+      name: 'default',
+      parentId: this.service.id,
+      schemaValidationEnabled: false,
+      body: {
+        properties: {
+          description: 'Azure Managed Redis: semantic cache of completions, partitioned by tenant',
+          connectionString: `{{${SEMANTIC_CACHE_NAMED_VALUE}}}`,
+          useFromLocation: 'default',
+          resourceId: `https://management.azure.com${cache.cacheResourceId}`,
+        },
+      },
+      dependsOn: [connection],
+    });
+    const embeddings = this.serviceBackend('SemanticCacheEmbeddings', SEMANTIC_CACHE_EMBEDDINGS_BACKEND, {
+      title: 'semantic cache embeddings',
+      description: `Embeddings of prompts for the semantic cache: ${member.deployment} on ${account.name} (${member.region})`,
+      url: `${account.openAiEndpoint}openai/deployments/${member.deployment}/embeddings`,
+      circuitBreaker: props.circuitBreaker,
+    });
+    policyDependencies.push(external, embeddings);
+    return { embeddingsBackendId: SEMANTIC_CACHE_EMBEDDINGS_BACKEND };
   }
 
   /**
@@ -788,8 +831,19 @@ export class AiGateway extends Construct {
     readonly dedicatedPools?: Readonly<Record<string, string>>;
     /** The tenant's security at the gateway: sign-in, stored objects, batch, PII. @default - key only, isolate */
     readonly security?: TenantSecurity;
+    /**
+     * The tenant opted in to the semantic cache: its lookups and stores stay in its own partition.
+     * @default - no semantic cache for the tenant
+     */
+    readonly semanticCache?: { readonly scoreThreshold: number; readonly durationSeconds: number };
   }): string {
     const security = options.security;
+    if (options.semanticCache && !this.semanticCache)
+      throw new Error(
+        `tenant ${security?.slug ?? '?'}: the semantic cache needs the gateway's semanticCache`,
+      );
+    if (options.semanticCache && security === undefined)
+      throw new Error("a tenant's semantic cache needs its slug (security.slug): the slug is its partition");
     if (security?.pii && !this.languageEndpoint)
       throw new Error(
         `tenant ${security.slug}: PII "${security.pii.mode}" needs the gateway's Language account`,
@@ -813,6 +867,15 @@ export class AiGateway extends Construct {
             }
           : {}),
         dedicatedPools: options.dedicatedPools ?? {},
+        ...(options.semanticCache && this.semanticCache
+          ? {
+              semanticCache: {
+                embeddingsBackendId: this.semanticCache.embeddingsBackendId,
+                scoreThreshold: options.semanticCache.scoreThreshold,
+                durationSeconds: options.semanticCache.durationSeconds,
+              },
+            }
+          : {}),
         ...(security
           ? {
               slug: security.slug,
@@ -848,10 +911,4 @@ export interface TenantSecurity {
   readonly entra?: EntraAuthOptions;
   /** PII detection or redaction through the gateway's Language account. @default - none */
   readonly pii?: { readonly mode: Exclude<PiiMode, 'off'>; readonly metricNamespace: string };
-}
-
-function parseRedisId(id: string): { name: string; resourceGroupName: string } {
-  const match = /\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Cache\/redis\/([^/]+)$/i.exec(id);
-  if (!match) throw new Error(`semantic cache: "${id}" is not the ARM id of an Azure Cache for Redis`);
-  return { resourceGroupName: match[1]!, name: match[2]! };
 }

@@ -4,6 +4,7 @@ export {
   type AiGatewayProps,
   type GatewayNetwork,
   regionalGatewayHostName,
+  SEMANTIC_CACHE_NAMED_VALUE,
   type TenantSecurity,
 } from './gateway';
 export { type ContentSafetyThresholds } from './policies/llm';

@@ -67,6 +67,8 @@ export interface NetworkProps {
    * the hub owns and links; pass no `privateDnsZones` then. @default 'blueprint'
    */
   readonly privateDnsZoneGroups?: 'blueprint' | 'managedByPolicy';
+  /** Open Redis over TLS (10000) from the gateway subnet to the private endpoints (the semantic cache). @default false */
+  readonly managedRedis?: boolean;
 }
 
 /** A private zone for one host name, answering at its apex (`addHostZones`). */
@@ -116,9 +118,11 @@ export class Network extends Construct implements PrivateLinkContext {
   readonly peerings: Readonly<Record<string, VirtualNetworkPeering>>;
   readonly privateDnsZoneGroups: 'blueprint' | 'managedByPolicy';
   private readonly props: NetworkProps;
+  private readonly managedRedis: boolean;
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
+    this.managedRedis = props.managedRedis === true;
     const regions: Partial<Record<AzureRegion, RegionalNetwork>> = {};
     for (const [region, vnet] of Object.entries(props.virtualNetworks) as [
       AzureRegion,
@@ -227,7 +231,9 @@ export class Network extends Construct implements PrivateLinkContext {
         name: subnet.networkSecurityGroupName,
         location: region,
         resourceGroupName: props.resourceGroupName,
-        securityRule: renderRules(SUBNET_RULES[key](subnet.addressPrefix)),
+        securityRule: renderRules(
+          SUBNET_RULES[key](subnet.addressPrefix, { managedRedis: this.managedRedis }),
+        ),
       });
       if (key === 'appIntegration') {
         suppressRule(

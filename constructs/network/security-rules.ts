@@ -3,7 +3,7 @@
  * them. Every list ends in an explicit deny, so what is allowed is exactly what is listed here, not Azure's default
  * rules (which allow all traffic inside the VNet and out to the internet).
  */
-import type { SubnetKey } from '../shared/catalog';
+import { MANAGED_REDIS_PORT, type SubnetKey } from '../shared/catalog';
 
 /** One NSG rule, in Azure's vocabulary. Ports are strings as the API takes them (`443`, `6381-6383`). */
 export interface SecurityRule {
@@ -52,7 +52,7 @@ function allow(
  * (managed-identity tokens for the model backends and Key Vault named values) and the private endpoints of its
  * backends inside the VNet.
  */
-export function gatewaySubnetRules(subnet: string): SecurityRule[] {
+export function gatewaySubnetRules(subnet: string, options: SubnetRuleOptions = {}): SecurityRule[] {
   return [
     allow({
       name: 'AllowClientsHttpsInbound',
@@ -185,6 +185,20 @@ export function gatewaySubnetRules(subnet: string): SecurityRule[] {
       destinationPortRanges: ['6381-6383'],
       description: 'Gateway units share the internal cache of caching policies.',
     }),
+    ...(options.managedRedis
+      ? [
+          allow({
+            name: 'AllowManagedRedisOutbound',
+            priority: 180,
+            direction: 'Outbound',
+            sourceAddressPrefix: subnet,
+            destinationAddressPrefix: 'VirtualNetwork',
+            destinationPortRanges: [String(MANAGED_REDIS_PORT)],
+            description:
+              'The semantic cache: Azure Managed Redis (TLS on 10000) through its private endpoint.',
+          }),
+        ]
+      : []),
     denyAll('Outbound', 'The gateway reaches nothing but its documented dependencies and its backends.'),
   ];
 }
@@ -193,7 +207,7 @@ export function gatewaySubnetRules(subnet: string): SecurityRule[] {
  * Private endpoints answer HTTPS from inside the network and never open connections; NSGs are stateful, so replies
  * need no outbound rule. The subnet enables private-endpoint network policies, or Azure would skip these rules.
  */
-export function privateEndpointSubnetRules(subnet: string): SecurityRule[] {
+export function privateEndpointSubnetRules(subnet: string, options: SubnetRuleOptions = {}): SecurityRule[] {
   return [
     allow({
       name: 'AllowVirtualNetworkHttpsInbound',
@@ -214,7 +228,24 @@ export function privateEndpointSubnetRules(subnet: string): SecurityRule[] {
       destinationPortRanges: ['5671-5672'],
       description: "The gateway sends usage records to the ledger's Event Hubs namespace over AMQP.",
     }),
-    denyAll('Inbound', 'Every service behind these endpoints speaks HTTPS, or AMQP for Event Hubs, only.'),
+    ...(options.managedRedis
+      ? [
+          allow({
+            name: 'AllowManagedRedisInbound',
+            priority: 120,
+            direction: 'Inbound',
+            sourceAddressPrefix: 'VirtualNetwork',
+            destinationAddressPrefix: subnet,
+            destinationPortRanges: [String(MANAGED_REDIS_PORT)],
+            description:
+              "The gateway reaches the semantic cache's private endpoint (Redis over TLS on 10000).",
+          }),
+        ]
+      : []),
+    denyAll(
+      'Inbound',
+      'Every service behind these endpoints speaks HTTPS only, AMQP for Event Hubs, and Managed Redis TLS where it is.',
+    ),
     denyAll('Outbound', 'Private endpoints never open connections.'),
   ];
 }
@@ -257,8 +288,16 @@ export function appIntegrationSubnetRules(subnet: string): SecurityRule[] {
   ];
 }
 
+/** What beyond the defaults a subnet's rules open. */
+export interface SubnetRuleOptions {
+  /** The gateway calls an Azure Managed Redis (the semantic cache) through a private endpoint. @default false */
+  readonly managedRedis?: boolean;
+}
+
 /** The rules of each subnet purpose. */
-export const SUBNET_RULES: Readonly<Record<SubnetKey, (subnet: string) => SecurityRule[]>> = {
+export const SUBNET_RULES: Readonly<
+  Record<SubnetKey, (subnet: string, options?: SubnetRuleOptions) => SecurityRule[]>
+> = {
   gateway: gatewaySubnetRules,
   privateEndpoints: privateEndpointSubnetRules,
   appIntegration: appIntegrationSubnetRules,

@@ -88,6 +88,17 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: true,
   },
+  /** Azure Managed Redis: its name is the first label of `<name>.<region>.redis.azure.net`. */
+  managedRedis: {
+    abbreviation: 'amr',
+    minLength: 1,
+    maxLength: 60,
+    pattern: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/,
+    allowed: 'lowercase letters, digits and hyphens; start and end with a letter or digit',
+    style: 'hyphen',
+    globallyUnique: true,
+    extra: { test: (name: string) => !name.includes('--'), message: 'no consecutive hyphens' },
+  },
   /** The custom subdomain of a Cognitive Services account: one DNS label under `cognitiveservices.azure.com`. */
   customSubdomain: {
     abbreviation: '',

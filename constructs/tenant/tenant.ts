@@ -58,6 +58,11 @@ export interface TenantGatewayAccessProps extends Pick<
    * here; the tenant's own identity is always added. @default - the subscription key alone, stored objects isolated
    */
   readonly security?: Omit<TenantSecurity, 'slug'>;
+  /**
+   * The tenant uses the gateway's semantic cache, in its own partition (needs `security`: the slug is the key).
+   * @default - no semantic cache
+   */
+  readonly semanticCache?: { readonly scoreThreshold: number; readonly durationSeconds: number };
   readonly tokensPerMinute: number;
   readonly monthlyTokenQuota: number;
   /** The prompt severities of the tenant's content filter: the gateway's check is the stricter of its own and these. */
@@ -191,6 +196,7 @@ export class Tenant extends Construct {
             monthlyTokenQuota: access.monthlyTokenQuota,
             contentSafetyThresholds: contentSafetyThresholds(access.promptFilter),
             dedicatedPools,
+            ...(access.semanticCache ? { semanticCache: access.semanticCache } : {}),
           }),
         identity: {
           ...access.identity,

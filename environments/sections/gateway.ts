@@ -9,6 +9,9 @@ import {
   GATEWAY_TIER_NAMES,
   GATEWAY_TIERS,
   isBatch,
+  CLASSIC_REDIS_ID,
+  MANAGED_REDIS_ID,
+  MANAGED_REDIS_SEARCH_SKUS,
 } from '../../constructs/shared/catalog';
 
 /**
@@ -40,6 +43,66 @@ const Severity8 = z
   .int()
   .min(0, { message: 'expected a severity of 0–7 (EightSeverityLevels; lower blocks more)' })
   .max(7, { message: 'expected a severity of 0–7 (EightSeverityLevels; lower blocks more)' });
+
+/**
+ * `score-threshold` of `llm-semantic-cache-lookup`: how close a prompt must be to a cached one (0–1; lower demands
+ * closer meaning). Learn's example uses 0.05.
+ */
+export const SemanticCacheScoreThreshold = z
+  .number({ error: () => 'expected a score threshold between 0 and 1 (lower demands closer meaning)' })
+  .min(0, { message: 'expected a score threshold between 0 and 1 (lower demands closer meaning)' })
+  .max(1, { message: 'expected a score threshold between 0 and 1 (lower demands closer meaning)' })
+  .describe(
+    'How close a prompt must be to a cached one to get its answer (0–1; lower demands closer meaning).',
+  );
+
+/** `duration` of `llm-semantic-cache-store`: how long a cached answer lives. */
+export const SemanticCacheSeconds = Seconds('a cache duration', 86400).describe(
+  'How long a cached answer lives, in seconds (1–86400).',
+);
+
+const SEMANTIC_CACHE_ID_MESSAGE =
+  'expected the ARM id of an Azure Managed Redis cache (/subscriptions/…/resourceGroups/…/providers/Microsoft.Cache/redisEnterprise/<name>)';
+
+/** An existing Azure Managed Redis cache; a classic Azure Cache for Redis is refused with the reason. */
+const ManagedRedisId = z.string().superRefine((value, ctx) => {
+  if (MANAGED_REDIS_ID.test(value)) return;
+  ctx.addIssue({
+    code: 'custom',
+    message: CLASSIC_REDIS_ID.test(value)
+      ? `a classic Azure Cache for Redis (Microsoft.Cache/redis) cannot be a semantic cache: API Management's semantic cache needs the RediSearch module, which only Azure Managed Redis has; ${SEMANTIC_CACHE_ID_MESSAGE}`
+      : SEMANTIC_CACHE_ID_MESSAGE,
+  });
+});
+
+/** Where the semantic cache lives: an Azure Managed Redis the blueprint builds, or an existing one. */
+const SemanticCacheStore = z
+  .discriminatedUnion('mode', [
+    z.strictObject({
+      mode: z.literal('create'),
+      sku: z
+        .enum(MANAGED_REDIS_SEARCH_SKUS, {
+          error: () =>
+            `expected an Azure Managed Redis SKU that can load RediSearch (Balanced, MemoryOptimized or ComputeOptimized; not FlashOptimized): one of ${MANAGED_REDIS_SEARCH_SKUS.join(', ')}`,
+        })
+        .default('Balanced_B1'),
+      highAvailability: z
+        .boolean()
+        .default(true)
+        .describe('A replica of every shard (off only for a disposable cache: its data is lost on failure).'),
+    }),
+    z.strictObject({
+      mode: z.literal('existing'),
+      resourceId: ManagedRedisId.describe(
+        'An existing Azure Managed Redis with the RediSearch module, the Enterprise clustering policy, NoEviction and access keys enabled; its network path is yours to provide.',
+      ),
+      region: Region.describe('Its region: API Management connects to <name>.<region>.redis.azure.net.'),
+    }),
+  ])
+  .prefault({ mode: 'create' })
+  .describe(
+    'create: an Azure Managed Redis with RediSearch behind a private endpoint. existing: the ARM id of one you run.',
+  );
 
 const Pool = z.strictObject({
   members: z
@@ -222,21 +285,26 @@ export const GatewaySection = z
         z.strictObject({ enabled: z.literal(false) }),
         z.strictObject({
           enabled: z.literal(true),
-          embeddingsDeployment: DeploymentName,
-          scoreThreshold: z.number().min(0).max(1).default(0.8),
-          durationSeconds: Seconds('a cache duration', 86400).default(120),
-          redisCacheId: z
-            .string()
-            .regex(
-              /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Cache\/redis\/[^/]+$/i,
-              {
-                message:
-                  'expected the ARM id of an Azure Cache for Redis (/subscriptions/…/providers/Microsoft.Cache/redis/<name>)',
-              },
+          embeddingsDeployment: DeploymentName.describe(
+            'The embeddings deployment (routed by the gateway) that turns each prompt into the vector the cache compares.',
+          ),
+          scoreThreshold: SemanticCacheScoreThreshold.default(0.05),
+          durationSeconds: SemanticCacheSeconds.default(3600),
+          cache: SemanticCacheStore,
+          connectionSecretVersion: z
+            .number()
+            .int({ message: 'expected a whole version number' })
+            .min(1, { message: 'expected a version of 1 or more' })
+            .default(1)
+            .describe(
+              "Bump after regenerating the cache's access key: the next apply rewrites the Key Vault secret from the new key.",
             ),
         }),
       ])
-      .default({ enabled: false }),
+      .default({ enabled: false })
+      .describe(
+        'Semantic caching of completions for the tenants that opt in (tenants.<slug>.semanticCache), partitioned by tenant.',
+      ),
     batch: z
       .strictObject({
         enabled: z
@@ -579,10 +647,42 @@ export function gatewayRules<E extends Env>(): EnvironmentRule<E>[] {
       check: (env, report) => {
         const cache = env.gateway.semanticCache;
         if (!cache.enabled) return;
-        if (!gatewayPools(env).some((pool) => pool.model === cache.embeddingsDeployment)) {
+        const pool = gatewayPools(env).find((p) => p.model === cache.embeddingsDeployment);
+        if (!pool) {
           report({
             path: ['gateway', 'semanticCache', 'embeddingsDeployment'],
-            message: `"${cache.embeddingsDeployment}" is not a real-time deployment the gateway routes; expected an embeddings deployment such as text-embedding-3-large`,
+            message: `a semantic cache needs an embeddings deployment the gateway routes; "${cache.embeddingsDeployment}" is not a real-time deployment of endpoints.accounts; expected an embeddings deployment such as text-embedding-3-large`,
+          });
+          return;
+        }
+        const models = [
+          ...new Set(
+            pool.candidates.map(
+              (c) => env.endpoints.accounts[c.region]!.deployments[c.deployment]!.model.name,
+            ),
+          ),
+        ];
+        const chat = models.filter((m) => !/embedding/i.test(m));
+        if (chat.length > 0) {
+          report({
+            path: ['gateway', 'semanticCache', 'embeddingsDeployment'],
+            message: `"${cache.embeddingsDeployment}" runs ${chat.join(', ')}, not an embeddings model; expected an embeddings deployment such as text-embedding-3-large`,
+          });
+        }
+      },
+    },
+    {
+      id: 'gateway-semantic-cache-private',
+      reads: [
+        ['gateway', 'semanticCache'],
+        ['gateway', 'network'],
+      ],
+      check: (env, report) => {
+        if (env.gateway.semanticCache.enabled && env.gateway.network === 'public') {
+          report({
+            path: ['gateway', 'network'],
+            message:
+              'the semantic cache is reached only through its private endpoint, and a public gateway has no VNet; expected "internal" or "privateEndpoint", or gateway.semanticCache.enabled false',
           });
         }
       },

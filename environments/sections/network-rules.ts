@@ -25,6 +25,7 @@ const SERVICE_LABELS: Record<PrivateLinkService, string> = {
   apiManagement: 'the APIM gateway',
   monitorPrivateLinkScope: 'the private monitoring path',
   eventHubs: "the usage ledger's Event Hubs namespace",
+  managedRedis: 'the semantic cache (Azure Managed Redis)',
 };
 
 const VNETS = ['network', 'vnets'] as const;
@@ -179,7 +180,12 @@ export const NETWORK_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
   },
   {
     id: 'network-byo-zone-ids',
-    reads: [['network'], ['finops', 'ledger'], ['monitoring', 'privateLinkScope']],
+    reads: [
+      ['network'],
+      ['finops', 'ledger'],
+      ['monitoring', 'privateLinkScope'],
+      ['gateway', 'semanticCache'],
+    ],
     check: (env, report) => {
       // With managedByPolicy the hub's policy picks the zones: the stack names none.
       if (env.network.mode !== 'byo' || env.network.privateDnsZoneGroups === 'managedByPolicy') return;

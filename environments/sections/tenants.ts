@@ -8,7 +8,13 @@ import {
   type Endpoints,
   ptuRule,
 } from './endpoints';
-import { type Gateway, gatewayBatch, gatewayPools } from './gateway';
+import {
+  type Gateway,
+  gatewayBatch,
+  gatewayPools,
+  SemanticCacheScoreThreshold,
+  SemanticCacheSeconds,
+} from './gateway';
 import { Email, Reason, Region, slug } from './primitives';
 import {
   APIM_SAMPLE_PRODUCTS,
@@ -207,6 +213,19 @@ const TenantConfig = z
       .describe(
         'isolate: the gateway records the owner of every stored response, file and batch and refuses other tenants (403). stateless: store is forced false and stored objects are refused.',
       ),
+    semanticCache: z
+      .strictObject({
+        scoreThreshold: SemanticCacheScoreThreshold.optional().describe(
+          "Override of gateway.semanticCache.scoreThreshold for this tenant's lookups.",
+        ),
+        durationSeconds: SemanticCacheSeconds.optional().describe(
+          'Override of gateway.semanticCache.durationSeconds for what this tenant stores.',
+        ),
+      })
+      .optional()
+      .describe(
+        "Opt in to the environment's semantic cache where gateway.semanticCache is enabled: similar prompts get a cached answer, only ever from this tenant's own partition.",
+      ),
     allocations: z
       .record(slug('environment name', 12), Allocation)
       .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),
@@ -260,6 +279,22 @@ export function tenantPii(
   const sensitive =
     tenant.dataClassification === 'confidential' || tenant.dataClassification === 'restricted';
   return stage !== 'dev' && sensitive ? 'redact' : 'off';
+}
+
+/**
+ * The tenant's semantic cache in an environment: its own threshold and duration over the environment's, or undefined
+ * when the tenant did not opt in or the environment has no cache.
+ */
+export function tenantSemanticCache(
+  env: { gateway: Pick<Gateway, 'semanticCache'> },
+  tenant: Pick<TenantConfig, 'semanticCache'>,
+): { scoreThreshold: number; durationSeconds: number } | undefined {
+  const cache = env.gateway.semanticCache;
+  if (!cache.enabled || !tenant.semanticCache) return undefined;
+  return {
+    scoreThreshold: tenant.semanticCache.scoreThreshold ?? cache.scoreThreshold,
+    durationSeconds: tenant.semanticCache.durationSeconds ?? cache.durationSeconds,
+  };
 }
 
 /** A tenant as it is in one environment. */

@@ -50,7 +50,11 @@ export const PER_ENVIRONMENT_POLICY_VALUES: readonly PerEnvironmentValue[] = [
     config: 'gateway.retryCount (default: the largest pool minus one)',
   },
   { element: '*', attribute: 'backend-id', config: 'the pools and backends built from endpoints.accounts' },
-  { element: '*', attribute: 'embeddings-backend-id', config: 'gateway.semanticCache.embeddingsDeployment' },
+  {
+    element: '*',
+    attribute: 'embeddings-backend-id',
+    config: 'gateway.semanticCache.embeddingsDeployment (the semantic-cache-embeddings backend)',
+  },
   {
     element: 'set-variable',
     attribute: 'value',
@@ -60,12 +64,12 @@ export const PER_ENVIRONMENT_POLICY_VALUES: readonly PerEnvironmentValue[] = [
   {
     element: 'llm-semantic-cache-lookup',
     attribute: 'score-threshold',
-    config: 'gateway.semanticCache.scoreThreshold',
+    config: 'gateway.semanticCache.scoreThreshold (or tenants.<slug>.semanticCache.scoreThreshold)',
   },
   {
     element: 'llm-semantic-cache-store',
     attribute: 'duration',
-    config: 'gateway.semanticCache.durationSeconds',
+    config: 'gateway.semanticCache.durationSeconds (or tenants.<slug>.semanticCache.durationSeconds)',
   },
 ];
 

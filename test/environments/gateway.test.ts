@@ -193,3 +193,85 @@ describe('gateway input', () => {
     expect(problemsOf(input).map((p) => p.rule)).toContain('gateway-network-matches-environment');
   });
 });
+
+describe('the semantic cache', () => {
+  const cache = (over: Record<string, unknown>) => ({ gateway: { semanticCache: over } });
+  /** A patch that swaps the example's built cache for an existing one (the patch merges, so it drops the SKU). */
+  const EXISTING = { mode: 'existing', region: 'swedencentral', sku: undefined, highAvailability: undefined };
+  const CLASSIC =
+    '/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-cache/providers/Microsoft.Cache/redis/cache-genai';
+
+  it('refuses a classic Azure Cache for Redis id, naming the path, the value and why', () => {
+    const problems = problemsOf(exampleInput('prod', cache({ cache: { ...EXISTING, resourceId: CLASSIC } })));
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'gateway.semanticCache.cache.resourceId',
+        received: expect.stringContaining('/resourceGroups/rg-cache/'),
+        message: expect.stringMatching(
+          /classic Azure Cache for Redis \(Microsoft\.Cache\/redis\) cannot be a semantic cache: .*needs the RediSearch module, which only Azure Managed Redis has/,
+        ),
+      }),
+    ]);
+  });
+
+  it('refuses an id that is not a Managed Redis, and a SKU that cannot load RediSearch', () => {
+    const problems = problemsOf(
+      exampleInput('prod', cache({ cache: { ...EXISTING, resourceId: '/subscriptions/x/redis' } })),
+    );
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      [
+        'gateway.semanticCache.cache.resourceId',
+        expect.stringContaining('Microsoft.Cache/redisEnterprise/<name>'),
+      ],
+    ]);
+    const sku = problemsOf(exampleInput('prod', cache({ cache: { sku: 'FlashOptimized_A250' } })));
+    expect(sku.map((p) => [p.path, p.message])).toEqual([
+      ['gateway.semanticCache.cache.sku', expect.stringContaining('not FlashOptimized')],
+    ]);
+  });
+
+  it('needs an embeddings deployment the gateway routes', () => {
+    const missing = problemsOf(exampleInput('prod', cache({ embeddingsDeployment: 'text-embedding-ada' })));
+    expect(missing).toEqual([
+      expect.objectContaining({
+        path: 'gateway.semanticCache.embeddingsDeployment',
+        rule: 'gateway-semantic-cache-embeddings',
+        message: expect.stringContaining(
+          'a semantic cache needs an embeddings deployment the gateway routes',
+        ),
+      }),
+    ]);
+    const chat = problemsOf(exampleInput('prod', cache({ embeddingsDeployment: 'gpt-4o-mini' })));
+    expect(chat.map((p) => p.message)).toEqual([
+      expect.stringContaining('runs gpt-4o-mini, not an embeddings model'),
+    ]);
+  });
+
+  it('takes the score threshold and duration in range, per environment and per tenant, every problem at once', () => {
+    const problems = problemsOf(
+      exampleInput('prod', {
+        ...cache({ scoreThreshold: 1.5, durationSeconds: 0 }),
+        tenants: { marketing: { semanticCache: { scoreThreshold: -0.1, durationSeconds: 90000 } } },
+      }),
+    );
+    expect(problems.map((p) => [p.path, p.received])).toEqual([
+      ['gateway.semanticCache.scoreThreshold', '1.5'],
+      ['gateway.semanticCache.durationSeconds', '0'],
+      ['tenants.marketing.semanticCache.scoreThreshold', '-0.1'],
+      ['tenants.marketing.semanticCache.durationSeconds', '90000'],
+    ]);
+    expect(problems[0]!.message).toContain('between 0 and 1');
+    expect(problems[1]!.message).toContain('1–86400 seconds');
+  });
+
+  it('needs a private gateway: the cache has no public endpoint', () => {
+    const dev = exampleInput('dev', {
+      gateway: {
+        semanticCache: { enabled: true, embeddingsDeployment: 'text-embedding-3-small' },
+      },
+    });
+    expect(problemsOf(dev)).toEqual([
+      expect.objectContaining({ path: 'gateway.network', rule: 'gateway-semantic-cache-private' }),
+    ]);
+  });
+});

@@ -64,7 +64,16 @@ function prodWithEverything(): EnvironmentInput {
       semanticCache: {
         enabled: true,
         embeddingsDeployment: 'text-embedding-3-large',
-        redisCacheId: `/subscriptions/${UUID}/resourceGroups/rg-cache/providers/Microsoft.Cache/redis/cache-genai`,
+        scoreThreshold: 0.1,
+        durationSeconds: 600,
+        connectionSecretVersion: 2,
+        cache: {
+          mode: 'existing',
+          sku: undefined,
+          highAvailability: undefined,
+          resourceId: `/subscriptions/${UUID}/resourceGroups/rg-cache/providers/Microsoft.Cache/redisEnterprise/amr-genai`,
+          region: 'swedencentral',
+        },
       },
     },
     tenants: {

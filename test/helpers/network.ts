@@ -21,12 +21,15 @@ export function spokeSubnetId(region: string, subnet = 'snet-pep'): string {
   return `/subscriptions/${SPOKE_SUBSCRIPTION}/resourceGroups/rg-spoke-${region}/providers/Microsoft.Network/virtualNetworks/vnet-spoke-${region}/subnets/${subnet}`;
 }
 
-/** Zone ids for every zone the blueprint uses. */
+/** Zone ids for every zone the blueprint uses (the semantic cache's too: the staging and prod examples build one). */
 export function hubZoneIds(): Partial<Record<PrivateDnsZoneKey, string>> {
   const zones = new Set(
-    [...PRIVATE_LINK_SERVICES_IN_USE, 'eventHubs' as const, 'monitorPrivateLinkScope' as const].flatMap(
-      (service) => PRIVATE_LINK_SERVICES[service].zones,
-    ),
+    [
+      ...PRIVATE_LINK_SERVICES_IN_USE,
+      'eventHubs' as const,
+      'monitorPrivateLinkScope' as const,
+      'managedRedis' as const,
+    ].flatMap((service) => PRIVATE_LINK_SERVICES[service].zones),
   );
   return Object.fromEntries([...zones].map((zone) => [zone, hubZoneId(zone)]));
 }

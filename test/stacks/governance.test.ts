@@ -34,6 +34,7 @@ const EXPECTED_SUPPRESSIONS = {
     ['LZ.APIM.PolicyBase', 'Gateway/InferenceApi/Policy', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/francecentral/Nsg-appIntegration', 'code'],
     ['LZ.NSG.DenyAllInbound', 'Network/swedencentral/Nsg-appIntegration', 'code'],
+    ['LZ.Redis.AccessKeysDisabled', 'SemanticCache/Database', 'code'],
   ],
   prod: [
     ['LZ.APIM.BackendCircuitBreaker', 'Gateway/ContentSafetyBackend', 'code'],
@@ -51,6 +52,7 @@ const EXPECTED_SUPPRESSIONS = {
     ['LZ.PublicIP.Justified', 'Gateway/ManagementPublicIp-francecentral', 'code'],
     ['LZ.PublicIP.Justified', 'Ingress-francecentral/PublicIp', 'code'],
     ['LZ.PublicIP.Justified', 'Ingress-swedencentral/PublicIp', 'code'],
+    ['LZ.Redis.AccessKeysDisabled', 'SemanticCache/Database', 'code'],
   ],
 } as const;
 

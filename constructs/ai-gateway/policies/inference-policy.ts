@@ -9,8 +9,6 @@ import {
   retryAcrossPool,
   routeToPools,
   routeToRegionalPools,
-  semanticCacheLookup,
-  semanticCacheStore,
   tokenLimit,
   type TokenLimitOptions,
 } from './llm';
@@ -53,12 +51,6 @@ export interface InferencePolicyOptions {
     readonly backendId: string;
     readonly shieldPrompt: boolean;
     readonly thresholds: ContentSafetyThresholds;
-  };
-  /** @default - no semantic cache */
-  readonly semanticCache?: {
-    readonly embeddingsBackendId: string;
-    readonly scoreThreshold: number;
-    readonly durationSeconds: number;
   };
   /**
    * The batch surface: its operations go to the batch account's backend only, never to a real-time pool.
@@ -105,8 +97,7 @@ function statefulRoutes(options: InferencePolicyOptions): XmlElement[] {
  * The policy of the inference API, in order (after `<base />`, which runs the tenant's product policy): drop the
  * client's key; authenticate to the models with the gateway's system-assigned identity; pick the pool by deployment;
  * limit tokens per subscription; check content safety when no product did; emit token
- * metrics; look up the semantic cache. Backend: retry 429/503 across the pool. Outbound: store in the cache, strip
- * internal headers, return the request id. The trace context (`traceparent`, `tracestate`) is never removed: it
+ * metrics. Backend: retry 429/503 across the pool. Outbound: strip internal headers, return the request id. The trace context (`traceparent`, `tracestate`) is never removed: it
  * flows to the model, and the Application Insights diagnostic correlates on it (W3C).
  */
 export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
@@ -144,8 +135,6 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
           ),
         ),
       emitTokenMetric(options.tokenMetrics.namespace, options.tokenMetrics.dimensions),
-      options.semanticCache &&
-        semanticCacheLookup(options.semanticCache.embeddingsBackendId, options.semanticCache.scoreThreshold),
     ),
     el('backend', {}, retryAcrossPool(options.retryCount)),
     el(
@@ -153,7 +142,6 @@ export function inferencePolicy(options: InferencePolicyOptions): XmlElement {
       {},
       el('base'),
       options.usageLedger && logUsageRecord(options.usageLedger.loggerId, options.usageLedger.lookupChunks),
-      options.semanticCache && semanticCacheStore(options.semanticCache.durationSeconds),
       INTERNAL_RESPONSE_HEADERS.map(deleteHeader),
       el(
         'set-header',

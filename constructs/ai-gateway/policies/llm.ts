@@ -235,22 +235,33 @@ export function contentSafety(
 }
 
 /**
- * `llm-semantic-cache-lookup`, varied by subscription so that one tenant's cached answer never reaches another.
- * The embeddings backend authenticates with its own managed-identity credentials.
+ * `llm-semantic-cache-lookup` in one tenant's partition: `vary-by` holds the tenant's own key and the deployment, so
+ * that a tenant only ever gets an answer it stored itself, from the same model. The embeddings backend is called with
+ * the service's system-assigned identity (`embeddings-backend-auth`, which must be `system-assigned`; Learn,
+ * "llm-semantic-cache-lookup policy"). System messages are left out of the similarity (Learn recommends it), and
+ * conversations longer than 10 messages skip the cache.
  */
-export function semanticCacheLookup(embeddingsBackendId: string, scoreThreshold: number): XmlElement {
+export function semanticCacheLookup(options: {
+  readonly embeddingsBackendId: string;
+  readonly scoreThreshold: number;
+  /** The tenant's partition key: unique to the tenant, the same text in every environment. */
+  readonly partition: string;
+}): XmlElement {
   return el(
     'llm-semantic-cache-lookup',
     {
-      'score-threshold': scoreThreshold,
-      'embeddings-backend-id': embeddingsBackendId,
+      'score-threshold': options.scoreThreshold,
+      'embeddings-backend-id': options.embeddingsBackendId,
+      'embeddings-backend-auth': 'system-assigned',
       'ignore-system-messages': true,
       'max-message-count': 10,
     },
-    el('vary-by', {}, text(expr('context.Subscription.Id'))),
+    el('vary-by', {}, text(expr(csString(options.partition)))),
+    el('vary-by', {}, text(expr(`(string)context.Variables[${csString(DEPLOYMENT_VARIABLE)}]`))),
   );
 }
 
+/** `llm-semantic-cache-store`: keeps the answer under the key its lookup computed (so in the same partition). */
 export function semanticCacheStore(durationSeconds: number): XmlElement {
   return el('llm-semantic-cache-store', { duration: durationSeconds });
 }

@@ -4,6 +4,8 @@ import {
   contentSafety,
   DEPLOYMENT_VARIABLE,
   jsonError,
+  semanticCacheLookup,
+  semanticCacheStore,
   TENANT_BACKEND_VARIABLE,
   tokenLimit,
 } from './llm';
@@ -48,6 +50,23 @@ export interface TenantPolicyOptions {
   readonly batchAllowed?: boolean;
   /** Personal-data detection or redaction in prompts. @default - none */
   readonly pii?: Omit<PiiOptions, 'tenant'>;
+  /**
+   * The semantic cache, in the tenant's own partition (`semanticCachePartition(slug)`). Needs `slug`.
+   * @default - no semantic cache
+   */
+  readonly semanticCache?: {
+    readonly embeddingsBackendId: string;
+    readonly scoreThreshold: number;
+    readonly durationSeconds: number;
+  };
+}
+
+/** The surfaces whose answers the semantic cache keeps: chat completions (the policy's supported API). */
+const CACHED_OPERATIONS = new Set(['chat-completions']);
+
+/** The semantic-cache partition of a tenant: its slug, which no other tenant can have. */
+export function semanticCachePartition(slug: string): string {
+  return `tenant:${slug}`;
 }
 
 /** The surfaces whose operations name a deployment, checked against the allow-list. */
@@ -70,6 +89,10 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
   const listModels = operations.find((o) => o.surface === 'models');
   const slug = options.slug;
   const stored = options.storedObjects ?? 'isolate';
+  if (options.semanticCache && slug === undefined)
+    throw new Error('a tenant semantic cache needs the tenant slug: it is the partition key');
+  const cache = options.semanticCache;
+  const cachedOps = operations.filter((o) => CACHED_OPERATIONS.has(o.id));
   return el(
     'policies',
     {},
@@ -157,6 +180,21 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
           options.contentSafety.shieldPrompt,
           options.contentSafety.thresholds,
         ),
+      // Last: only a request that passed every check above may get a cached answer.
+      cache &&
+        el(
+          'choose',
+          {},
+          el(
+            'when',
+            { condition: expr(opIn(cachedOps)) },
+            semanticCacheLookup({
+              embeddingsBackendId: cache.embeddingsBackendId,
+              scoreThreshold: cache.scoreThreshold,
+              partition: semanticCachePartition(slug!),
+            }),
+          ),
+        ),
     ),
     el('backend', {}, el('base')),
     el(
@@ -164,6 +202,16 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
       {},
       el('base'),
       slug !== undefined && stored === 'isolate' && recordOwnership(slug, operations),
+      cache &&
+        el(
+          'choose',
+          {},
+          el(
+            'when',
+            { condition: expr(`${opIn(cachedOps)} && context.Response.StatusCode == 200`) },
+            semanticCacheStore(cache.durationSeconds),
+          ),
+        ),
     ),
     el('on-error', {}, el('base')),
   );

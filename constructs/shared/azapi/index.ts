@@ -12,7 +12,10 @@
 import { type Construct } from 'constructs';
 import {
   type ITerraformDependable,
+  ref,
+  TerraformElement,
   TerraformProvider,
+  TerraformStack,
   TerraformResource,
   type TerraformResourceLifecycle,
   Token,
@@ -89,6 +92,11 @@ export interface AzapiResourceConfig extends AzapiCommonConfig {
    */
   readonly sensitiveBody?: ArmBody;
   /**
+   * A version per path of `sensitive_body` (`{ 'properties.value': '2' }`): azapi cannot see a write-only value
+   * change, so it sends that path again when its version changes (`sensitive_body_version`). @default - none
+   */
+  readonly sensitiveBodyVersion?: Readonly<Record<string, string>>;
+  /**
    * Validate `body` against azapi's embedded schema. Preview API versions are often missing from it.
    * @default true
    */
@@ -153,6 +161,9 @@ export class AzapiResource extends TerraformResource {
       location: this.config.location,
       body: this.config.body,
       sensitive_body: this.config.sensitiveBody,
+      sensitive_body_version: this.config.sensitiveBodyVersion
+        ? { ...this.config.sensitiveBodyVersion }
+        : undefined,
       tags: this.tagsValue,
       response_export_values: this.config.responseExportValues
         ? [...this.config.responseExportValues]
@@ -228,6 +239,62 @@ export class AzapiUpdateResource extends TerraformResource {
         ? [...this.config.responseExportValues]
         : undefined,
       locks: lockList(this.config.locks),
+    };
+  }
+}
+
+/** Settings of one ephemeral `azapi_resource_action`. */
+export interface AzapiEphemeralActionConfig {
+  /** ARM type with API version of the resource the action runs on. */
+  readonly type: string;
+  /** ARM id of that resource (usually another resource's `id`). */
+  readonly resourceId: string;
+  /** The action: `listKeys`. */
+  readonly action: string;
+  /** @default 'POST' */
+  readonly method?: string;
+  /** Paths of the response to expose in `output`. */
+  readonly responseExportValues: readonly string[];
+}
+
+/**
+ * An ephemeral `azapi_resource_action` (azapi 2.x, Terraform 1.10+): the action runs at plan and apply and its
+ * response is never written to state or plan, so it may feed only write-only arguments (`sensitive_body`). cdktf
+ * 0.21 has no ephemeral block, so this element writes its own under `ephemeral`.
+ */
+export class AzapiEphemeralResourceAction extends TerraformElement {
+  public static readonly tfResourceType = 'azapi_resource_action';
+  private readonly config: AzapiEphemeralActionConfig;
+
+  constructor(scope: Construct, id: string, config: AzapiEphemeralActionConfig) {
+    super(scope, id, 'ephemeral');
+    this.config = config;
+  }
+
+  /** A value of the action's response, e.g. `output('primaryKey')`: usable only in a write-only argument. */
+  public output(path: string): string {
+    return Token.asString(
+      ref(
+        `ephemeral.${AzapiEphemeralResourceAction.tfResourceType}.${this.friendlyUniqueId}.output.${path}`,
+        TerraformStack.of(this),
+      ),
+    );
+  }
+
+  public override toTerraform(): Record<string, unknown> {
+    return {
+      ephemeral: {
+        [AzapiEphemeralResourceAction.tfResourceType]: {
+          [this.friendlyUniqueId]: {
+            type: this.config.type,
+            resource_id: this.config.resourceId,
+            action: this.config.action,
+            method: this.config.method ?? 'POST',
+            response_export_values: [...this.config.responseExportValues],
+            '//': { metadata: { path: this.node.path, uniqueId: this.friendlyUniqueId } },
+          },
+        },
+      },
     };
   }
 }

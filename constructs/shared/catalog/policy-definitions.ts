@@ -93,6 +93,13 @@ export const BUILT_IN_POLICIES: Readonly<Record<string, BuiltInPolicy>> = {
     effects: AUDIT_DENY,
     source: `${FILE}API%20Management/AllApiSubscription_AuditDeny.json`,
   },
+  // An existence check on an approved private endpoint connection: AuditIfNotExists only, never Deny.
+  'LZ.Redis.PrivateEndpoint': {
+    name: '960e650e-9ce3-4316-9590-8ee2c016ca2f',
+    displayName: 'Azure Cache for Redis Enterprise should use private link',
+    effects: ['AuditIfNotExists', 'Disabled'],
+    source: `${FILE}Cache/RedisCacheEnterprise_PrivateEndpoint_AINE.json`,
+  },
   'LZ.APIM.NamedValuesFromKeyVault': {
     name: 'f1cc7827-022c-473e-836e-5a51cae0b249',
     displayName: 'API Management secret named values should be stored in Azure Key Vault',

@@ -14,6 +14,7 @@ export const PRIVATE_DNS_ZONES = {
   odsOpinsights: 'privatelink.ods.opinsights.azure.com',
   agentService: 'privatelink.agentsvc.azure-automation.net',
   serviceBus: 'privatelink.servicebus.windows.net',
+  managedRedis: 'privatelink.redis.azure.net',
 } as const;
 
 export type PrivateDnsZoneKey = keyof typeof PRIVATE_DNS_ZONES;
@@ -35,6 +36,7 @@ export const PRIVATE_DNS_ZONE_PUBLIC_SUFFIXES: Readonly<Record<PrivateDnsZoneKey
   odsOpinsights: 'ods.opinsights.azure.com',
   agentService: 'agentsvc.azure-automation.net',
   serviceBus: 'servicebus.windows.net',
+  managedRedis: 'redis.azure.net',
 };
 
 /**
@@ -101,6 +103,14 @@ export const PRIVATE_LINK_SERVICES = {
     subresource: 'Gateway',
     zones: ['apiManagement'],
     serviceTag: 'ApiManagement',
+  },
+  // Azure Managed Redis, written through azapi (`terraformType` is then the ARM type the plan reader reports).
+  managedRedis: {
+    terraformType: 'Microsoft.Cache/redisEnterprise',
+    subresource: 'redisEnterprise',
+    zones: ['managedRedis'],
+    // No service tag covers its data plane: a public cache is reached over the internet.
+    serviceTag: 'Internet',
   },
   monitorPrivateLinkScope: {
     terraformType: 'azurerm_monitor_private_link_scope',

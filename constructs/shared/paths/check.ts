@@ -531,6 +531,17 @@ function scopesOf(c: Checker, resource: PlanResource): PlanResource[] {
 
 function checkAuth(c: Checker, path: DataPath): HopResult {
   if (path.authentication === 'subscription-key') return notApplicable('auth', 'subscription key');
+  if (path.authentication === 'access-key') {
+    const key = path.accessKey;
+    if (!key || key.problem)
+      return fail(
+        'auth',
+        'no key from Key Vault',
+        key?.problem ?? 'the caller has no access key',
+        key?.namedValue ?? path.target.resource,
+      );
+    return pass('auth', `access key from Key Vault (named value ${nameOf(key.namedValue)})`, key.namedValue);
+  }
   const target = path.target.resource;
   if (!path.identity)
     return fail(
@@ -617,7 +628,12 @@ function checkPath(c: Checker, path: DataPath): PathResult {
     callee: path.target.label,
     host: path.host,
     identity:
-      path.identity?.label ?? (path.authentication === 'subscription-key' ? 'subscription key' : 'none'),
+      path.identity?.label ??
+      (path.authentication === 'subscription-key'
+        ? 'subscription key'
+        : path.authentication === 'access-key'
+          ? 'access key from Key Vault'
+          : 'none'),
     hops,
     verdict,
   };

@@ -8,6 +8,7 @@ import { blocks, body, field, type PlanResource } from '../plan';
 import { planGatewayRegions, planPools, regionalPoolChoices } from './gateway-regions';
 import { decidingRule, NetworkView, type PlanView, type Subnet } from './network';
 import { CALLEE_SERVICES, serviceOf } from './services';
+import { MANAGED_REDIS_PORT } from '../catalog';
 
 /** Where a caller sends its traffic from. */
 export type CallerNetwork =
@@ -52,8 +53,22 @@ export interface DataPath {
   readonly endpoint?: PlanResource;
   readonly host: string;
   readonly port: number;
-  /** How the caller authenticates: a managed identity (Entra ID), or an API Management subscription key. */
-  readonly authentication: 'entra' | 'subscription-key';
+  /**
+   * How the caller authenticates: a managed identity (Entra ID), an API Management subscription key, or an access key
+   * the caller reads from a Key Vault named value (API Management's external cache).
+   */
+  readonly authentication: 'entra' | 'subscription-key' | 'access-key';
+  /**
+   * For `access-key`: where the key comes from (the named value and the secret it reads), or why it comes from
+   * nowhere safe. @default - none
+   */
+  readonly accessKey?: {
+    readonly namedValue?: PlanResource;
+    readonly secret?: PlanResource;
+    /** The callee's setting that accepts access keys (the database). */
+    readonly acceptedBy?: PlanResource;
+    readonly problem?: string;
+  };
   readonly identity?: PathIdentity;
   /** Why no identity was found, when the call needs one. */
   readonly identityProblem?: string;
@@ -100,7 +115,8 @@ export type PathKindId =
   | 'waf-keyvault'
   | 'regional-gateway-backend'
   | 'gateway-ledger'
-  | 'ledger-ingestion';
+  | 'ledger-ingestion'
+  | 'gateway-cache';
 
 export interface PathKind {
   readonly id: PathKindId;
@@ -244,6 +260,7 @@ function resourceAt(d: Discovery, host: string): PlanResource | undefined {
 }
 
 const OPENAI_INFERENCE = 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/chat/completions/action';
+const OPENAI_EMBEDDINGS = 'Microsoft.CognitiveServices/accounts/OpenAI/deployments/embeddings/action';
 const CONTENT_SAFETY = [
   'Microsoft.CognitiveServices/accounts/ContentSafety/text:analyze/action',
   'Microsoft.CognitiveServices/accounts/ContentSafety/text:shieldPrompt/action',
@@ -331,9 +348,21 @@ function backendPath(
         ? CONTENT_SAFETY
         : kind === 'TextAnalytics'
           ? LANGUAGE_ANALYZE
-          : [OPENAI_INFERENCE],
+          : /\/embeddings$/.test(url)
+            ? [OPENAI_EMBEDDINGS]
+            : [OPENAI_INFERENCE],
     declaredBy: [backend],
   };
+}
+
+/** Where an additional gateway region calls from: its own subnet, the internet, or a subnet outside the plan. */
+function regionNetwork(d: Discovery, subnetId: unknown): CallerNetwork {
+  const subnet = d.network.subnet(subnetId);
+  return subnet
+    ? { kind: 'subnet', subnet }
+    : subnetId === undefined
+      ? { kind: 'internet' }
+      : { kind: 'unknown', why: 'its subnet is not in the plan' };
 }
 
 /** An Application Gateway (WAF) as a caller: from its own subnet. */
@@ -656,12 +685,7 @@ export const PATH_KINDS: readonly PathKind[] = [
       return planGatewayRegions(d.view.plan)
         .filter((g) => !g.primary)
         .flatMap((g) => {
-          const subnet = d.network.subnet(g.subnetId);
-          const network: CallerNetwork = subnet
-            ? { kind: 'subnet', subnet }
-            : g.subnetId === undefined
-              ? { kind: 'internet' }
-              : { kind: 'unknown', why: 'its subnet is not in the plan' };
+          const network = regionNetwork(d, g.subnetId);
           const backends = new Map<string, PlanResource>();
           for (const pool of choices.get(g.region)?.values() ?? [])
             for (const member of pools.get(pool)?.members ?? [])
@@ -777,7 +801,109 @@ export const PATH_KINDS: readonly PathKind[] = [
         ];
       }),
   },
+  {
+    id: 'gateway-cache',
+    title: 'Gateway → its external cache (Azure Managed Redis: semantic cache, stored-object owners)',
+    // API Management connects with a Redis connection string (Learn, "Use an external Redis-compatible cache in Azure
+    // API Management"): TLS on 10000, the access key from a Key Vault named value.
+    discover: (d) => {
+      const byService = new Map(gateways(d).map((g) => [g.service.address, g]));
+      return d.view.byType('Microsoft.ApiManagement/service/caches').flatMap((entity) => {
+        const gateway = byService.get(d.view.resolve(entity.config['parent_id'])?.address ?? '');
+        if (!gateway) return [];
+        const armId = String(field(body(entity), 'properties.resourceId') ?? '').replace(
+          /^https:\/\/management\.azure\.com/i,
+          '',
+        );
+        const cache = d.view.resolve(armId);
+        // An existing cache (gateway.semanticCache.cache.mode "existing") is outside the plan: its network path is
+        // the adopter's to provide, and the proof cannot see it (README, Data paths: what it cannot see).
+        if (!cache) return [];
+        const service = serviceOf(cache);
+        const host = (cache && service?.host(cache)) ?? (armId || '?');
+        // Every region of the service uses a cache of location `default`, each from its own subnet.
+        const regional =
+          field(body(entity), 'properties.useFromLocation') === 'default'
+            ? planGatewayRegions(d.view.plan).filter((g) => !g.primary && g.service === gateway.service)
+            : [];
+        const callers = [
+          { suffix: '', label: nameOf(gateway.service), network: gateway.network },
+          ...regional.map((g) => ({
+            suffix: `:${g.region}`,
+            label: `${nameOf(g.service)} in ${g.region}`,
+            network: regionNetwork(d, g.subnetId),
+          })),
+        ];
+        return callers.map((caller) => ({
+          id: `gateway-cache${caller.suffix}:${entity.address}`,
+          kind: 'gateway-cache' as const,
+          caller: {
+            label: `${caller.label} external cache`,
+            resource: gateway.service,
+            network: caller.network,
+          },
+          target: { label: cache ? nameOf(cache) : host, ...(cache ? { resource: cache } : {}) },
+          ...(cache ? { endpoint: cache } : {}),
+          host,
+          port: MANAGED_REDIS_PORT,
+          authentication: 'access-key' as const,
+          accessKey: cacheKeySource(d, gateway.service, entity, cache),
+          dataActions: [],
+          declaredBy: [entity],
+        }));
+      });
+    },
+  },
 ];
+
+/**
+ * Where a cache entity's connection string comes from: `{{name}}` of a secret named value of the same service that
+ * reads a Key Vault secret, and a database of the cache that accepts access keys.
+ */
+function cacheKeySource(
+  d: Discovery,
+  service: PlanResource,
+  entity: PlanResource,
+  cache: PlanResource | undefined,
+): NonNullable<DataPath['accessKey']> {
+  const connection = String(field(body(entity), 'properties.connectionString') ?? '');
+  const name = /^\{\{([^}]+)\}\}$/.exec(connection)?.[1];
+  const database = cache
+    ? d.view
+        .byType('Microsoft.Cache/redisEnterprise/databases')
+        .find((db) => d.view.resolve(db.config['parent_id']) === cache)
+    : undefined;
+  const accepted =
+    database && field(body(database), 'properties.accessKeysAuthentication') === 'Enabled'
+      ? database
+      : undefined;
+  const base = accepted ? { acceptedBy: accepted } : {};
+  if (!name)
+    return {
+      ...base,
+      problem: `the connection string of ${nameOf(entity)} is not a named value reference ({{name}}): the key is in the plan and in state`,
+    };
+  const namedValue = d.view
+    .byType('azurerm_api_management_named_value')
+    .find((v) => v.config['name'] === name && d.view.resolve(v.config['api_management_name']) === service);
+  if (!namedValue)
+    return { ...base, problem: `no named value "${name}" of ${nameOf(service)} is in the plan` };
+  const secret = d.view.resolve(field(namedValue.config, 'value_from_key_vault.secret_id'));
+  if (!secret)
+    return {
+      ...base,
+      namedValue,
+      problem: `the named value "${name}" does not read a Key Vault secret of the plan (value_from_key_vault)`,
+    };
+  if (cache && !accepted)
+    return {
+      ...base,
+      namedValue,
+      secret,
+      problem: `no database of ${nameOf(cache)} accepts access keys (accessKeysAuthentication "Enabled"): the connection string is refused`,
+    };
+  return { ...base, namedValue, secret };
+}
 
 /** Every data path of the plan's stack: the paths some resource of this stack declares. */
 export function discoverPaths(view: PlanView, context: DiscoveryContext): DataPath[] {

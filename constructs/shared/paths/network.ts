@@ -262,7 +262,8 @@ export class NetworkView {
     const own = this.view.byKey(
       'private endpoints by target',
       ['azurerm_private_endpoint'],
-      (pe) => this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')),
+      (pe) =>
+        this.view.resolve(field(pe.config, 'private_service_connection.private_connection_resource_id')),
       resource,
     );
     if (scopes.size === 0) return [...own];

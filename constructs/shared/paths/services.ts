@@ -6,7 +6,7 @@
  * in `../catalog/roles.ts`.
  */
 import { PRIVATE_LINK_SERVICES, type PrivateLinkService, publicSuffixes } from '../catalog';
-import { field, type PlanResource } from '../plan';
+import { body, field, type PlanResource } from '../plan';
 
 export interface CalleeService {
   /** The catalog entry of the service. */
@@ -80,6 +80,21 @@ export const CALLEE_SERVICES: Readonly<Record<string, CalleeService>> = {
     entraOnly: (r) => r.config['local_authentication_enabled'] === false,
     trustedServices: (r) => field(r.config, 'network_rulesets.trusted_service_access_enabled') === true,
   }),
+  // Azure Managed Redis through azapi, by its ARM type: `<name>.<region>.redis.azure.net`.
+  [PRIVATE_LINK_SERVICES.managedRedis.terraformType]: {
+    service: 'managedRedis',
+    suffixes: publicSuffixes('managedRedis'),
+    dnsLabel: (r) => literal(r.config['name']),
+    host: (r) => {
+      const name = literal(r.config['name']);
+      const location = literal(r.config['location']);
+      return name && location ? `${name}.${location}.redis.azure.net` : undefined;
+    },
+    publicAccess: (r) => field(body(r), 'properties.publicNetworkAccess') !== 'Disabled',
+    // Access keys are the only way API Management connects; Entra-only would make it unreachable.
+    entraOnly: () => false,
+    serviceTag: PRIVATE_LINK_SERVICES.managedRedis.serviceTag,
+  },
   azurerm_application_insights: {
     // Reached privately only through an Azure Monitor Private Link Scope.
     service: 'monitorPrivateLinkScope',
@@ -94,6 +109,8 @@ export const CALLEE_SERVICES: Readonly<Record<string, CalleeService>> = {
   },
 };
 
+/** The callee service of a resource: by Terraform type, or by ARM type for azapi resources. */
 export function serviceOf(resource: PlanResource | undefined): CalleeService | undefined {
-  return resource ? CALLEE_SERVICES[resource.type] : undefined;
+  if (!resource) return undefined;
+  return CALLEE_SERVICES[resource.type] ?? (resource.armType ? CALLEE_SERVICES[resource.armType] : undefined);
 }

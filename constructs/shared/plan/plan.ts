@@ -151,6 +151,11 @@ export class StackPlan {
     for (const [type, byName] of Object.entries(json.data ?? {}))
       for (const [id, raw] of Object.entries(byName))
         dataSources.push(toResource(name, type, id, `data.${type}.${id}`, raw));
+    // Ephemeral resources (Terraform 1.10+) are opened at plan and apply and never stored in state; they count as
+    // data sources here, addressed `ephemeral.type.name`.
+    for (const [type, byName] of Object.entries(json.ephemeral ?? {}))
+      for (const [id, raw] of Object.entries(byName))
+        dataSources.push(toResource(name, type, id, `ephemeral.${type}.${id}`, raw));
     resources.sort((a, b) => compare(a.address, b.address));
     dataSources.sort((a, b) => compare(a.address, b.address));
     this.resources = resources;
@@ -290,9 +295,9 @@ export class StackPlan {
         this.upstream.find((u) => u.json.output?.[output] !== undefined);
       return source?.resolve(source.output(output));
     }
-    if (reference.startsWith('${data.')) {
-      const data = /^\$\{data\.([a-z0-9_]+)\.([^.}\s]+)/.exec(reference);
-      return data ? this.byAddressMap.get(`data.${data[1]}.${data[2]}`) : undefined;
+    if (reference.startsWith('${data.') || reference.startsWith('${ephemeral.')) {
+      const data = /^\$\{(data|ephemeral)\.([a-z0-9_]+)\.([^.}\s]+)/.exec(reference);
+      return data ? this.byAddressMap.get(`${data[1]}.${data[2]}.${data[3]}`) : undefined;
     }
     const match = LEADING_REFERENCE.exec(reference) ?? BARE_ADDRESS.exec(reference);
     return match ? this.byAddressMap.get(`${match[1]}.${match[2]}`) : undefined;
@@ -350,8 +355,8 @@ export class StackPlan {
         (this.upstream.length === 0 || this.upstream.some((u) => u.json.output?.[output] !== undefined))
       );
     }
-    const data = /^\$\{data\.([a-z0-9_]+)\.([^.}\s]+)/.exec(reference);
-    return this.byAddressMap.has(data ? `data.${data[1]}.${data[2]}` : address);
+    const data = /^\$\{(data|ephemeral)\.([a-z0-9_]+)\.([^.}\s]+)/.exec(reference);
+    return this.byAddressMap.has(data ? `${data[1]}.${data[2]}.${data[3]}` : address);
   }
 
   /** Resources of this stack whose config refers to `resource` anywhere (any attribute). */

@@ -36,6 +36,8 @@ export interface TerraformJson {
   readonly provider?: Readonly<Record<string, readonly BlockConfig[]>>;
   readonly resource?: Readonly<Record<string, Readonly<Record<string, BlockConfig>>>>;
   readonly data?: Readonly<Record<string, Readonly<Record<string, BlockConfig>>>>;
+  /** Ephemeral resources (Terraform 1.10+): opened at plan and apply, never stored in state. */
+  readonly ephemeral?: Readonly<Record<string, Readonly<Record<string, BlockConfig>>>>;
   readonly output?: Readonly<Record<string, OutputBlock>>;
   readonly locals?: Readonly<Record<string, unknown>>;
   readonly [key: string]: unknown;

@@ -15,6 +15,7 @@ import { KEY_VAULT_RULES } from './rules/key-vault';
 import { MONITORING_RULES } from './rules/monitoring';
 import { NETWORK_RULES } from './rules/network';
 import { PROTECTION_RULES } from './rules/protection';
+import { REDIS_RULES } from './rules/redis';
 import { STORAGE_RULES } from './rules/storage';
 
 export const POLICY_RULES = [
@@ -28,6 +29,7 @@ export const POLICY_RULES = [
   ...NETWORK_RULES,
   ...IDENTITY_RULES,
   ...PROTECTION_RULES,
+  ...REDIS_RULES,
 ] as const;
 
 export { PLAN_CHECKS };

@@ -7,6 +7,7 @@ import {
   renderPolicy,
 } from '../../../constructs/ai-gateway/policies/inference-policy';
 import { el, renderXml } from '../../../constructs/ai-gateway/policies/xml';
+import { tenantProductPolicy } from '../../../constructs/ai-gateway/policies/product-policy';
 import { child, findAll, findOne, parseXml } from '../../helpers/xml';
 
 const base = {
@@ -148,25 +149,50 @@ describe('the inference API policy', () => {
     ).toBe(true);
   });
 
-  it('adds the semantic cache, varied by subscription, only when asked', () => {
+  it('never looks up the semantic cache at API scope: only a tenant product does, in its own partition', () => {
     expect(findAll(policy, 'llm-semantic-cache-lookup')).toEqual([]);
-    const cached = parseXml(
-      renderPolicy(
-        inferencePolicy({
-          ...base,
-          semanticCache: { embeddingsBackendId: 'pool-emb', scoreThreshold: 0.9, durationSeconds: 300 },
-        }),
-      ),
-    );
-    const lookup = findOne(cached, 'llm-semantic-cache-lookup');
+    expect(findAll(policy, 'llm-semantic-cache-store')).toEqual([]);
+  });
+
+  it("looks up and stores in a tenant's own partition, for chat completions only", () => {
+    const doc = (slug: string) =>
+      parseXml(
+        renderPolicy(
+          tenantProductPolicy({
+            allowedModels: ['gpt-4o-mini'],
+            tokensPerMinute: 1000,
+            monthlyTokenQuota: 100000,
+            slug,
+            semanticCache: {
+              embeddingsBackendId: 'semantic-cache-embeddings',
+              scoreThreshold: 0.05,
+              durationSeconds: 300,
+            },
+          }),
+        ),
+      );
+    const a = doc('alpha');
+    const lookup = findOne(child(a, 'inbound')!, 'llm-semantic-cache-lookup');
     expect(lookup.attributes).toMatchObject({
-      'score-threshold': '0.9',
-      'embeddings-backend-id': 'pool-emb',
+      'score-threshold': '0.05',
+      'embeddings-backend-id': 'semantic-cache-embeddings',
+      'embeddings-backend-auth': 'system-assigned',
     });
-    expect(findOne(lookup, 'vary-by').text).toBe('@(context.Subscription.Id)');
-    expect(findOne(child(cached, 'outbound')!, 'llm-semantic-cache-store').attributes['duration']).toBe(
-      '300',
-    );
+    expect(findAll(lookup, 'vary-by').map((v) => v.text)).toEqual([
+      '@("tenant:alpha")',
+      '@((string)context.Variables["deployment-id"])',
+    ]);
+    expect(findOne(child(a, 'outbound')!, 'llm-semantic-cache-store').attributes['duration']).toBe('300');
+    const b = findOne(child(doc('beta'), 'inbound')!, 'llm-semantic-cache-lookup');
+    expect(findAll(b, 'vary-by')[0]!.text).toBe('@("tenant:beta")');
+    expect(() =>
+      tenantProductPolicy({
+        allowedModels: ['gpt-4o-mini'],
+        tokensPerMinute: 1,
+        monthlyTokenQuota: 1,
+        semanticCache: { embeddingsBackendId: 'x', scoreThreshold: 0.05, durationSeconds: 1 },
+      }),
+    ).toThrow(/tenant slug/);
   });
 
   it('leaves content safety out when not configured', () => {

@@ -84,7 +84,10 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
     const rules = gateway.config['security_rule'] as Rule[];
     const sweden = vnets.find((v) => v.config['location'] === 'swedencentral')!;
     const prefix = (sweden.config['subnet'] as Subnet[])[0]!.address_prefixes[0]!;
-    const expected = gatewaySubnetRules(prefix);
+    const cache = env.gateway.semanticCache;
+    const expected = gatewaySubnetRules(prefix, {
+      managedRedis: cache.enabled && cache.cache.mode === 'create',
+    });
     expect(rules.map((r) => [r.name, r.priority, r.direction, r.access])).toEqual(
       expected.map((r) => [r.name, r.priority, r.direction, r.access]),
     );
@@ -123,6 +126,10 @@ describe.each(['staging', 'prod'] as const)('%s network (create mode)', (name) =
               PRIVATE_DNS_ZONES.odsOpinsights,
               PRIVATE_DNS_ZONES.agentService,
             ]
+          : []),
+        // The semantic cache's Azure Managed Redis, when the blueprint builds it.
+        ...(env.gateway.semanticCache.enabled && env.gateway.semanticCache.cache.mode === 'create'
+          ? [PRIVATE_DNS_ZONES.managedRedis]
           : []),
         // Internal mode registers no DNS; never the whole azure-api.net, which would shadow every other service.
         ...(internal

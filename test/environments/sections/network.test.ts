@@ -225,6 +225,7 @@ describe('network: create mode', () => {
       'odsOpinsights',
       'agentService',
       'serviceBus',
+      'managedRedis',
     ]);
     const withoutScope = exampleInput('prod', { monitoring: { privateLinkScope: { enabled: false } } });
     expect(privateDnsZonesInUse(parseEnvironment(withoutScope, 'prod'))).toEqual([
@@ -235,7 +236,11 @@ describe('network: create mode', () => {
       'blob',
       'apiManagement',
       'serviceBus',
+      'managedRedis',
     ]);
+    const withoutCache = exampleInput('prod');
+    withoutCache.gateway.semanticCache = { enabled: false };
+    expect(privateDnsZonesInUse(parseEnvironment(withoutCache, 'prod'))).not.toContain('managedRedis');
     expect(privateDnsZonesInUse(parseEnvironment(exampleInput('dev'), 'dev'))).toEqual([]);
   });
 });

@@ -122,6 +122,14 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
   'Microsoft.ApiManagement/service': GATEWAY,
   'Microsoft.CognitiveServices/accounts': MODEL_ACCOUNT,
   'Microsoft.KeyVault/vaults': KEY_VAULT,
+  'Microsoft.Cache/redisEnterprise': {
+    required: true,
+    why: `metrics: memory, connections, server load (${SUPPORTED_LOGS}/../supported-metrics/microsoft-cache-redisenterprise-metrics)`,
+  },
+  'Microsoft.Cache/redisEnterprise/databases': {
+    required: true,
+    why: `ConnectionEvents: who connected and authenticated (${SUPPORTED_LOGS}/microsoft-cache-redisenterprise-databases-logs)`,
+  },
 
   azurerm_resource_group: {
     required: false,

@@ -85,8 +85,10 @@ describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, j
     const identities = Object.values(json.resource['azurerm_user_assigned_identity'] ?? {}).filter(
       (i) => (i['tags'] as Record<string, string>)['tenant'],
     );
-    const secrets = Object.values(json.resource['azapi_resource'] ?? {}).filter((r) =>
-      String(r['type']).startsWith('Microsoft.KeyVault/vaults/secrets@'),
+    const secrets = Object.values(json.resource['azapi_resource'] ?? {}).filter(
+      (r) =>
+        String(r['type']).startsWith('Microsoft.KeyVault/vaults/secrets@') &&
+        (r['body'] as { tags?: Record<string, string> }).tags?.['tenant'] !== undefined,
     );
     expect(of('tenant-secret')).toHaveLength(identities.length);
     expect(secrets).toHaveLength(identities.length);
@@ -112,6 +114,15 @@ describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, j
     expect(associations).toHaveLength(expected);
     expect(of('gateway-ledger')).toHaveLength(expected);
     expect(of('ledger-ingestion')).toHaveLength(expected);
+  });
+
+  it('covers the external cache from every gateway region', () => {
+    const entities = Object.values(json.resource['azapi_resource'] ?? {}).filter((r) =>
+      String(r['type']).startsWith('Microsoft.ApiManagement/service/caches@'),
+    );
+    const regions = 1 + Object.keys(env.gateway.regions.additional).length;
+    expect(of('gateway-cache')).toHaveLength(entities.length * regions);
+    expect(entities.length).toBe(env.gateway.semanticCache.enabled ? 1 : 0);
   });
 
   it('covers the application subnets of every region, or clients on the internet where there is no private network', () => {
@@ -599,5 +610,98 @@ describe.runIf(wafRegional !== undefined)('mutations of the regional gateways an
     const { hop: broken } = after(mutated, env, safety.id, 'auth');
     expect(broken.status).toBe('fail');
     expect(broken.detail).toContain('ContentSafety/text:analyze/action');
+  });
+});
+
+/** The first synthesized environment that builds the semantic cache behind a private endpoint. */
+const cached = [...synthesized.values()].find(
+  ({ env }) =>
+    env.network.mode === 'create' &&
+    env.gateway.semanticCache.enabled &&
+    env.gateway.semanticCache.cache.mode === 'create',
+)!;
+
+describe(`mutations of the gateway → Managed Redis path (${cached.env.name})`, () => {
+  const { env, json } = cached;
+  const report = check(json, dataPathContext(env));
+  const path = firstPath(report, (p) => p.id.startsWith('gateway-cache:azapi'));
+  const entityName = Object.entries(json.resource['azapi_resource']!).find(([, r]) =>
+    String(r['type']).startsWith('Microsoft.ApiManagement/service/caches@'),
+  )![0];
+  const database = () =>
+    Object.entries(json.resource['azapi_resource']!).find(([, r]) =>
+      String(r['type']).startsWith('Microsoft.Cache/redisEnterprise/databases@'),
+    )!;
+
+  it('is proven: the redis zone, the same VNet, port 10000 both ways, the key from a Key Vault named value', () => {
+    expect(path.verdict).toBe('proven');
+    expect(path.host).toMatch(/^amr-[a-z0-9-]+\.[a-z]+\.redis\.azure\.net$/);
+    expect(hop(path, 'dns').summary).toMatch(/via privatelink\.redis\.azure\.net$/);
+    expect(hop(path, 'nsg').summary).toBe('out AllowManagedRedisOutbound, in AllowManagedRedisInbound');
+    expect(hop(path, 'auth').summary).toBe(
+      'access key from Key Vault (named value semantic-cache-connection)',
+    );
+  });
+
+  it('name resolution: fails naming privatelink.redis.azure.net when its link to the gateway VNet is removed', () => {
+    const mutated = clone(json);
+    const zone = Object.entries(json.resource['azurerm_private_dns_zone']!).find(
+      ([, z]) => z['name'] === 'privatelink.redis.azure.net',
+    )!;
+    for (const [name, link] of Object.entries(
+      json.resource['azurerm_private_dns_zone_virtual_network_link']!,
+    ))
+      if (link['private_dns_zone_name'] === `\${azurerm_private_dns_zone.${zone[0]}.name}`)
+        remove(mutated, `azurerm_private_dns_zone_virtual_network_link.${name}`);
+    const { hop: broken } = after(mutated, env, path.id, 'dns');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain('privatelink.redis.azure.net is not linked to vnet-');
+  });
+
+  it('network security: fails naming the NSG when the gateway subnet may not send Redis (10000) out', () => {
+    const mutated = clone(json);
+    for (const nsg of Object.values(mutated.resource['azurerm_network_security_group']!)) {
+      const rules = nsg['security_rule'] as { name: string }[];
+      nsg['security_rule'] = rules.filter((r) => r.name !== 'AllowManagedRedisOutbound');
+    }
+    const { path: after_, hop: broken } = after(mutated, env, path.id, 'nsg');
+    expect(after_.verdict).toBe('broken');
+    expect(broken.detail).toMatch(/denies outbound TCP 10000 to amr-\S+ by rule DenyAllOutbound/);
+  });
+
+  it('auth: fails when the connection string is written into the plan instead of read from Key Vault', () => {
+    const mutated = clone(json);
+    const entity = mutated.resource['azapi_resource']![entityName]!;
+    (entity['body'] as { properties: Record<string, unknown> }).properties['connectionString'] =
+      'amr-x.swedencentral.redis.azure.net:10000,password=secret,ssl=True';
+    const { hop: broken } = after(mutated, env, path.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain(
+      'is not a named value reference ({{name}}): the key is in the plan and in state',
+    );
+  });
+
+  it('auth: fails when the named value holds its own value instead of a Key Vault secret', () => {
+    const mutated = clone(json);
+    const [name, value] = Object.entries(mutated.resource['azurerm_api_management_named_value']!).find(
+      ([, v]) => v['name'] === 'semantic-cache-connection',
+    )!;
+    delete value['value_from_key_vault'];
+    value['value'] = 'inline';
+    const { hop: broken } = after(mutated, env, path.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain('does not read a Key Vault secret of the plan');
+    expect(broken.address).toBe(`azurerm_api_management_named_value.${name}`);
+  });
+
+  it('auth: fails when the database refuses access keys (API Management has no other way in)', () => {
+    const mutated = clone(json);
+    const [name] = database();
+    const db = mutated.resource['azapi_resource']![name]!;
+    (db['body'] as { properties: Record<string, unknown> }).properties['accessKeysAuthentication'] =
+      'Disabled';
+    const { hop: broken } = after(mutated, env, path.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toMatch(/no database of amr-\S+ accepts access keys/);
   });
 });

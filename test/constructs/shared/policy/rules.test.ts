@@ -51,6 +51,30 @@ const diagnostics = (
       '/subscriptions/x/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/log',
     enabled_log: [log],
   });
+const redis = (s: TerraformStack, over: Record<string, unknown> = {}) =>
+  raw(s, 'Cache', 'azapi_resource', {
+    type: 'Microsoft.Cache/redisEnterprise@2025-07-01',
+    name: 'amr-x',
+    body: {
+      sku: { name: 'Balanced_B1' },
+      properties: { minimumTlsVersion: '1.2', publicNetworkAccess: 'Disabled', ...over },
+    },
+  });
+const redisDatabase = (s: TerraformStack, over: Record<string, unknown> = {}) =>
+  raw(s, 'Database', 'azapi_resource', {
+    type: 'Microsoft.Cache/redisEnterprise/databases@2025-07-01',
+    name: 'default',
+    body: {
+      properties: {
+        clientProtocol: 'Encrypted',
+        clusteringPolicy: 'EnterpriseCluster',
+        evictionPolicy: 'NoEviction',
+        modules: [{ name: 'RediSearch' }],
+        accessKeysAuthentication: 'Enabled',
+        ...over,
+      },
+    },
+  });
 const SECURE_APIM = {
   frontend_ssl30_enabled: false,
   frontend_tls10_enabled: false,
@@ -401,6 +425,18 @@ const CASES: Record<RuleId, Case> = {
   'LZ.KeyVault.PublicNetworkAccess': (s, ok) => vault(s, { public_network_access_enabled: !ok }),
   'LZ.KeyVault.Firewall': (s, ok) =>
     vault(s, { network_acls: { default_action: pick(ok, 'Deny', 'Allow') } }),
+  'LZ.Redis.MinimumTls': (s, ok) => redis(s, pick(ok, {}, { minimumTlsVersion: '1.0' })),
+  'LZ.Redis.PublicNetworkAccess': (s, ok) => redis(s, pick(ok, {}, { publicNetworkAccess: 'Enabled' })),
+  'LZ.Redis.PrivateEndpoint': (s, ok) => {
+    const target = redis(s);
+    if (ok) privateEndpoint(s, target, 'redisEnterprise', ['privatelink.redis.azure.net']);
+    return target;
+  },
+  'LZ.Redis.EncryptedOnly': (s, ok) => redisDatabase(s, pick(ok, {}, { clientProtocol: 'Plaintext' })),
+  'LZ.Redis.AccessKeysDisabled': (s, ok) =>
+    redisDatabase(s, pick(ok, { accessKeysAuthentication: 'Disabled' }, {})),
+  'LZ.Redis.SemanticCacheReady': (s, ok) =>
+    redisDatabase(s, pick(ok, {}, { clusteringPolicy: 'OSSCluster', evictionPolicy: 'AllKeysLRU' })),
   'LZ.KeyVault.PrivateEndpoint': (s, ok) => {
     const target = vault(s);
     if (ok) privateEndpoint(s, target, 'vault', []);
