@@ -24,6 +24,7 @@ import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
 import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
+import { GENAIOPS_FIELDS, GENAIOPS_RULES } from './sections/genaiops';
 
 const EnvironmentObject = z
   .strictObject({
@@ -39,6 +40,7 @@ const EnvironmentObject = z
     ...GOVERNANCE_FIELDS,
     ...RESILIENCE_FIELDS,
     ...FINOPS_FIELDS,
+    ...GENAIOPS_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -261,6 +263,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...NETWORK_RULES,
   ...KEY_VAULT_RULES,
   ...PROMPT_LIBRARY_RULES,
+  ...GENAIOPS_RULES,
   ...GOVERNANCE_RULES,
   ...GATEWAY_REGION_RULES,
   ...finopsRules<Environment>(

@@ -16,6 +16,12 @@ export const TENANTS = {
     contentFilter: 'strict',
     // Client matters: prod redacts personal data before the model (the default for confidential data).
     dataClassification: 'confidential',
+    // Continuous evaluation of the contract summaries in prod: 5% of the exchanges, logged after redaction.
+    messageLogging: {
+      samplingPercent: 5,
+      reason:
+        'Legal IT reviews summary quality weekly; the logged prompts are redacted by the gateway first.',
+    },
     entra: {
       tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
       audience: 'api://contoso-ai-gateway',

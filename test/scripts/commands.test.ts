@@ -151,7 +151,17 @@ describe.concurrent('--help', () => {
     [
       'promote',
       ['dist/scripts/promote.js'],
-      ['--from', '--to', '--outdir', '--config', '--verification', '--verification-max-age', '-h, --help'],
+      [
+        '--from',
+        '--to',
+        '--outdir',
+        '--config',
+        '--verification',
+        '--evaluation',
+        '--prompts',
+        '--verification-max-age',
+        '-h, --help',
+      ],
     ],
     [
       'verify',

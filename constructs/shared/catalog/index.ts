@@ -69,3 +69,13 @@ export {
   type PolicyEffect,
   policyDefinitionId,
 } from './policy-definitions';
+export {
+  EVALUATION_CONTAINER,
+  EVALUATOR_NAMES,
+  EVALUATORS,
+  DECAY_EVENT,
+  type EvaluatorName,
+  MESSAGE_LOG_SOURCE,
+  passesThreshold,
+  PROMPT_CONTAINER,
+} from './evaluators';
