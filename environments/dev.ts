@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { EXAMPLE_PROMPT_VERSIONS } from './example-genaiops';
 import { TENANTS } from './tenants';
 import { EXAMPLE_FINOPS } from './example-prices';
 
@@ -157,5 +158,10 @@ export const dev = {
       keyVaultAvailability: { belowPercent: 95, severity: 'warning' },
       keyVaultAccessDenied: { aboveCount: 50, severity: 'informational' },
     },
+  },
+  // GenAIOps: the prompt versions dev runs, published by the deploy identity (service connection lz-dev-deploy).
+  prompts: {
+    versions: { ...EXAMPLE_PROMPT_VERSIONS },
+    publisherPrincipalId: '6f1c2a4e-3b5d-4e7f-8a9b-0c1d2e3f4a51',
   },
 } satisfies EnvironmentInput;

@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { EXAMPLE_EVALUATION, EXAMPLE_PROMPT_VERSIONS } from './example-genaiops';
 import { BLOCKLISTS, CONTENT_FILTERS } from './responsible-ai';
 import { TENANTS } from './tenants';
 import { EXAMPLE_FINOPS } from './example-prices';
@@ -256,5 +257,16 @@ export const prod = {
       contactEmails: ['finops@contoso.com'],
       actionGroups: ['platform'],
     },
+  },
+  // GenAIOps: the prompt versions prod runs, published by the deploy identity (service connection lz-prod-deploy), and
+  // the evaluation gate prod requires of staging's results.
+  prompts: {
+    versions: { ...EXAMPLE_PROMPT_VERSIONS, 'contract-summary': '1.0.0' },
+    publisherPrincipalId: '6f1c2a4e-3b5d-4e7f-8a9b-0c1d2e3f4a53',
+  },
+  evaluation: {
+    ...EXAMPLE_EVALUATION,
+    // Continuous evaluation: the sampled logs of opted-in tenants are scored every day; decay pages on-call.
+    continuous: { windowHours: 24, severity: 'error' },
   },
 } satisfies EnvironmentInput;

@@ -24,6 +24,7 @@ import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_CONFIG_RULES } from './sections/network-rules';
 import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_CONFIG_RULES } from './sections/prompt-library';
+import { GENAIOPS_FIELDS, GENAIOPS_CONFIG_RULES } from './sections/genaiops';
 
 const EnvironmentObject = z
   .strictObject({
@@ -39,6 +40,7 @@ const EnvironmentObject = z
     ...GOVERNANCE_FIELDS,
     ...RESILIENCE_FIELDS,
     ...FINOPS_FIELDS,
+    ...GENAIOPS_FIELDS,
   })
   .describe('One environment of the GenAI landing zone (dev, staging, prod, …).');
 
@@ -261,6 +263,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...NETWORK_CONFIG_RULES,
   ...KEY_VAULT_CONFIG_RULES,
   ...PROMPT_LIBRARY_CONFIG_RULES,
+  ...GENAIOPS_CONFIG_RULES,
   ...GOVERNANCE_CONFIG_RULES,
   ...GATEWAY_REGION_CONFIG_RULES,
   ...finopsRules<Environment>(

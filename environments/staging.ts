@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from './schema';
+import { EXAMPLE_EVALUATION, EXAMPLE_PROMPT_VERSIONS } from './example-genaiops';
 import { BLOCKLISTS, CONTENT_FILTERS } from './responsible-ai';
 import { TENANTS } from './tenants';
 import { EXAMPLE_FINOPS } from './example-prices';
@@ -154,5 +155,16 @@ export const staging = {
       contactEmails: ['finops@contoso.com'],
       actionGroups: ['platform'],
     },
+  },
+  // GenAIOps: the prompt versions staging runs, published by the deploy identity (service connection lz-staging-deploy), and
+  // the evaluation gate the pipeline runs after the apply.
+  prompts: {
+    versions: { ...EXAMPLE_PROMPT_VERSIONS, 'contract-summary': '1.0.0' },
+    publisherPrincipalId: '6f1c2a4e-3b5d-4e7f-8a9b-0c1d2e3f4a52',
+  },
+  evaluation: {
+    ...EXAMPLE_EVALUATION,
+    // staging runs what prod runs, message logging included (the promotion guard compares the policies).
+    continuous: { windowHours: 24, severity: 'warning' },
   },
 } satisfies EnvironmentInput;

@@ -18,6 +18,12 @@ export const TENANTS = {
     dataClassification: 'confidential',
     // Recurring questions about the same clauses: a cached answer only for a near-identical question, kept 10 minutes.
     semanticCache: { scoreThreshold: 0.02, durationSeconds: 600 },
+    // Continuous evaluation of the contract summaries in prod: 5% of the exchanges, logged after redaction.
+    messageLogging: {
+      samplingPercent: 5,
+      reason:
+        'Legal IT reviews summary quality weekly; the logged prompts are redacted by the gateway first.',
+    },
     entra: {
       tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
       audience: 'api://contoso-ai-gateway',

@@ -9,7 +9,10 @@
  * - a tenant's allocation grows without an approval;
  * - a cross-environment rule fails;
  * - with `--verification <dir>`: the `from` environment's verification report (`npm run verify`) is missing, failed,
- *   older than `--verification-max-age` hours, or verified another plan than the one promoted.
+ *   older than `--verification-max-age` hours, or verified another plan than the one promoted;
+ * - prod would run a prompt version (prompts/, flow steps included) that staging does not run;
+ * - with `--evaluation <file>`: a prompt or model version prod would run has no passing staging evaluation
+ *   (`npm run evaluate`), judged against prod's thresholds; the scores are printed.
  */
 import {
   ENVIRONMENT_OPTIONS,
@@ -22,10 +25,13 @@ import {
 import { readSynthOutput } from '../constructs/shared/plan';
 import { loadPair, promotionReport, readSide, renderPromotion } from './lib/promote';
 import { verificationCheck } from './lib/verify/guard';
+import { readPromptLibrary } from '../environments/prompt-assets';
+import { readEvaluationResult } from './lib/evaluation';
+import { evaluationCheck, promptCheck } from './lib/promote-genaiops';
 
 const COMMAND = {
   usage:
-    'usage: promote --from <environment> --to <environment> [--outdir <dir>] [--config <file>]... [--verification <dir>]',
+    'usage: promote --from <environment> --to <environment> [--outdir <dir>] [--config <file>]... [--verification <dir>] [--evaluation <file>]',
   description: [
     'The promotion guard: compares two environments, their configuration and their synthesized plans, prints what',
     'differs, and exits 1 when the promotion is blocked (a model staging does not run, a policy that differs, a',
@@ -49,6 +55,12 @@ const COMMAND = {
       value: '<dir>',
       help: "the from environment's verification reports (verify.json, as `npm run verify` wrote them); required to pass",
     },
+    evaluation: {
+      type: 'string',
+      value: '<file>',
+      help: "the from environment's evaluation result (evaluation/<from>.json, as `npm run evaluate` wrote it); required to pass",
+    },
+    prompts: { type: 'string', value: '<dir>', help: 'the prompt library (default: prompts)' },
     'verification-max-age': {
       type: 'string',
       value: '<hours>',
@@ -80,6 +92,11 @@ export function main(argv: readonly string[], io: CommandIo): number {
         }),
       ]
     : [];
+  const library = readPromptLibrary(args.prompts ?? 'prompts');
+  extra.push(promptCheck(from, to, library));
+  if (args.evaluation) {
+    extra.push(evaluationCheck(from, to, library, readEvaluationResult(args.evaluation), args.evaluation));
+  }
   const report = promotionReport(readSide(from, outdir), readSide(to, outdir), extra);
   io.stdout.write(renderPromotion(report));
   return report.passed ? 0 : 1;

@@ -132,6 +132,14 @@ export function addObservability(
     },
     keyVault: { resourceId: parts.keyVault.resourceId },
     tenants: tenants.quotas,
+    ...(env.evaluation?.continuous
+      ? {
+          modelDecay: {
+            severity: env.evaluation.continuous.severity,
+            windowHours: env.evaluation.continuous.windowHours,
+          },
+        }
+      : {}),
   });
 
   // The workbook's spillover share: the PTU backends the gateway routes to, by the ids the gateway gave them.

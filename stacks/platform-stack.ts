@@ -34,6 +34,7 @@ import { buildIngress } from './ingress';
 import { synthesizeLeanly } from './performance';
 import { buildBudgetEnforcement, buildUsageLedger, ledgerDeployments } from './finops';
 import type { BudgetEnforcement, UsageLedger } from '../constructs/finops';
+import { addGenAiOps, type GenAiOpsContainers } from './genaiops';
 import type { RegionalWaf } from '../constructs/ingress';
 
 export { environmentTags, MANAGED_BY } from './foundation';
@@ -68,6 +69,8 @@ export class PlatformStack extends TerraformStack {
   readonly keyVault: KeyVault;
   /** The storage account of the prompt library and evaluation data. */
   readonly promptLibrary: PromptLibrary;
+  /** The prompt library's platform containers: published prompts and evaluation datasets. */
+  readonly genAiOps: GenAiOpsContainers;
   /** The model account of each region that has one. */
   readonly aiEndpoints: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   /** The Content Safety account, when enabled. */
@@ -229,6 +232,7 @@ export class PlatformStack extends TerraformStack {
           }
         : {}),
     });
+    this.genAiOps = addGenAiOps(env, this.promptLibrary);
     const endpointScope = new Construct(this, 'AiEndpoints');
     const endpoints: Partial<Record<AzureRegion, AiEndpoint>> = {};
     for (const [key, account] of Object.entries(env.endpoints.accounts)) {

@@ -180,6 +180,9 @@ export function buildTenants(
                 ...(pii !== 'off'
                   ? { pii: { mode: pii, metricNamespace: env.gateway.tokenMetrics.namespace } }
                   : {}),
+                ...(tenant.messageLogging && env.evaluation?.continuous
+                  ? { messageLog: { samplingPercent: tenant.messageLogging.samplingPercent } }
+                  : {}),
               },
               ...(tenant.purpose === 'verification' ? { verificationProbe: true } : {}),
               ...(semanticCache ? { semanticCache } : {}),

@@ -893,6 +893,7 @@ export class AiGateway extends Construct {
                     },
                   }
                 : {}),
+              ...(security.messageLog ? { messageLog: security.messageLog } : {}),
             }
           : {}),
       }),
@@ -911,4 +912,9 @@ export interface TenantSecurity {
   readonly entra?: EntraAuthOptions;
   /** PII detection or redaction through the gateway's Language account. @default - none */
   readonly pii?: { readonly mode: Exclude<PiiMode, 'off'>; readonly metricNamespace: string };
+  /**
+   * Sampled message logging for continuous evaluation: a share of the tenant's exchanges, captured after PII
+   * redaction, traced to the gateway's resource log. @default - none
+   */
+  readonly messageLog?: { readonly samplingPercent: number };
 }

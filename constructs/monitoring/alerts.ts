@@ -12,6 +12,7 @@ import {
   DEFAULT_ALERT_SETTINGS,
   severityLevel,
   CONTENT_SAFETY_POLICY,
+  DECAY_EVENT,
   LOG_TABLES,
   METRICS,
   type PlatformMetric,
@@ -78,6 +79,11 @@ export interface AlertsProps {
   readonly tenants?: readonly TenantTokenQuota[];
   /** The Key Vault. @default - no Key Vault alerts */
   readonly keyVault?: { readonly resourceId: string };
+  /**
+   * Continuous evaluation: the scheduled job sends each score to Application Insights as a `GenAIOpsEvaluation` event,
+   * and the model-decay alert fires when one is below its threshold. Needs applicationInsights. @default - none
+   */
+  readonly modelDecay?: { readonly severity: AlertSeverity; readonly windowHours: number };
 }
 
 interface Dimension {
@@ -165,6 +171,18 @@ export class Alerts extends Construct {
       this.tenantAlert(new Construct(this, 'Tenants'), props.tenants, props.applicationInsights.resourceId);
     }
     if (props.keyVault) this.keyVaultAlerts(new Construct(this, 'KeyVault'), props.keyVault.resourceId);
+    if (props.modelDecay) {
+      if (!props.applicationInsights) {
+        throw new Error(
+          `${this.node.path}: the model-decay alert reads evaluation events; give applicationInsights`,
+        );
+      }
+      this.decayAlert(
+        new Construct(this, 'Evaluation'),
+        props.modelDecay,
+        props.applicationInsights.resourceId,
+      );
+    }
 
     this.metricAlerts = this.metricAlertsByPath;
     this.logAlerts = this.logAlertsByPath;
@@ -449,6 +467,44 @@ export class Alerts extends Construct {
         dimensions: [{ name: tenant, operator: 'Include', values: ['*'] }],
       },
       description: `At its token rate of the last 24 hours, a tenant would use more than ${s.abovePercent}% of its monthly quota in 30 days; once the quota is used, the gateway answers it 403 until the month ends. The alert names the tenant (dimension ${tenant}). Tell the tenant owner; raise the quota in the tenant's config if the usage is expected.`,
+    });
+  }
+
+  /**
+   * Model decay: a continuous-evaluation score of production traffic below its threshold. One row per route and
+   * evaluator that failed in the window (dimensions Route and Evaluator), so the alert names what decayed.
+   */
+  private decayAlert(
+    scope: Construct,
+    decay: NonNullable<AlertsProps['modelDecay']>,
+    applicationInsightsId: string,
+  ): void {
+    if (!Number.isInteger(decay.windowHours) || decay.windowHours < 1 || decay.windowHours > 48) {
+      throw new Error(`${this.node.path}: modelDecay.windowHours must be a whole number from 1 to 48`);
+    }
+    const query = [
+      LOG_TABLES.customEvents,
+      `| where name == ${kqlString(DECAY_EVENT)}`,
+      '| extend Route = tostring(customDimensions["route"]), Evaluator = tostring(customDimensions["evaluator"])',
+      '| extend Score = todouble(customMeasurements["score"]), Threshold = todouble(customMeasurements["threshold"]), Passed = toint(customMeasurements["passed"])',
+      '| summarize FailingRuns = countif(Passed == 0), LowestScore = min(Score), Threshold = max(Threshold) by Route, Evaluator',
+      '| project Route, Evaluator, FailingRuns',
+    ].join('\n');
+    this.logAlertRaw(scope, 'ModelDecay', 'model-decay', this.props.location, applicationInsightsId, {
+      severity: decay.severity,
+      window: `PT${decay.windowHours}H`,
+      frequency: 'PT1H',
+      criterion: {
+        query,
+        measure: 'FailingRuns',
+        operator: 'GreaterThan',
+        threshold: 0,
+        dimensions: [
+          { name: 'Route', operator: 'Include', values: ['*'] },
+          { name: 'Evaluator', operator: 'Include', values: ['*'] },
+        ],
+      },
+      description: `Model decay: the continuous evaluation of sampled production traffic scored a route below its threshold (dimensions Route and Evaluator). Compare with the staging evaluation (evaluation/staging.json); check for a model version change (npm run routes) or a change in what users ask; roll the prompt back to the previous version (prompts.versions) if a new one caused it.`,
     });
   }
 

@@ -207,6 +207,21 @@ const TenantConfig = z
       .describe(
         'Personal data in prompts: off, detect (count as a metric) or redact (masked before the model). Default: redact in staging and prod for confidential or restricted data, off otherwise.',
       ),
+    messageLogging: z
+      .strictObject({
+        samplingPercent: z
+          .number({ message: 'expected a share of the exchanges, from 0.1 to 100 percent' })
+          .min(0.1, { message: 'expected a share of the exchanges, from 0.1 to 100 percent' })
+          .max(100, { message: 'expected a share of the exchanges, from 0.1 to 100 percent' })
+          .describe(
+            "Share of the tenant's successful, non-streamed exchanges logged with prompt and completion.",
+          ),
+        reason: Reason,
+      })
+      .optional()
+      .describe(
+        'Opt-in: log a sample of the tenant\'s prompts and completions (after PII redaction) for continuous evaluation, in the environments with evaluation.continuous. Refused where prompts would reach the log unredacted (pii "detect", or "off" with confidential or restricted data).',
+      ),
     storedObjects: z
       .enum(['isolate', 'stateless'])
       .default('isolate')
@@ -315,6 +330,8 @@ type TenantEnv = {
   endpoints: Endpoints;
   gateway: Gateway;
   tenants: Record<string, TenantConfig>;
+  /** Continuous evaluation on: where tenants' opted-in message logs are written. */
+  evaluation?: { continuous?: unknown } | undefined;
   tenancy: { protectOffboardedData: boolean };
 };
 
@@ -666,6 +683,25 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
             report({
               path: ['tenants', t.slug, 'pii'],
               message: `pii "${pii}"${t.tenant.pii ? '' : ` (the ${env.stage} default for ${t.tenant.dataClassification} data)`} needs the Azure AI Language account; expected endpoints.language.enabled true, or pii "off"`,
+            });
+          }
+        }
+      },
+    },
+    {
+      id: 'tenant-message-logging-pii-safe',
+      reads: [['stage'], ['tenants'], ['evaluation']],
+      check: (env, report) => {
+        // Messages are logged only where continuous evaluation reads them.
+        if (!env.evaluation?.continuous) return;
+        for (const t of tenantsIn(env).filter((x) => x.hasAccess && x.tenant.messageLogging)) {
+          const pii = tenantPii(t.tenant, env.stage);
+          const sensitive =
+            t.tenant.dataClassification === 'confidential' || t.tenant.dataClassification === 'restricted';
+          if (pii === 'detect' || (pii === 'off' && sensitive)) {
+            report({
+              path: ['tenants', t.slug, 'messageLogging'],
+              message: `${env.stage}: pii "${pii}"${t.tenant.pii ? '' : ' (the default)'} passes ${t.tenant.dataClassification} prompts unredacted, so the message log would hold personal data; expected pii "redact", or no messageLogging`,
             });
           }
         }

@@ -340,10 +340,12 @@ export function planNewEnvironment(
   // request has none to read.
   const guardParameters = (indent: string, fromEnv: string, verified: boolean) =>
     `\n${indent}  parameters:\n${indent}    from: ${fromEnv}\n${indent}    to: ${name}` +
-    (verified ? `\n${indent}    verificationArgs: --verification verification/${fromEnv}` : '');
+    (verified
+      ? `\n${indent}    verificationArgs: --verification verification/${fromEnv}\n${indent}    evaluationArgs: --evaluation evaluation/${fromEnv}.json`
+      : '');
   const withParameters = (block: string, fromEnv: string) =>
     block.replace(
-      /\n(\s*)- template: \.azure-pipelines\/promotion-guard-steps\.yml((?:\n\s+parameters:)?(?:\n\s+(?:from|to|verificationArgs): [^\n]+)*)/,
+      /\n(\s*)- template: \.azure-pipelines\/promotion-guard-steps\.yml((?:\n\s+parameters:)?(?:\n\s+(?:from|to|verificationArgs|evaluationArgs): [^\n]+)*)/,
       (_, indent: string, parameters: string) =>
         `\n${indent}- template: .azure-pipelines/promotion-guard-steps.yml${guardParameters(
           indent,
@@ -385,7 +387,7 @@ export function planNewEnvironment(
           .replace(/→ \S+/, `→ ${name}`)
           .replace(/--to \S+/, `--to ${name}`)
           .replace(/--from \S+/, `--from ${fromEnv}`)
-          .replace(/dependsOn: \S+/, `dependsOn: ${adoIdOf(fromEnv)}_verify`),
+          .replace(/dependsOn: \S+/, `dependsOn: ${adoIdOf(fromEnv)}_evaluate`),
       'promotion_guard stage',
     );
   }

@@ -27,7 +27,14 @@ export interface PromotionSide {
 
 export interface PromotionCheck {
   readonly id:
-    'models' | 'gateway-policies' | 'rule-pack' | 'allocations' | 'cross-environment' | 'verification';
+    | 'models'
+    | 'prompts'
+    | 'evaluation'
+    | 'gateway-policies'
+    | 'rule-pack'
+    | 'allocations'
+    | 'cross-environment'
+    | 'verification';
   readonly title: string;
   readonly passed: boolean;
   /** One line when it passes; the findings when it fails. */

@@ -23,9 +23,14 @@ export const adoId = (name: string) => name.replace(/-/g, '_');
 
 const runsOf = (steps: ReadonlyArray<Yaml>) => steps.map(scriptOf).filter(Boolean).join('\n');
 
-/** The promotions a set of scripts runs: from → to. */
-function guards(script: string): Array<{ from: string; to: string }> {
-  return [...script.matchAll(new RegExp(GUARD, 'g'))].map((m) => ({ from: m[1]!, to: m[2]! }));
+/** The promotions a set of scripts runs: from → to, and the evaluation result each reads. */
+function guards(script: string): Array<{ from: string; to: string; evaluation?: string }> {
+  return script.split('\n').flatMap((line) =>
+    [...line.matchAll(new RegExp(GUARD, 'g'))].map((m) => {
+      const evaluation = /--evaluation "?([^\s"]+)"?/.exec(line)?.[1];
+      return { from: m[1]!, to: m[2]!, ...(evaluation ? { evaluation } : {}) };
+    }),
+  );
 }
 
 function checkOrder(
@@ -34,8 +39,9 @@ function checkOrder(
   planOf: (env: string) => string,
   applyOf: (env: string) => string,
   verifyOf: (env: string) => string,
-  guardsOf: (id: string) => Array<{ from: string; to: string }>,
+  guardsOf: (id: string) => Array<{ from: string; to: string; evaluation?: string }>,
   first: string,
+  evaluateOf: (env: string) => string,
 ): void {
   for (const env of environments) {
     const before = ancestors(graph, planOf(env.name));
@@ -69,6 +75,14 @@ function checkOrder(
     const from = guardsOf(guard!).find((g) => g.to === env.name)!.from;
     expect(ancestors(graph, guard!), `${guard} waits for ${from} to be applied`).toContain(applyOf(from));
     expect(ancestors(graph, guard!), `${guard} waits for ${from} to be verified`).toContain(verifyOf(from));
+    // The evaluation gate: the guard waits for the from environment's evaluation and reads its result.
+    expect(ancestors(graph, guard!), `${guard} waits for ${from} to be evaluated`).toContain(
+      evaluateOf(from),
+    );
+    expect(
+      guardsOf(guard!).find((g) => g.to === env.name)!.evaluation,
+      `${guard} reads ${from}'s evaluation result`,
+    ).toBe(`evaluation/${from}.json`);
   }
 }
 
@@ -108,6 +122,17 @@ export function checkGithubCoverage(root: string, environments: readonly Pipelin
     expect(usesOf(verify, 'actions/upload-artifact')).toContainEqual(
       expect.objectContaining({ name: `verify-${name}` }),
     );
+    // After the apply: publish the prompt versions as the deploy identity, then the evaluation gate.
+    const publish = job(`${name}/publish`);
+    expect(publish.needs, `${name}/publish runs after the apply`).toEqual([`${name}/apply`]);
+    expect(publish.environment).toBe(`${name}-publish`);
+    expect(runsOf(publish.steps)).toContain(`prompts.js publish --env "${name}" --outdir cdktf.out`);
+    const evaluate = job(`${name}/evaluate`);
+    expect(evaluate.needs, `${name}/evaluate runs after the publish`).toEqual([`${name}/publish`]);
+    expect(runsOf(evaluate.steps)).toContain(`evaluate.js --env "${name}"`);
+    expect(usesOf(evaluate, 'actions/upload-artifact')).toContainEqual(
+      expect.objectContaining({ name: `evaluation-${name}`, path: 'evaluation/' }),
+    );
   }
   checkOrder(
     deploy,
@@ -117,6 +142,7 @@ export function checkGithubCoverage(root: string, environments: readonly Pipelin
     (env) => `${env}/verify`,
     (id) => guards(runsOf(deploy.find((j) => j.id === id)?.steps ?? [])),
     'build',
+    (env) => `${env}/evaluate`,
   );
 
   const pullRequest = githubJobs('.github/workflows/pull-request.yml', root);
@@ -196,6 +222,16 @@ export function checkAzureDevOpsCoverage(root: string, environments: readonly Pi
     expect(verify!.stageDependsOn, `${id}_verify runs after the apply`).toEqual([`${id}_apply`]);
     expect(connections(verify!.steps)).toEqual([`lz-${name}-verify`]);
     expect(runsOf(verify!.steps)).toContain(`verify.js --env ${name}`);
+    const [publish] = stage(`${id}_publish`);
+    expect(publish!.stageDependsOn, `${id}_publish runs after the verification`).toEqual([`${id}_verify`]);
+    expect(connections(publish!.steps)).toEqual([`lz-${name}-deploy`]);
+    expect(runsOf(publish!.steps)).toContain(`prompts.js publish --env ${name} --outdir cdktf.out`);
+    const [evaluate] = stage(`${id}_evaluate`);
+    expect(evaluate!.stageDependsOn, `${id}_evaluate runs after the publish`).toEqual([`${id}_publish`]);
+    expect(runsOf(evaluate!.steps)).toContain(`evaluate.js --env ${name}`);
+    expect(
+      evaluate!.steps.filter((s) => s['task'] === 'PublishPipelineArtifact@1').map((s) => s['inputs']),
+    ).toEqual([{ targetPath: 'evaluation', artifact: `evaluation-${name}` }]);
   }
   const graph = [...new Map(jobs.map((j) => [j.stage, { id: j.stage, needs: j.stageDependsOn }])).values()];
   const stageGuards = (id: string) =>
@@ -208,6 +244,7 @@ export function checkAzureDevOpsCoverage(root: string, environments: readonly Pi
     (env) => `${adoId(env)}_verify`,
     stageGuards,
     'build',
+    (env) => `${adoId(env)}_evaluate`,
   );
 
   const pr = stage('pr_plan');

@@ -225,7 +225,9 @@ export function namedEnvironments(
       : [name];
   return [
     ...new Set(
-      [...fromScripts, ...environments.map((e) => e.replace(/-(plan|verify)$/, ''))].flatMap(expand),
+      [...fromScripts, ...environments.map((e) => e.replace(/-(plan|verify|publish|evaluate)$/, ''))].flatMap(
+        expand,
+      ),
     ),
   ].sort();
 }

@@ -214,6 +214,12 @@ describe('Azure DevOps pipeline', () => {
         expect((step['inputs'] as Yaml)['addSpnToEnvironment']).toBeUndefined();
         continue;
       }
+      if (/prompts\.js publish |evaluate\.js /.test(scriptOf(step))) {
+        // publish and evaluate call Azure through the CLI session of the deploy connection (Entra ID, no keys).
+        expect(connection).toMatch(/-deploy$/);
+        expect((step['inputs'] as Yaml)['addSpnToEnvironment']).toBeUndefined();
+        continue;
+      }
       expect(scriptOf(step)).toContain('ARM_USE_OIDC=true');
       expect(scriptOf(step)).toContain(
         'ARM_OIDC_AZURE_SERVICE_CONNECTION_ID="$AZURESUBSCRIPTION_SERVICE_CONNECTION_ID"',

@@ -124,7 +124,17 @@ describe('--help', () => {
       'promote',
       promote,
       [],
-      ['--from', '--to', '--outdir', '--config', '--verification', '--verification-max-age', '-h, --help'],
+      [
+        '--from',
+        '--to',
+        '--outdir',
+        '--config',
+        '--verification',
+        '--evaluation',
+        '--prompts',
+        '--verification-max-age',
+        '-h, --help',
+      ],
     ],
     [
       'verify',

@@ -314,7 +314,7 @@ describe('promotion guard', () => {
       ...f.configs.flatMap((c) => ['--config', c]),
     ]);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/^## Promotion staging → prod: blocked \(1 of 5 checks fail\)/);
+    expect(result.stdout).toMatch(/^## Promotion staging → prod: blocked \(1 of 6 checks fail\)/);
   });
 
   it.each([

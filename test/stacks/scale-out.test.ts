@@ -109,7 +109,14 @@ describe('sharded layout', () => {
 
   it('keeps every tenant resource out of the platform stack and in its own shard only', () => {
     expect(app.stack('prod').resources.filter((r) => /^Tenants_/.test(r.name))).toEqual([]);
-    expect(app.stack('prod').byType('azurerm_storage_container')).toEqual([]);
+    // the platform stack keeps only its own containers (published prompts, evaluation datasets), no tenant's
+    expect(
+      app
+        .stack('prod')
+        .byType('azurerm_storage_container')
+        .map((r) => r.path)
+        .sort(),
+    ).toEqual(['PromptLibrary/PlatformContainers/evaluation', 'PromptLibrary/PlatformContainers/prompts']);
     for (const [n, members] of plan) {
       const owners = new Set(
         app

@@ -15,6 +15,7 @@ import { type EntraAuthOptions, entraSignIn, perUserTokenLimit } from './entra-a
 import { checkOwnership, opIn, recordOwnership, statelessOnly, type StoredObjectsMode } from './ownership';
 import { piiProtection, type PiiOptions } from './pii';
 import { GATEWAY_OPERATIONS, type GatewayOperation } from '../operations';
+import { MESSAGE_LOG_SOURCE } from '../../shared/catalog';
 
 /** Everything one tenant's product policy is built from. */
 export interface TenantPolicyOptions {
@@ -59,6 +60,74 @@ export interface TenantPolicyOptions {
     readonly scoreThreshold: number;
     readonly durationSeconds: number;
   };
+  /**
+   * Sampled message logging for continuous evaluation (the tenant opted in with a reason). Needs `slug`. The prompt is
+   * captured after PII redaction, so a redacting tenant's log holds only masked text. @default - none: no messages
+   */
+  readonly messageLog?: { readonly samplingPercent: number };
+}
+
+/** Characters of the prompt and of the completion kept in one trace. */
+export const MESSAGE_LOG_MAX_CHARACTERS = 8000;
+const LOG_SAMPLED = 'genaiops-sampled';
+const LOG_PROMPT = 'genaiops-prompt';
+
+/**
+ * Inbound, after PII protection and content safety: draws the sample and captures the prompt as the model will get it
+ * (for `redact`, the masked body the PII fragment set).
+ */
+function captureMessage(samplingPercent: number): XmlElement[] {
+  if (!(samplingPercent > 0 && samplingPercent <= 100)) {
+    throw new Error(`messageLog.samplingPercent must be above 0 and at most 100, got ${samplingPercent}`);
+  }
+  const perTenThousand = Math.round(samplingPercent * 100);
+  return [
+    el('set-variable', { name: LOG_SAMPLED, value: expr(`new Random().Next(10000) < ${perTenThousand}`) }),
+    el(
+      'choose',
+      {},
+      el(
+        'when',
+        { condition: expr(`(bool)context.Variables[${csString(LOG_SAMPLED)}]`) },
+        el('set-variable', {
+          name: LOG_PROMPT,
+          value: `@{ var b = context.Request.Body?.As<string>(preserveContent: true) ?? ""; return b.Length > ${MESSAGE_LOG_MAX_CHARACTERS} ? b.Substring(0, ${MESSAGE_LOG_MAX_CHARACTERS}) : b; }`,
+        }),
+      ),
+    ),
+  ];
+}
+
+/**
+ * Outbound: a sampled, successful, non-streamed exchange becomes one trace (tenant, deployment, prompt, completion) in
+ * the gateway's resource log. The trace policy "is not affected by Application Insights sampling" and lands in
+ * `ApiManagementGatewayLogs.TraceRecords` when its severity reaches the diagnostic's verbosity (Learn: "trace policy").
+ */
+function traceMessage(slug: string): XmlElement {
+  return el(
+    'choose',
+    {},
+    el(
+      'when',
+      {
+        condition: expr(
+          `(bool)context.Variables.GetValueOrDefault(${csString(LOG_SAMPLED)}, false) && context.Response.StatusCode == 200 && !context.Response.Headers.GetValueOrDefault("Content-Type", "").Contains("text/event-stream")`,
+        ),
+      },
+      el(
+        'trace',
+        { source: MESSAGE_LOG_SOURCE, severity: 'information' },
+        el(
+          'message',
+          {},
+          text(
+            `@{ var c = context.Response.Body?.As<string>(preserveContent: true) ?? ""; return new JObject(new JProperty("tenant", ${csString(slug)}), new JProperty("deployment", (string)context.Variables.GetValueOrDefault(${csString(DEPLOYMENT_VARIABLE)}, "")), new JProperty("prompt", (string)context.Variables.GetValueOrDefault(${csString(LOG_PROMPT)}, "")), new JProperty("completion", c.Length > ${MESSAGE_LOG_MAX_CHARACTERS} ? c.Substring(0, ${MESSAGE_LOG_MAX_CHARACTERS}) : c)).ToString(Newtonsoft.Json.Formatting.None); }`,
+          ),
+        ),
+        el('metadata', { name: 'tenant', value: slug }),
+      ),
+    ),
+  );
 }
 
 /** The surfaces whose answers the semantic cache keeps: chat completions (the policy's supported API). */
@@ -180,6 +249,7 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
           options.contentSafety.shieldPrompt,
           options.contentSafety.thresholds,
         ),
+      options.messageLog && slug !== undefined && captureMessage(options.messageLog.samplingPercent),
       // Last: only a request that passed every check above may get a cached answer.
       cache &&
         el(
@@ -212,6 +282,7 @@ export function tenantProductPolicy(options: TenantPolicyOptions): XmlElement {
             semanticCacheStore(cache.durationSeconds),
           ),
         ),
+      options.messageLog && slug !== undefined && traceMessage(slug),
     ),
     el('on-error', {}, el('base')),
   );

@@ -114,6 +114,7 @@ export const PLATFORM_ALERT_SIGNALS = [
   'tenant-token-quota',
   'keyvault-availability',
   'keyvault-access-denied',
+  'model-decay',
 ] as const;
 
 export type ModelAlertSignal = (typeof MODEL_ALERT_SIGNALS)[number];

@@ -84,3 +84,13 @@ export {
   policyDefinitionId,
 } from './policy-definitions';
 export { COMMITMENT_TIERS_GB_PER_DAY, type CommitmentTierGbPerDay } from './log-analytics';
+export {
+  EVALUATION_CONTAINER,
+  EVALUATOR_NAMES,
+  EVALUATORS,
+  DECAY_EVENT,
+  type EvaluatorName,
+  MESSAGE_LOG_SOURCE,
+  passesThreshold,
+  PROMPT_CONTAINER,
+} from './evaluators';

@@ -184,6 +184,8 @@ export const LOG_TABLES = {
   gatewayLlmLog: 'ApiManagementGatewayLlmLog',
   /** App Insights custom metrics; `llm-emit-token-metric` writes its token counts here. */
   customMetrics: 'customMetrics',
+  /** App Insights custom events; continuous evaluation sends its scores here (`GenAIOpsEvaluation`). */
+  customEvents: 'customEvents',
   /** App Insights request telemetry of the gateway (one per client request). */
   requests: 'requests',
   /** App Insights dependency telemetry of the gateway (its calls to the model backends). */

@@ -325,7 +325,12 @@ describe('the README table "what pages on-call"', () => {
       'model-availability': ['modelAvailability', alerts.modelAvailability.belowPercent],
       'keyvault-availability': ['keyVaultAvailability', alerts.keyVaultAvailability.belowPercent],
     };
-    expect(Object.keys(rows).sort()).toEqual(Object.keys(listed).sort());
+    // model decay pages too: its severity comes from evaluation.continuous, not from the alert settings
+    const decay = exampleEnvironment('prod').evaluation?.continuous;
+    expect(Object.keys(rows).sort()).toEqual(
+      [...Object.keys(listed), ...(decay ? ['model-decay'] : [])].sort(),
+    );
+    if (decay) expect(rows['model-decay'], 'model-decay').toContain(`${decay.severity} (`);
     for (const [name, [key, threshold]] of Object.entries(listed)) {
       expect(rows[name], name).toContain(` ${threshold} `);
       expect(rows[name], name).toContain(`${alerts[key].severity} (`);

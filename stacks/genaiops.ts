@@ -1,0 +1,44 @@
+/**
+ * GenAIOps in the platform stack: the prompt library's two platform containers, `prompts` (the published prompt
+ * versions) and `evaluation` (the evaluation datasets and results), and the deploy identity's data-plane roles on them.
+ * The pipeline publishes prompts after the apply as the deploy identity (Entra ID, no keys: the account has shared
+ * keys off), so that identity holds Storage Blob Data Contributor on `prompts` and Storage Blob Data Reader on
+ * `evaluation`, on those containers only (Learn: "Assign an Azure role for access to blob data").
+ */
+import { Construct } from 'constructs';
+import type { StorageContainer } from '@cdktf/provider-azurerm/lib/storage-container';
+import { promptLibraryContainer, type PromptLibrary } from '../constructs/prompt-library';
+import { EVALUATION_CONTAINER, PROMPT_CONTAINER } from '../constructs/shared/catalog';
+import { addRoleAssignment } from '../constructs/shared/features';
+import type { Environment } from '../environments/schema';
+
+export interface GenAiOpsContainers {
+  readonly prompts: StorageContainer;
+  readonly evaluation: StorageContainer;
+}
+
+export function addGenAiOps(env: Environment, library: PromptLibrary): GenAiOpsContainers {
+  const scope = new Construct(library, 'PlatformContainers');
+  const prompts = promptLibraryContainer(scope, 'prompts', library.resourceId, {
+    name: PROMPT_CONTAINER,
+    metadata: { purpose: 'published-prompt-versions' },
+  });
+  const evaluation = promptLibraryContainer(scope, 'evaluation', library.resourceId, {
+    name: EVALUATION_CONTAINER,
+    metadata: { purpose: 'evaluation-datasets' },
+  });
+  const publisher = env.prompts.publisherPrincipalId;
+  if (publisher) {
+    addRoleAssignment(scope, 'PublisherPrompts', prompts.id, {
+      roleDefinitionName: 'Storage Blob Data Contributor',
+      principalId: publisher,
+      description: `The deploy identity publishes the prompt versions ${env.name} runs (npm run prompts -- publish)`,
+    });
+    addRoleAssignment(scope, 'PublisherEvaluation', evaluation.id, {
+      roleDefinitionName: 'Storage Blob Data Reader',
+      principalId: publisher,
+      description: `The evaluation job reads ${env.name}'s evaluation datasets (npm run evaluate)`,
+    });
+  }
+  return { prompts, evaluation };
+}
