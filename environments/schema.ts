@@ -24,6 +24,7 @@ import { MONITORING_FIELDS, monitoringRules } from './sections/monitoring';
 import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_RULES } from './sections/network-rules';
 import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_RULES } from './sections/prompt-library';
+import { FOUNDRY_FIELDS, foundryRules } from './sections/foundry';
 
 const EnvironmentObject = z
   .strictObject({
@@ -36,6 +37,7 @@ const EnvironmentObject = z
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
     ...PROMPT_LIBRARY_FIELDS,
+    ...FOUNDRY_FIELDS,
     ...GOVERNANCE_FIELDS,
     ...RESILIENCE_FIELDS,
     ...FINOPS_FIELDS,
@@ -261,6 +263,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...NETWORK_RULES,
   ...KEY_VAULT_RULES,
   ...PROMPT_LIBRARY_RULES,
+  ...foundryRules<Environment>(),
   ...GOVERNANCE_RULES,
   ...GATEWAY_REGION_RULES,
   ...finopsRules<Environment>(

@@ -38,6 +38,7 @@ interface GovernedParts {
   readonly modelAccounts: readonly TerraformResource[];
   readonly tenantAccounts: readonly TerraformResource[];
   readonly contentSafety?: TerraformResource;
+  readonly foundry?: TerraformResource;
   readonly vaults: readonly TerraformResource[];
   readonly promptLibrary?: TerraformResource;
   readonly gatewayService?: TerraformResource;
@@ -55,6 +56,7 @@ function governedParts(stack: PlatformStack | TenantShardStack): GovernedParts {
     modelAccounts: Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
     tenantAccounts,
     ...(stack.contentSafety ? { contentSafety: stack.contentSafety.account } : {}),
+    ...(stack.foundry ? { foundry: stack.foundry.account } : {}),
     vaults: [stack.keyVault.vault, ...tenantVaults],
     promptLibrary: stack.promptLibrary.account,
     gatewayService: stack.gateway.service,
@@ -134,6 +136,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     ...parts.modelAccounts,
     ...parts.tenantAccounts,
     ...(parts.contentSafety ? [parts.contentSafety] : []),
+    ...(parts.foundry ? [parts.foundry] : []),
   ];
   const publicAccess = env.network.publicNetworkAccess;
   if (publicAccess.enabled) {
@@ -196,6 +199,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     ...(parts.workspace ? [parts.workspace] : []),
     ...parts.modelAccounts,
     ...parts.tenantAccounts,
+    ...(parts.foundry ? [parts.foundry] : []),
   ];
   for (const key of ['deleteLocks', 'preventDestroy'] as const) {
     const setting = env.protection[key];

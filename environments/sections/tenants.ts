@@ -130,6 +130,17 @@ const Entra = z
   })
   .describe('Microsoft Entra sign-in of the tenant’s callers.');
 
+/** What `foundryProject` accepts in the tenant registry: every environment the tenant is in, or named ones. */
+const FoundryProjectOptIn = z
+  .union([z.boolean(), z.record(slug('environment name', 12), z.boolean())], {
+    error: () =>
+      'expected true (a project in every environment where the tenant has an allocation and Foundry is enabled) or { <environment>: true }',
+  })
+  .optional()
+  .describe(
+    'A Foundry project of the tenant’s own: true in every environment where it has an allocation and foundry.enabled is true, or per environment name ({ staging: true, prod: true }).',
+  );
+
 const Tenant = z
   .strictObject({
     displayName: z.string().min(1).max(100),
@@ -195,6 +206,7 @@ const Tenant = z
       .describe(
         'isolate: the gateway records the owner of every stored response, file and batch and refuses other tenants (403). stateless: store is forced false and stored objects are refused.',
       ),
+    foundryProject: FoundryProjectOptIn,
     allocations: z
       .record(slug('environment name', 12), Allocation)
       .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),

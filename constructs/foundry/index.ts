@@ -1,0 +1,2 @@
+export * from './foundry';
+export * from './project';
