@@ -70,6 +70,9 @@ export const dev = {
       },
     ],
   },
+  // Foundry in dev too: the same shape as staging and prod, and no standing cost (S0 is pay per use, projects
+  // are free); developers try prompt flows and evaluations here first.
+  foundry: { enabled: true },
   promptLibrary: {
     replication: 'LRS',
     blobSoftDeleteRetentionInDays: 7,

@@ -13,6 +13,7 @@ import { DEFAULT_ENVIRONMENT_CODES } from './sections/foundation';
 import { INGRESS_SUBNET } from './sections/network';
 import type { Environment } from './schema';
 import { tenantsIn } from './sections/tenants';
+import { foundryRegion, foundryTenants } from './sections/foundry';
 import { type AzureRegion, SUBNET_KEYS, SUBNETS, type SubnetKey } from '../constructs/shared/catalog';
 
 /** The config paths that names are built from: the name rule runs once these parsed cleanly. */
@@ -25,6 +26,7 @@ export const NAME_INPUT_PATHS: readonly ConfigPath[] = [
   ['endpoints', 'accounts'],
   ['endpoints', 'contentSafety'],
   ['endpoints', 'language'],
+  ['foundry'],
   ['gateway'],
   ['monitoring', 'actionGroups'],
   // Tenant names (containers, identities, dedicated vaults and accounts) come from the registry's slugs.
@@ -64,6 +66,7 @@ export const TENANT_NAME_KINDS: ReadonlySet<ResourceKind> = new Set<ResourceKind
   'apimEntity',
   'storageContainer',
   'keyVaultSecret',
+  'foundryProject',
 ]);
 
 /**
@@ -225,6 +228,22 @@ function planNames(env: Environment) {
     }),
   };
 
+  const foundryAt = foundryRegion(env);
+  const foundry = env.foundry.enabled
+    ? {
+        account: book.check(
+          'customSubdomain',
+          book.name('foundryAccount', ['foundry'], { region: foundryAt }),
+          ['foundry'],
+        ),
+        privateEndpoint: book.name('privateEndpoint', ['foundry'], { region: foundryAt, qualifier: 'aif' }),
+        platformProject: book.name('foundryProject', ['foundry'], {
+          region: foundryAt,
+          qualifier: 'platform',
+        }),
+      }
+    : undefined;
+
   // Globally unique, compact names: what makes them too long is the naming inputs, so the problem points there.
   const keyVault = {
     vault: book.name('keyVault', ['naming']),
@@ -262,6 +281,7 @@ function planNames(env: Environment) {
     aiAccounts,
     contentSafety,
     language,
+    foundry,
     gateway,
     gatewayRegions,
     finops: finopsNames(book, gateway.service, monitoring.workspace),
@@ -327,6 +347,8 @@ export interface TenantNames {
   readonly product: string;
   readonly container: string;
   readonly secret: string;
+  /** The tenant's Foundry project, when it has one in this environment. */
+  readonly foundryProject?: string;
   /** Dedicated tier only. */
   readonly dedicated?: {
     readonly resourceGroup: string;
@@ -340,6 +362,7 @@ export interface TenantNames {
 }
 
 function tenantNames(env: Environment, book: NameBook): Record<string, TenantNames> {
+  const withProject = new Set(foundryTenants(env));
   return Object.fromEntries(
     tenantsIn(env).map(({ slug, tenant, allocation }) => {
       const path = ['tenants', slug];
@@ -351,6 +374,9 @@ function tenantNames(env: Environment, book: NameBook): Record<string, TenantNam
         product: book.check('apimEntity', slug, path, 'tenant'),
         container: book.check('storageContainer', `tenant-${slug}`, path, 'tenant'),
         secret: book.check('keyVaultSecret', `apim-key-${slug}`, path, 'tenant'),
+        ...(withProject.has(slug)
+          ? { foundryProject: book.tenantName('foundryProject', slug, { region: foundryRegion(env) }) }
+          : {}),
         ...(tenant.tier === 'dedicated'
           ? {
               dedicated: {
@@ -450,6 +476,7 @@ export function nameNamespace(kind: ResourceKind): string | undefined {
       'aiServicesAccount',
       'contentSafetyAccount',
       'languageAccount',
+      'foundryAccount',
     ].includes(kind)
   )
     return 'cognitive account';

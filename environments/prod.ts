@@ -61,6 +61,8 @@ export const prod = {
       },
     },
   },
+  // Foundry, private like every account: a platform project and the projects tenants opt in to.
+  foundry: { enabled: true },
   promptLibrary: {
     replication: 'GZRS',
     blobSoftDeleteRetentionInDays: 90,

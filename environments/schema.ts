@@ -25,6 +25,7 @@ import { NETWORK_FIELDS } from './sections/network';
 import { NETWORK_CONFIG_RULES } from './sections/network-rules';
 import { PROMPT_LIBRARY_FIELDS, PROMPT_LIBRARY_CONFIG_RULES } from './sections/prompt-library';
 import { GENAIOPS_FIELDS, GENAIOPS_CONFIG_RULES } from './sections/genaiops';
+import { FOUNDRY_FIELDS, foundryRules } from './sections/foundry';
 
 const EnvironmentObject = z
   .strictObject({
@@ -37,6 +38,7 @@ const EnvironmentObject = z
     ...NETWORK_FIELDS,
     ...KEY_VAULT_FIELDS,
     ...PROMPT_LIBRARY_FIELDS,
+    ...FOUNDRY_FIELDS,
     ...GOVERNANCE_FIELDS,
     ...RESILIENCE_FIELDS,
     ...FINOPS_FIELDS,
@@ -264,6 +266,7 @@ export const ENVIRONMENT_RULES: readonly EnvironmentRule<Environment>[] = [
   ...KEY_VAULT_CONFIG_RULES,
   ...PROMPT_LIBRARY_CONFIG_RULES,
   ...GENAIOPS_CONFIG_RULES,
+  ...foundryRules<Environment>(),
   ...GOVERNANCE_CONFIG_RULES,
   ...GATEWAY_REGION_CONFIG_RULES,
   ...finopsRules<Environment>(

@@ -36,6 +36,8 @@ export const staging = {
     },
   },
   // Geo-redundant like prod: staging rehearses prod's restore path (LZ.Storage.GeoReplication).
+  // Foundry, private like every account: a platform project and the projects tenants opt in to.
+  foundry: { enabled: true },
   promptLibrary: { replication: 'GZRS' },
   endpoints: {
     accounts: {

@@ -52,6 +52,11 @@ export const TENANTS = {
     storedObjects: 'stateless',
     // Many near-identical briefs: the environment's threshold and duration.
     semanticCache: {},
+    // The studio builds its prompt flows and evaluations in a Foundry project of its own, in staging and prod. The
+    // project reaches models through this product with the subscription key (Foundry's API Management connection
+    // takes a key), so the product validates a token whenever an application presents one instead of demanding it.
+    foundryProject: { staging: true, prod: true },
+    auth: 'both',
     entra: {
       tenantId: '0f3c2a1e-5b6d-4c7e-8f90-a1b2c3d4e5f6',
       audience: 'api://contoso-ai-gateway',

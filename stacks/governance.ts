@@ -41,6 +41,7 @@ interface GovernedParts {
   readonly modelAccounts: readonly TerraformResource[];
   readonly tenantAccounts: readonly TerraformResource[];
   readonly contentSafety?: TerraformResource;
+  readonly foundry?: TerraformResource;
   readonly vaults: readonly TerraformResource[];
   readonly promptLibrary?: TerraformResource;
   readonly gatewayService?: TerraformResource;
@@ -58,6 +59,7 @@ function governedParts(stack: PlatformStack | TenantShardStack): GovernedParts {
     modelAccounts: Object.values(stack.aiEndpoints).map((endpoint) => endpoint!.account),
     tenantAccounts,
     ...(stack.contentSafety ? { contentSafety: stack.contentSafety.account } : {}),
+    ...(stack.foundry ? { foundry: stack.foundry.account } : {}),
     vaults: [stack.keyVault.vault, ...tenantVaults],
     promptLibrary: stack.promptLibrary.account,
     gatewayService: stack.gateway.service,
@@ -192,6 +194,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     ...parts.modelAccounts,
     ...parts.tenantAccounts,
     ...(parts.contentSafety ? [parts.contentSafety] : []),
+    ...(parts.foundry ? [parts.foundry] : []),
   ];
   const publicAccess = env.network.publicNetworkAccess;
   if (publicAccess.enabled) {
@@ -264,6 +267,7 @@ export function applyGovernance(stack: PlatformStack | TenantShardStack): void {
     ...(parts.workspace ? [parts.workspace] : []),
     ...parts.modelAccounts,
     ...parts.tenantAccounts,
+    ...(parts.foundry ? [parts.foundry] : []),
   ];
   for (const key of ['deleteLocks', 'preventDestroy'] as const) {
     const setting = env.protection[key];

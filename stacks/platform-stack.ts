@@ -12,6 +12,8 @@ import { modelKind } from '../constructs/shared/catalog';
 import { PromptLibrary } from '../constructs/prompt-library';
 import { SemanticCache } from '../constructs/semantic-cache';
 import { Monitoring, PrivateLinkScope } from '../constructs/monitoring';
+import { Foundry } from '../constructs/foundry';
+import { foundryRegion } from '../environments/sections/foundry';
 import { environmentNames, environmentRegions } from '../environments/names';
 import { privateMonitoring } from '../environments/network-plan';
 import { gatewayBatch, gatewayPools } from '../environments/sections/gateway';
@@ -83,6 +85,8 @@ export class PlatformStack extends TerraformStack {
   readonly gateway: AiGateway;
   /** The semantic cache (Azure Managed Redis and its connection secret), when enabled. */
   readonly semanticCache?: SemanticCache;
+  /** The Azure AI Foundry resource and its platform project, when `foundry.enabled`. */
+  readonly foundry: Foundry | undefined;
   /** The WAF in front of each regional gateway (gateway.ingress). */
   readonly ingress: Readonly<Partial<Record<AzureRegion, RegionalWaf>>>;
   /** The tenants of this environment, by slug order; none when they are sharded into their own stacks. */
@@ -480,7 +484,19 @@ export class PlatformStack extends TerraformStack {
       ingressSubnetIds: ingressSubnetIds ?? {},
     });
 
+    this.foundry = this.buildFoundry(protection);
+    const foundryTargets = this.foundryTargets();
+
     this.tenantDependencies = {
+      ...(this.foundry && foundryTargets
+        ? {
+            foundry: {
+              foundry: this.foundry,
+              connections: foundryTargets,
+              gatewayUrl: `https://${this.gateway.name}.azure-api.net/openai`,
+            },
+          }
+        : {}),
       gateway: this.gateway,
       platformKeyVaultId: this.keyVault.resourceId,
       promptLibrary: this.promptLibrary,
@@ -575,6 +591,68 @@ export class PlatformStack extends TerraformStack {
                   ),
                 }
               : {}),
+          }
+        : {}),
+    });
+  }
+
+  /** What every Foundry project connects to: Application Insights, the prompt library, Content Safety. */
+  private foundryTargets() {
+    const names = environmentNames(this.environment);
+    return {
+      applicationInsights: {
+        resourceId: this.monitoring.applicationInsightsId,
+        connectionString: this.monitoring.applicationInsightsConnectionString,
+      },
+      promptLibrary: {
+        resourceId: this.promptLibrary.resourceId,
+        name: names.promptLibrary.account,
+        blobEndpoint: `https://${names.promptLibrary.account}.blob.core.windows.net/`,
+      },
+      ...(this.contentSafety
+        ? {
+            contentSafety: {
+              resourceId: this.contentSafety.resourceId,
+              endpoint: this.contentSafety.endpoint,
+            },
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * The Foundry resource with its platform project, when `foundry.enabled`: private like every account, outbound
+   * limited to its connections' hosts.
+   */
+  private buildFoundry(protection: ReturnType<typeof dataProtection>): Foundry | undefined {
+    const env = this.environment;
+    const names = environmentNames(env).foundry;
+    if (!names) return undefined;
+    const region = foundryRegion(env);
+    const targets = this.foundryTargets();
+    return new Foundry(this, 'Foundry', {
+      name: names.account,
+      location: region,
+      resourceGroupName: this.resourceGroups[region].name,
+      sku: env.foundry.sku,
+      publicNetworkAccess: env.network.publicNetworkAccess,
+      allowedFqdns: [
+        `${this.gateway.name}.azure-api.net`,
+        `${targets.promptLibrary.name}.blob.core.windows.net`,
+        ...(this.contentSafety ? [`${this.contentSafety.name}.cognitiveservices.azure.com`] : []),
+        `${env.regions.primary}.in.applicationinsights.azure.com`,
+      ],
+      platformProject: { name: names.platformProject, connections: targets },
+      diagnosticSettings: this.monitoring.diagnostics(),
+      ...protection,
+      ...(this.privateLink
+        ? {
+            privateEndpoint: privateEndpointFor(
+              this.privateLink,
+              'cognitiveAccount',
+              region,
+              names.privateEndpoint,
+            ),
           }
         : {}),
     });

@@ -9,7 +9,7 @@ import type { Monitoring, ResourceGroupBudgetProps } from '../constructs/monitor
 import type { PromptLibrary } from '../constructs/prompt-library';
 import type { AzureRegion } from '../constructs/shared/catalog';
 import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-endpoint';
-import { Tenant } from '../constructs/tenant';
+import { Tenant, type TenantFoundryProjectProps } from '../constructs/tenant';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
 import { gatewayBatch, poolsFromAccounts } from '../environments/sections/gateway';
@@ -37,6 +37,8 @@ export interface TenantDependencies {
    * not grow with the tenants). @default 'library'
    */
   readonly containers?: 'library' | 'tenant';
+  /** The Foundry resource and what tenant projects connect to, when the environment has Foundry. */
+  readonly foundry?: Omit<TenantFoundryProjectProps, 'name'>;
 }
 
 /**
@@ -153,6 +155,9 @@ export function buildTenants(
               preventDestroy: protect,
             },
           }
+        : {}),
+      ...(hasAccess && deps.foundry && tenantNames.foundryProject
+        ? { foundryProject: { ...deps.foundry, name: tenantNames.foundryProject } }
         : {}),
       ...(hasAccess
         ? {

@@ -18,6 +18,8 @@ export interface HardenedAccountProps extends StandardResourceProps {
   readonly restrictOutboundNetworkAccess?: boolean;
   /** @default - none */
   readonly allowedFqdns?: readonly string[];
+  /** AIServices only: the account holds Foundry projects (`allowProjectManagement`). @default false */
+  readonly projectManagementEnabled?: boolean;
 }
 
 /**
@@ -45,6 +47,7 @@ export function addHardenedAccount(
     ...(restrictOutbound && props.allowedFqdns && props.allowedFqdns.length > 0
       ? { fqdns: [...props.allowedFqdns] }
       : {}),
+    ...(props.projectManagementEnabled ? { projectManagementEnabled: true } : {}),
     identity: identityBlock({ systemAssigned: true })!,
     ...(props.tags ? { tags: { ...props.tags } } : {}),
     ...(props.preventDestroy ? { lifecycle: { preventDestroy: true } } : {}),

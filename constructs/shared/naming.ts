@@ -70,6 +70,26 @@ export const NAME_RULES = {
     style: 'hyphen',
     globallyUnique: true,
   },
+  /** A Foundry resource: an AIServices account with project management (CAF abbreviation `aif`). */
+  foundryAccount: {
+    abbreviation: 'aif',
+    minLength: 2,
+    maxLength: 64,
+    pattern: ALNUM_HYPHEN,
+    allowed: 'letters, digits and hyphens; start and end with a letter or digit',
+    style: 'hyphen',
+    globallyUnique: true,
+  },
+  /** A Foundry project, a child of the Foundry account (CAF abbreviation `proj`). */
+  foundryProject: {
+    abbreviation: 'proj',
+    minLength: 2,
+    maxLength: 64,
+    pattern: ALNUM_HYPHEN,
+    allowed: 'letters, digits and hyphens; start and end with a letter or digit',
+    style: 'hyphen',
+    globallyUnique: false,
+  },
   languageAccount: {
     abbreviation: 'lang',
     minLength: 2,

@@ -12,6 +12,7 @@ import {
 import { type AzureRegion, FILTER_SEVERITY_ON_EIGHT_LEVELS, type FilterSeverity } from '../shared/catalog';
 import { addRoleAssignment } from '../shared/features';
 import { TenantAccess, type TenantAccessProps } from './tenant-access';
+import type { Foundry, FoundryConnectionTargets, FoundryProject } from '../foundry';
 
 /** The severities from which a content filter blocks prompts, per harm category. */
 export interface PromptFilterSeverities {
@@ -91,6 +92,24 @@ export interface TenantProps {
   };
   /** @default - no access (an offboarded tenant keeps only its data) */
   readonly access?: TenantGatewayAccessProps;
+  /**
+   * A Foundry project of the tenant's own, running as its identity, with connections to the gateway (through its
+   * product), Application Insights, its prompt-library container and Content Safety. Needs `access`.
+   * @default - none
+   */
+  readonly foundryProject?: TenantFoundryProjectProps;
+}
+
+/** A tenant's Foundry project. */
+export interface TenantFoundryProjectProps {
+  readonly foundry: Foundry;
+  readonly name: string;
+  /** The shared connection targets; the gateway key and the container are the tenant's own. */
+  readonly connections: Pick<FoundryConnectionTargets, 'applicationInsights' | 'contentSafety'> & {
+    readonly promptLibrary: Omit<FoundryConnectionTargets['promptLibrary'], 'container'>;
+  };
+  /** `https://<apim>.azure-api.net/openai`. */
+  readonly gatewayUrl: string;
 }
 
 /**
@@ -105,6 +124,7 @@ export class Tenant extends Construct {
   readonly accounts: Readonly<Partial<Record<AzureRegion, AiEndpoint>>>;
   readonly container?: StorageContainer;
   readonly access?: TenantAccess;
+  readonly foundryProject?: FoundryProject;
 
   constructor(scope: Construct, props: TenantProps) {
     super(scope, props.slug);
@@ -213,6 +233,47 @@ export class Tenant extends Construct {
           description: `Tenant ${props.slug} reads and writes its own prompt-library container only`,
         });
       }
+    }
+
+    if (props.foundryProject) {
+      if (!this.access || !props.access)
+        throw new Error(
+          `${this.node.path}: a Foundry project runs as the tenant's identity; it needs access`,
+        );
+      const project = props.foundryProject;
+      const identity = this.access.identity;
+      this.foundryProject = project.foundry.addProject(this, 'FoundryProject', {
+        name: project.name,
+        displayName: props.access.displayName,
+        description: `Foundry project of tenant ${props.slug}; it reaches models only through the tenant's product on the AI gateway.`,
+        identity: { kind: 'user', resourceId: identity.id, principalId: identity.principalId },
+        connections: {
+          // No Content Safety connection: its only built-in role (Cognitive Services User) would let the tenant change
+          // the shared account's blocklists. The tenant's calls are checked by the gateway's llm-content-safety.
+          applicationInsights: project.connections.applicationInsights,
+          promptLibrary: {
+            ...project.connections.promptLibrary,
+            ...(this.container
+              ? { container: { name: this.container.name, resourceId: this.container.id } }
+              : {}),
+          },
+          gateway: {
+            url: project.gatewayUrl,
+            resourceId: props.access.gateway.service.id,
+            subscriptionKey: this.access.subscription.primaryKey,
+            models: props.access.allowedModels,
+          },
+        },
+        // The identity already reads and writes its own container (ContainerAccess).
+        grantPromptLibraryReader: !this.container,
+        users: {
+          tenant: {
+            principalId: identity.principalId,
+            description: `Tenant ${props.slug}'s application uses its own Foundry project only`,
+          },
+        },
+        tags,
+      });
     }
   }
 }

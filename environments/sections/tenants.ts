@@ -148,6 +148,17 @@ const Entra = z
   })
   .describe('Microsoft Entra sign-in of the tenant’s callers.');
 
+/** What `foundryProject` accepts in the tenant registry: every environment the tenant is in, or named ones. */
+const FoundryProjectOptIn = z
+  .union([z.boolean(), z.record(slug('environment name', 12), z.boolean())], {
+    error: () =>
+      'expected true (a project in every environment where the tenant has an allocation and Foundry is enabled) or { <environment>: true }',
+  })
+  .optional()
+  .describe(
+    'A Foundry project of the tenant’s own: true in every environment where it has an allocation and foundry.enabled is true, or per environment name ({ staging: true, prod: true }).',
+  );
+
 const TenantConfig = z
   .strictObject({
     displayName: z.string().min(1).max(100),
@@ -241,6 +252,7 @@ const TenantConfig = z
       .describe(
         "Opt in to the environment's semantic cache where gateway.semanticCache is enabled: similar prompts get a cached answer, only ever from this tenant's own partition.",
       ),
+    foundryProject: FoundryProjectOptIn,
     allocations: z
       .record(slug('environment name', 12), Allocation)
       .describe('Per environment name: { tokensPerMinute, monthlyTokenQuota } or "none".'),

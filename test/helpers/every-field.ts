@@ -50,6 +50,7 @@ function prodWithEverything(): EnvironmentInput {
       contentSafety: { region: 'swedencentral' },
       language: { sku: 'S', region: 'swedencentral' },
     },
+    foundry: { enabled: true, sku: 'S0', region: 'swedencentral' },
     gateway: {
       minApiVersion: '2022-08-01',
       pools: {

@@ -76,7 +76,7 @@ describe('npm run audit', () => {
     for (const tenant of ['legal', 'marketing', 'research']) {
       expect(prod).toMatch(
         new RegExp(
-          `\\| ${tenant} \\| azure-openai \\| 1 \\(active\\) \\| \\d+ tokens/min, \\d+ per Monthly, by .* \\| off \\| Key Vault Secrets User on apim-key-${tenant} .*Storage Blob Data Contributor on tenant-${tenant} `,
+          `\\| ${tenant} \\| azure-openai \\| 1 \\(active\\) \\| \\d+ tokens/min, \\d+ per Monthly, by .* \\| off \\| (Azure AI User on proj-\\S+-t-${tenant} .*)?Key Vault Secrets User on apim-key-${tenant} .*Storage Blob Data Contributor on tenant-${tenant} `,
         ),
       );
     }

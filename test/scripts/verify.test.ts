@@ -272,7 +272,7 @@ const FAULTS: ReadonlyArray<[Fault, string, Vantage, RegExp]> = [
   ['public-key-vault', 'staging', 'internet', /^posture:private:kv/],
   ['arm-public-drift', 'staging', 'internet', /^posture:private:/],
   ['arm-local-auth-on', 'staging', 'network', /^posture:local-auth:/],
-  ['key-evaluated', 'dev', 'internet', /^posture:local-auth:(ais|cs|st)/],
+  ['key-evaluated', 'dev', 'internet', /^posture:local-auth:(ais|aif|cs|st)/],
   ['pool-down', 'staging', 'network', /^reachability:pool:swedencentral:text-embedding-3-large$/],
   ['backend-down', 'staging', 'network', /^reachability:backend:swedencentral:gpt-4o-frc$/],
   ['probe-ignored', 'staging', 'network', /^reachability:backend:/],

@@ -58,6 +58,15 @@ export const ROLE_CATALOG = {
       'Microsoft.CognitiveServices/accounts/TextAnalytics/*',
     ],
   },
+  // The Foundry user role (Learn, "Role-based access control for Microsoft Foundry": reader on the project and the
+  // account, and the project's data actions). Assigned on one project only, it gives a tenant that project and nothing
+  // of the others (Learn: roles assigned at project scope apply to that project). Built-in definition: actions
+  // Microsoft.CognitiveServices/*/read and Microsoft.Authorization/*/read, data actions Microsoft.CognitiveServices/*.
+  // Azure shows it as "Foundry User" in newer portals; the id is the contract.
+  'Azure AI User': {
+    id: '53ca6127-db72-4b80-b1b0-d745d6d5456d',
+    dataActions: ['Microsoft.CognitiveServices/*'],
+  },
   'Key Vault Secrets User': {
     id: '4633458b-17de-408a-b874-0445c86b69e6',
     dataActions: [

@@ -186,6 +186,38 @@ function providedOr(
 
 const vnetLabel = (subnet: Subnet) => subnet.vnet.name;
 
+type ManagedNetwork = Extract<DataPath['caller']['network'], { kind: 'managed' }>;
+
+/** A hop a Microsoft-managed component runs: a declared assumption, with the reason the path model gives. */
+function managedAssumption(
+  hop: Exclude<HopKind, 'auth'>,
+  summary: string,
+  network: ManagedNetwork,
+): HopResult {
+  return {
+    hop,
+    status: 'assumed',
+    summary: `assumed: ${summary}`,
+    reason: network.reason,
+    origin: network.origin,
+    ...at(network.egress),
+  };
+}
+
+/**
+ * True when the callee answers public networks, so a Microsoft-managed caller reaches it like anyone: public access
+ * on, and no private endpoint (a private-endpoint gateway turns its public access off after creation).
+ */
+function publicCallee(c: Checker, path: DataPath): boolean {
+  const endpoint = path.endpoint;
+  const service = endpoint && serviceOf(endpoint);
+  return (
+    service !== undefined &&
+    service.publicAccess(endpoint!) &&
+    c.network.privateEndpoints(endpoint!).length === 0
+  );
+}
+
 /** Where the call lands: a private endpoint (in a subnet), an injected service's subnet, or a public endpoint. */
 type Landing =
   | { readonly kind: 'privateEndpoint'; readonly endpoint: PlanResource; readonly subnet?: Subnet }
@@ -237,6 +269,10 @@ function checkDns(c: Checker, path: DataPath, land: Landing): HopResult {
   const network = path.caller.network;
   if (network.kind === 'internet') return pass('dns', 'public DNS');
   if (network.kind === 'trustedService') return notApplicable('dns', `inside Azure (${network.service})`);
+  if (network.kind === 'managed')
+    return publicCallee(c, path)
+      ? pass('dns', 'public DNS (Microsoft-managed caller)')
+      : managedAssumption('dns', 'Microsoft resolves the callee for its managed caller', network);
   if (network.kind === 'unknown')
     return providedOr(
       c,
@@ -382,6 +418,20 @@ function checkRoute(c: Checker, path: DataPath, land: Landing): HopResult {
       endpoint,
     );
   }
+  if (network.kind === 'managed') {
+    const egress = network.egress;
+    const fqdns = (egress?.config['fqdns'] as unknown[] | undefined) ?? [];
+    if (egress && egress.config['outbound_network_access_restricted'] === true && !fqdns.includes(path.host))
+      return fail(
+        'route',
+        `${nameOf(egress)} may not call ${path.host}`,
+        `${nameOf(egress)} restricts outbound calls (outbound_network_access_restricted) and its fqdns do not list ${path.host}`,
+        egress,
+      );
+    return publicCallee(c, path)
+      ? pass('route', 'public endpoint from Microsoft’s network')
+      : managedAssumption('route', 'Microsoft routes its managed caller to the private callee', network);
+  }
   if (network.kind === 'unknown')
     return providedOr(
       c,
@@ -434,6 +484,7 @@ function checkNsg(c: Checker, path: DataPath, land: Landing): HopResult {
   const network = path.caller.network;
   if (network.kind === 'internet') return notApplicable('nsg', 'no NSG (internet)');
   if (network.kind === 'trustedService') return notApplicable('nsg', 'no NSG (inside Azure)');
+  if (network.kind === 'managed') return notApplicable('nsg', 'no NSG (Microsoft-managed caller)');
   if (network.kind === 'unknown')
     return providedOr(
       c,
@@ -529,8 +580,55 @@ function scopesOf(c: Checker, resource: PlanResource): PlanResource[] {
   return chain;
 }
 
+/**
+ * A key that must be a tenant's own: it references the subscription of the product whose id is the tenant's slug, and
+ * that product carries an API of the gateway the call goes to.
+ */
+function checkOwnProduct(
+  c: Checker,
+  path: DataPath,
+  key: NonNullable<DataPath['subscriptionKey']>,
+): HopResult {
+  const subscription = key.subscription;
+  if (!subscription || subscription.type !== 'azurerm_api_management_subscription')
+    return fail(
+      'auth',
+      'no subscription key',
+      `the connection's key (${JSON.stringify(key.reference) ?? 'none'}) is not the key of an API Management subscription of the plan`,
+      path.declaredBy[0],
+    );
+  const product = c.view.resolve(subscription.config['product_id']);
+  const productId = product?.config['product_id'];
+  if (!product || productId !== key.tenant)
+    return fail(
+      'auth',
+      'not the tenant’s own product',
+      `the key is ${nameOf(subscription)}'s, a subscription of product ${String(productId ?? '?')}, not of tenant ${key.tenant ?? '?'}'s own product`,
+      subscription,
+    );
+  const service = path.endpoint;
+  const onGateway = c.view
+    .byType('azurerm_api_management_product_api')
+    .some(
+      (link) =>
+        c.view.resolve(link.config['product_id']) === product &&
+        (!service || c.view.resolve(link.config['api_management_name']) === service),
+    );
+  if (!onGateway)
+    return fail(
+      'auth',
+      'product carries no API',
+      `product ${String(productId)} is linked to no API of ${service ? nameOf(service) : 'the gateway'}: the key opens nothing`,
+      product,
+    );
+  return pass('auth', `subscription key of product ${String(productId)}`, subscription);
+}
+
 function checkAuth(c: Checker, path: DataPath): HopResult {
-  if (path.authentication === 'subscription-key') return notApplicable('auth', 'subscription key');
+  if (path.authentication === 'subscription-key')
+    return path.subscriptionKey
+      ? checkOwnProduct(c, path, path.subscriptionKey)
+      : notApplicable('auth', 'subscription key');
   if (path.authentication === 'access-key') {
     const key = path.accessKey;
     if (!key || key.problem)

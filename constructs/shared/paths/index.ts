@@ -11,7 +11,7 @@ export {
   type PathVerdict,
   type ProvidedHop,
 } from './check';
-export { type DataPath, discoverPaths, PATH_KINDS, type PathKindId } from './model';
+export { type DataPath, discoverPaths, FOUNDRY_MANAGED_NETWORK, PATH_KINDS, type PathKindId } from './model';
 export { CALLEE_SERVICES, type CalleeService } from './services';
 export { assumptionRows, PATH_TABLE_HEADER, pathRows } from './table';
 export {

@@ -21,7 +21,18 @@ export type CallerNetwork =
    */
   | { readonly kind: 'trustedService'; readonly service: string }
   /** Somewhere the plan does not describe (a bring-your-own hub without declared application subnets). */
-  | { readonly kind: 'unknown'; readonly why: string };
+  | { readonly kind: 'unknown'; readonly why: string }
+  /**
+   * A Microsoft-managed component (Foundry's service side) makes the call from a network no plan describes. Its
+   * name resolution and route are declared assumptions with this reason, except what the plan does show: the
+   * outbound rules of `egress` (the account's FQDN allow-list) and whether the callee accepts public networks.
+   */
+  | {
+      readonly kind: 'managed';
+      readonly reason: string;
+      readonly origin: string;
+      readonly egress?: PlanResource;
+    };
 
 /** The identity a caller authenticates as. */
 export interface PathIdentity {
@@ -68,6 +79,15 @@ export interface DataPath {
     /** The callee's setting that accepts access keys (the database). */
     readonly acceptedBy?: PlanResource;
     readonly problem?: string;
+  };
+  /**
+   * A subscription key that must be the key of a tenant's own product (a Foundry project's gateway connection): the
+   * subscription the key references, and the tenant. @default - any key (the caller brings its own)
+   */
+  readonly subscriptionKey?: {
+    readonly subscription?: PlanResource;
+    readonly tenant?: string;
+    readonly reference: unknown;
   };
   readonly identity?: PathIdentity;
   /** Why no identity was found, when the call needs one. */
@@ -116,7 +136,12 @@ export type PathKindId =
   | 'regional-gateway-backend'
   | 'gateway-ledger'
   | 'ledger-ingestion'
-  | 'gateway-cache';
+  | 'gateway-cache'
+  | 'client-foundry'
+  | 'foundry-gateway'
+  | 'foundry-telemetry'
+  | 'foundry-prompts'
+  | 'foundry-content-safety';
 
 export interface PathKind {
   readonly id: PathKindId;
@@ -283,6 +308,10 @@ function hubIn(d: Discovery, namespace: PlanResource | undefined, name: unknown)
     .find((hub) => hub.config['name'] === name && d.view.resolve(hub.config['namespace_id']) === namespace);
 }
 
+/** The write-only part of an azapi body (`sensitive_body`). */
+const sensitiveBody = (r: PlanResource): Record<string, unknown> =>
+  (r.config['sensitive_body'] as Record<string, unknown> | undefined) ?? {};
+
 /** A tag of a resource: azurerm `tags`, or `tags` in an azapi body (child resources such as secrets). */
 const tagOf = (r: PlanResource, key: string): string | undefined => {
   const value =
@@ -375,6 +404,145 @@ function wafCaller(d: Discovery, waf: PlanResource): DataPath['caller'] {
     resource: waf,
     network: subnet ? { kind: 'subnet', subnet } : { kind: 'unknown', why: 'its subnet is not in the plan' },
   };
+}
+
+/** The ARM type of a Foundry project connection (azapi). */
+const FOUNDRY_CONNECTION = 'Microsoft.CognitiveServices/accounts/projects/connections';
+/** A data action of a Foundry project that the Foundry user role grants (agents, threads, evaluations). */
+const FOUNDRY_PROJECT_USE = 'Microsoft.CognitiveServices/accounts/AIServices/agents/write';
+
+/**
+ * Why a Foundry connection's network hops are assumptions: Foundry's service side makes the call.
+ * Learn, "Configure private link for Azure AI Foundry": the private endpoint covers inbound calls to Foundry; its own
+ * outbound calls to private resources need network injection (agent subnet) or the callee's trusted-service access,
+ * neither of which a plan of this blueprint holds.
+ */
+export const FOUNDRY_MANAGED_NETWORK = {
+  reason:
+    "Foundry's service side makes this call from Microsoft-managed compute that no network of the plan describes; a private callee is reached only through Foundry network injection or the callee's trusted-service access (Learn: Configure private link for Azure AI Foundry)",
+  origin: 'Microsoft-managed: Azure AI Foundry',
+} as const;
+
+/** A Foundry project's identity: its user-assigned identity (a tenant's), or its system-assigned one. */
+function projectIdentity(d: Discovery, project: PlanResource): PathIdentity {
+  const type = String(field(project.config, 'identity.type') ?? '');
+  const userIds = (field(project.config, 'identity.identity_ids') as unknown[]) ?? [];
+  const user = userIds.length > 0 ? d.view.resolve(userIds[0]) : undefined;
+  if (type.includes('UserAssigned') && user) return userIdentity(user);
+  return {
+    label: `system identity of project ${nameOf(project)}`,
+    resource: project,
+    kind: 'system-assigned',
+    ...(type.includes('SystemAssigned')
+      ? {}
+      : { problem: `project ${nameOf(project)} has no usable identity (identity type "${type || 'none'}")` }),
+  };
+}
+
+/** A Foundry connection as a data path: the project calls the connection's target from Foundry's side. */
+function foundryConnectionPath(d: Discovery, connection: PlanResource): DataPath | undefined {
+  const project = d.view.resolve(connection.config['parent_id']);
+  if (!project) return undefined;
+  const account = d.view.resolve(project.config['cognitive_account_id']);
+  const properties = (field(body(connection), 'properties') ?? {}) as Record<string, unknown>;
+  const metadata = (properties['metadata'] ?? {}) as Record<string, unknown>;
+  const category = String(properties['category']);
+  const callee = d.view.resolve(metadata['ResourceId']);
+  const caller: DataPath['caller'] = {
+    label: `Foundry project ${nameOf(project)}`,
+    resource: project,
+    network: { kind: 'managed', ...FOUNDRY_MANAGED_NETWORK, ...(account ? { egress: account } : {}) },
+  };
+  const base = {
+    caller,
+    port: 443,
+    declaredBy: [connection],
+    ...(callee ? { endpoint: callee } : {}),
+  };
+  const hostOf = (url: unknown) => /^https?:\/\/([^/:]+)/i.exec(String(url))?.[1] ?? String(url);
+  if (category === 'ApiManagement') {
+    const reference = field(sensitiveBody(connection), 'properties.credentials.key');
+    const subscription = d.view.resolve(reference);
+    const tenant = tagOf(project, 'tenant');
+    return {
+      ...base,
+      id: `foundry-gateway:${connection.address}`,
+      kind: 'foundry-gateway',
+      target: {
+        label: callee ? nameOf(callee) : hostOf(properties['target']),
+        ...(callee ? { resource: callee } : {}),
+      },
+      host: hostOf(properties['target']),
+      authentication: 'subscription-key',
+      subscriptionKey: {
+        reference,
+        ...(subscription ? { subscription } : {}),
+        ...(tenant ? { tenant } : {}),
+      },
+      dataActions: [],
+    };
+  }
+  const identity = projectIdentity(d, project);
+  if (category === 'AppInsights' && callee) {
+    return {
+      ...base,
+      id: `foundry-telemetry:${connection.address}`,
+      kind: 'foundry-telemetry',
+      target: { label: nameOf(callee), resource: callee },
+      host: CALLEE_SERVICES['azurerm_application_insights']!.host(callee)!,
+      authentication: 'entra',
+      identity,
+      dataActions: [TELEMETRY_WRITE],
+    };
+  }
+  if (category === 'AzureBlob' && callee) {
+    const containerName = metadata['ContainerName'];
+    const referenced = d.view.resolve(containerName);
+    const container =
+      containerName === undefined
+        ? undefined
+        : referenced?.type === 'azurerm_storage_container'
+          ? referenced
+          : d.view
+              .byType('azurerm_storage_container')
+              .find(
+                (c) =>
+                  c.config['name'] === containerName &&
+                  d.view.resolve(c.config['storage_account_id']) === callee,
+              );
+    const target = container ?? callee;
+    return {
+      ...base,
+      id: `foundry-prompts:${connection.address}`,
+      kind: 'foundry-prompts',
+      target: { label: container ? `container ${nameOf(container)}` : nameOf(callee), resource: target },
+      host: serviceOf(callee)?.host(callee) ?? hostOf(properties['target']),
+      authentication: 'entra',
+      identity,
+      dataActions: [BLOB_READ],
+    };
+  }
+  if (category === 'CognitiveService' && callee) {
+    return {
+      ...base,
+      id: `foundry-content-safety:${connection.address}`,
+      kind: 'foundry-content-safety',
+      target: { label: nameOf(callee), resource: callee },
+      host: hostOf(properties['target']),
+      authentication: 'entra',
+      identity,
+      dataActions: CONTENT_SAFETY,
+    };
+  }
+  return undefined;
+}
+
+/** The connections of one category of every Foundry project. */
+function foundryPaths(d: Discovery, kind: PathKindId): DataPath[] {
+  return d.view.byType(FOUNDRY_CONNECTION).flatMap((connection) => {
+    const path = foundryConnectionPath(d, connection);
+    return path && path.kind === kind ? [path] : [];
+  });
 }
 
 export const PATH_KINDS: readonly PathKind[] = [
@@ -853,6 +1021,65 @@ export const PATH_KINDS: readonly PathKind[] = [
         }));
       });
     },
+  },
+  {
+    id: 'client-foundry',
+    title: 'Tenant application → its own Foundry project (the Foundry endpoint)',
+    // A tenant's application calls its project at https://<account>.services.ai.azure.com/api/projects/<project> as
+    // the tenant identity, which the project runs as and which holds the Foundry user role on it.
+    discover: (d) =>
+      tenantIdentities(d).flatMap(({ slug, identity }) =>
+        d.view
+          .byType('azurerm_cognitive_account_project')
+          .filter((project) =>
+            ((field(project.config, 'identity.identity_ids') as unknown[]) ?? []).some(
+              (id) => d.view.resolve(id) === identity,
+            ),
+          )
+          .map((project) => {
+            const account = d.view.resolve(project.config['cognitive_account_id']);
+            const label = account
+              ? CALLEE_SERVICES['azurerm_cognitive_account']!.dnsLabel(account)
+              : undefined;
+            return {
+              id: `client-foundry:${identity.address}->${project.address}`,
+              kind: 'client-foundry' as const,
+              caller: {
+                label: `tenant ${slug} (${nameOf(identity)})`,
+                resource: identity,
+                network: applicationNetwork(d, String(identity.config['location'])),
+              },
+              target: { label: `project ${nameOf(project)}`, resource: project },
+              ...(account ? { endpoint: account } : {}),
+              host: label ? `${label}.services.ai.azure.com` : '?',
+              port: 443,
+              authentication: 'entra' as const,
+              identity: userIdentity(identity),
+              dataActions: [FOUNDRY_PROJECT_USE],
+              declaredBy: [identity, project],
+            };
+          }),
+      ),
+  },
+  {
+    id: 'foundry-gateway',
+    title: "Foundry project → the gateway, through the tenant's own product (its gateway connection)",
+    discover: (d) => foundryPaths(d, 'foundry-gateway'),
+  },
+  {
+    id: 'foundry-telemetry',
+    title: 'Foundry project → Application Insights (tracing, Entra ID)',
+    discover: (d) => foundryPaths(d, 'foundry-telemetry'),
+  },
+  {
+    id: 'foundry-prompts',
+    title: 'Foundry project → the prompt library (its container, or the library for the platform project)',
+    discover: (d) => foundryPaths(d, 'foundry-prompts'),
+  },
+  {
+    id: 'foundry-content-safety',
+    title: 'Foundry project → Content Safety',
+    discover: (d) => foundryPaths(d, 'foundry-content-safety'),
   },
 ];
 

@@ -9,10 +9,15 @@ const ref = (r: PlanResource, attribute = 'id') => `\${${r.address}.${attribute}
 describe.each(['dev', 'staging', 'prod'] as const)('%s model accounts', (name) => {
   const env = exampleEnvironment(name);
   const synth = synthEnvironment(env);
-  // The platform's accounts; dedicated tenants' accounts are checked in test/stacks/tenants.test.ts.
+  // The platform's model accounts; dedicated tenants' accounts are checked in test/stacks/tenants.test.ts, the
+  // Foundry resource (no deployments: its projects reach models through the gateway) in test/stacks/foundry.test.ts.
   const accounts = synth
     .platform('azurerm_cognitive_account')
-    .filter((a) => !['ContentSafety', 'TextAnalytics'].includes(String(a.config['kind'])));
+    .filter(
+      (a) =>
+        !['ContentSafety', 'TextAnalytics'].includes(String(a.config['kind'])) &&
+        a.config['project_management_enabled'] !== true,
+    );
 
   it('has one hardened account per configured region', () => {
     expect(accounts.map((a) => a.config['location']).sort()).toEqual(

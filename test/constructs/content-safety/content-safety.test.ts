@@ -101,7 +101,12 @@ describe('content safety account', () => {
         gateway: { contentSafety: { enabled: false } },
       }),
     );
-    expect(synth.resources('azurerm_cognitive_account').map((a) => a.config['kind'])).toEqual(['AIServices']);
+    expect(
+      synth
+        .resources('azurerm_cognitive_account')
+        .filter((a) => a.config['project_management_enabled'] !== true)
+        .map((a) => a.config['kind']),
+    ).toEqual(['AIServices']);
     expect(synth.stack.contentSafety).toBeUndefined();
   });
 });

@@ -2,11 +2,21 @@
  * Azure OpenAI / AI Services and Content Safety accounts (azurerm_cognitive_account), model deployments and content
  * filters. Sources: checkov CKV_AZURE_134/236/238/247, PSRule Azure.AI.*, and our responsible-AI invariants.
  */
-import { blocks, field } from '../../plan';
+import { blocks, body, field } from '../../plan';
 import { check, fail, notApplicable, pass, rule } from '../rule';
 import { privateEndpointsOf } from './common';
 
 const ACCOUNT = 'azurerm_cognitive_account';
+const PROJECT = 'azurerm_cognitive_account_project';
+const CONNECTION = 'Microsoft.CognitiveServices/accounts/projects/connections';
+/** Connection auth types that sign in with the project's or the caller's Entra identity, no secret. */
+const KEYLESS_CONNECTIONS = [
+  'AAD',
+  'ProjectManagedIdentity',
+  'AccountManagedIdentity',
+  'UserEntityToken',
+  'None',
+];
 const HARM_CATEGORIES = ['Hate', 'Sexual', 'Violence', 'Selfharm'];
 
 export const AI_RULES = [
@@ -81,6 +91,55 @@ export const AI_RULES = [
       return check(
         r.config['outbound_network_access_restricted'] === true,
         'outbound_network_access_restricted is not true',
+      );
+    },
+  }),
+  rule({
+    id: 'LZ.AI.FoundryProjectIdentity',
+    title: 'Foundry projects run as a managed identity, and tenant projects as the tenant’s own',
+    severity: 'high',
+    appliesTo: [PROJECT],
+    sources: [
+      'Learn: Role-based access control for Microsoft Foundry (a project calls its connections as its managed identity)',
+    ],
+    fix: 'Give the project an identity block: the tenant’s user-assigned identity for a tenant project, system-assigned for the platform’s.',
+    check: (r, plan) => {
+      const type = String(field(r.config, 'identity.type') ?? '');
+      if (!type) return fail('no identity block');
+      const tenant = (r.config['tags'] as Record<string, unknown> | undefined)?.['tenant'];
+      if (tenant === undefined) return pass();
+      const ids = (field(r.config, 'identity.identity_ids') as unknown[] | undefined) ?? [];
+      const foreign = ids
+        .map((id) => plan.resolve(id))
+        .filter(
+          (identity) =>
+            (identity?.config['tags'] as Record<string, unknown> | undefined)?.['tenant'] !== tenant,
+        );
+      return check(
+        ids.length > 0 && foreign.length === 0,
+        ids.length === 0
+          ? `tenant ${String(tenant)}'s project has no user-assigned identity`
+          : `tenant ${String(tenant)}'s project carries an identity of another owner`,
+      );
+    },
+  }),
+  rule({
+    id: 'LZ.AI.ConnectionSecretsWriteOnly',
+    title: 'Foundry connections use Entra ID, or keep their key write-only',
+    severity: 'high',
+    appliesTo: [CONNECTION],
+    sources: [
+      'own: a key in the body is in the plan output; azapi sensitive_body is write-only (Learn: Foundry connections API, ConnectionPropertiesV2 authType)',
+    ],
+    fix: 'Use an Entra auth type (AAD, ProjectManagedIdentity), or put credentials in sensitive_body.',
+    check: (r) => {
+      const plain = field(r.config['body'], 'properties.credentials');
+      if (plain !== undefined) return fail('credentials are in the body, readable in the plan');
+      const authType = String(field(body(r), 'properties.authType'));
+      if (KEYLESS_CONNECTIONS.includes(authType)) return pass();
+      return check(
+        field(r.config['sensitive_body'], 'properties.credentials') !== undefined,
+        `authType ${authType} without credentials in sensitive_body`,
       );
     },
   }),

@@ -138,6 +138,8 @@ export const DIAGNOSTICS_TABLE: Readonly<Record<string, DiagnosticsClass>> = {
   azurerm_cognitive_deployment: childOf('the model account'),
   azurerm_cognitive_account_rai_policy: childOf('the model account'),
   azurerm_cognitive_account_rai_blocklist: childOf('the model account'),
+  // A Foundry project has no diagnostic settings of its own: its requests are logged by the Foundry account.
+  azurerm_cognitive_account_project: childOf('the Foundry account'),
   azurerm_storage_container: childOf('the blob service'),
   azurerm_storage_management_policy: childOf('the storage account'),
   azurerm_key_vault_secret: childOf('the Key Vault'),

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import {
   assumptionRows,
   checkDataPaths,
+  FOUNDRY_MANAGED_NETWORK,
   type DataPathContext,
   type DataPathReport,
   type HopKind,
@@ -62,7 +63,11 @@ describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, j
     expect(broken.map((p) => [p.id, p.hops.filter((h) => h.status === 'fail').map((h) => h.detail)])).toEqual(
       [],
     );
-    if (env.network.mode !== 'byo') expect(paths.every((p) => p.verdict === 'proven')).toBe(true);
+    // Outside bring-your-own, only a hop that Foundry's managed side runs rests on a declaration (with its reason).
+    const managedOnly = (p: PathResult) =>
+      p.hops.every((h) => h.status !== 'assumed' || h.origin === FOUNDRY_MANAGED_NETWORK.origin);
+    if (env.network.mode !== 'byo')
+      expect(paths.filter((p) => p.verdict !== 'proven' && !managedOnly(p)).map((p) => p.id)).toEqual([]);
   });
 
   it('covers every backend the gateway calls: models in every region, Content Safety, dedicated accounts', () => {
@@ -73,7 +78,10 @@ describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, j
     );
     expect(backends.length).toBeGreaterThan(0);
     expect(of('gateway-backend')).toHaveLength(backends.length);
-    const accounts = Object.values(json.resource['azurerm_cognitive_account'] ?? {});
+    // The Foundry account is no backend: its projects reach models through the gateway.
+    const accounts = Object.values(json.resource['azurerm_cognitive_account'] ?? {}).filter(
+      (a) => a['project_management_enabled'] !== true,
+    );
     const called = new Set(of('gateway-backend').map((p) => p.host.split('.')[0]));
     for (const account of accounts)
       expect(called, String(account['name'])).toContain(account['custom_subdomain_name']);
@@ -123,6 +131,37 @@ describe.each([...synthesized.entries()])('%s: every data path', (_key, { env, j
     const regions = 1 + Object.keys(env.gateway.regions.additional).length;
     expect(of('gateway-cache')).toHaveLength(entities.length * regions);
     expect(entities.length).toBe(env.gateway.semanticCache.enabled ? 1 : 0);
+  });
+
+  it('covers every connection of every Foundry project, and each tenant application’s call to its own project', () => {
+    const connections = Object.entries(json.resource['azapi_resource'] ?? {}).filter(([, r]) =>
+      String(r['type']).startsWith('Microsoft.CognitiveServices/accounts/projects/connections@'),
+    );
+    const foundry = paths.filter((p) => p.kind.startsWith('foundry-'));
+    expect(foundry.map((p) => p.id.slice(p.id.indexOf(':') + 1)).sort()).toEqual(
+      connections.map(([name]) => `azapi_resource.${name}`).sort(),
+    );
+    for (const path of foundry) {
+      // The network is Foundry's own (declared), everything else is proven from the plan.
+      expect(hop(path, 'auth').status, path.id).toBe('pass');
+      expect(['pass', 'assumed'], path.id).toContain(hop(path, 'route').status);
+    }
+    const tenantProjects = Object.entries(json.resource['azurerm_cognitive_account_project'] ?? {}).filter(
+      ([, p]) => (p['tags'] as Record<string, string> | undefined)?.['tenant'],
+    );
+    expect(
+      of('client-foundry')
+        .map((p) => p.id.split('->')[1])
+        .sort(),
+    ).toEqual(tenantProjects.map(([name]) => `azurerm_cognitive_account_project.${name}`).sort());
+    for (const path of of('client-foundry')) {
+      expect(path.verdict, path.id).toBe(env.network.mode === 'byo' ? 'assumed' : 'proven');
+      expect(hop(path, 'auth').summary, path.id).toMatch(/^Azure AI User on proj-/);
+    }
+    for (const path of of('foundry-gateway')) {
+      const tenant = /t-([a-z0-9-]+)$/.exec(path.caller)?.[1];
+      expect(hop(path, 'auth').summary, path.id).toBe(`subscription key of product ${tenant}`);
+    }
   });
 
   it('covers the application subnets of every region, or clients on the internet where there is no private network', () => {
@@ -703,5 +742,100 @@ describe(`mutations of the gateway → Managed Redis path (${cached.env.name})`,
     const { hop: broken } = after(mutated, env, path.id, 'auth');
     expect(broken.status).toBe('fail');
     expect(broken.detail).toMatch(/no database of amr-\S+ accepts access keys/);
+  });
+});
+
+/** The first synthesized environment with a private network and a tenant's Foundry project. */
+const withFoundry = [...synthesized.values()].find(
+  ({ env, json }) =>
+    env.network.mode === 'create' &&
+    Object.values(json.resource['azurerm_cognitive_account_project'] ?? {}).some(
+      (p) => (p['tags'] as Record<string, string> | undefined)?.['tenant'],
+    ),
+)!;
+
+describe(`mutations of a Foundry project's paths (${withFoundry.env.name})`, () => {
+  const { env, json } = withFoundry;
+  const report = check(json, dataPathContext(env));
+  const client = firstPath(report, (p) => p.kind === 'client-foundry');
+  const gateway = firstPath(report, (p) => p.kind === 'foundry-gateway');
+  const telemetry = firstPath(report, (p) => p.kind === 'foundry-telemetry' && p.caller.includes('-t-'));
+  const account = Object.entries(json.resource['azurerm_cognitive_account'] ?? {}).find(
+    ([, a]) => a['project_management_enabled'] === true,
+  )!;
+
+  it('authorization: an application reaches its project by the Foundry user role on it, and fails naming the project when the role is removed', () => {
+    const auth = hop(client, 'auth');
+    expect(auth.status).toBe('pass');
+    const mutated = clone(json);
+    remove(mutated, auth.address!);
+    const { path, hop: broken } = after(mutated, env, client.id, 'auth');
+    expect(path.verdict).toBe('broken');
+    expect(broken.detail).toMatch(/holds no role on proj-\S+ or a parent scope/);
+    expect(broken.address).toMatch(/^azurerm_cognitive_account_project\./);
+  });
+
+  it('name resolution: the Foundry endpoint resolves through privatelink.services.ai.azure.com, and fails naming the private endpoint without that zone', () => {
+    const dns = hop(client, 'dns');
+    expect(dns.status).toBe('pass');
+    expect(dns.summary).toContain('privatelink.services.ai.azure.com');
+    const mutated = clone(json);
+    const [, name] = dns.address!.split('.');
+    const pe = mutated.resource['azurerm_private_endpoint']![name!]!;
+    const group = pe['private_dns_zone_group'] as { private_dns_zone_ids: string[] };
+    group.private_dns_zone_ids = group.private_dns_zone_ids.filter((id) => !id.includes('_aiServices_'));
+    expect(group.private_dns_zone_ids.length).toBeGreaterThan(0);
+    const { hop: broken } = after(mutated, env, client.id, 'dns');
+    expect(broken.status).toBe('fail');
+    expect(broken.detail).toContain('does not hold privatelink.services.ai.azure.com');
+    expect(broken.address).toBe(dns.address);
+  });
+
+  it("gateway: the project's key must open the tenant's own product, and the path fails naming the subscription when it is another tenant's", () => {
+    expect(hop(gateway, 'auth').status).toBe('pass');
+    const mutated = clone(json);
+    const [, connectionName] = gateway.id.slice(gateway.id.indexOf(':') + 1).split('.');
+    const connection = mutated.resource['azapi_resource']![connectionName!]!;
+    const key = connection['sensitive_body'] as { properties: { credentials: { key: string } } };
+    const own = /azurerm_api_management_subscription\.([A-Za-z0-9_]+)\./.exec(
+      key.properties.credentials.key,
+    )![1]!;
+    const other = Object.keys(mutated.resource['azurerm_api_management_subscription']!).find(
+      (n) => n !== own,
+    )!;
+    key.properties.credentials.key = `\${azurerm_api_management_subscription.${other}.primary_key}`;
+    const { path, hop: broken } = after(mutated, env, gateway.id, 'auth');
+    expect(path.verdict).toBe('broken');
+    expect(broken.detail).toMatch(/not of tenant \S+'s own product/);
+    expect(broken.address).toBe(`azurerm_api_management_subscription.${other}`);
+  });
+
+  it("route: Foundry's outbound allow-list must name the gateway, and the path fails naming the account when it does not", () => {
+    const mutated = clone(json);
+    const fqdns = mutated.resource['azurerm_cognitive_account']![account[0]]!['fqdns'] as string[];
+    mutated.resource['azurerm_cognitive_account']![account[0]]!['fqdns'] = fqdns.filter(
+      (f) => !f.endsWith('.azure-api.net'),
+    );
+    const { hop: broken } = after(mutated, env, gateway.id, 'route');
+    expect(broken.status).toBe('fail');
+    expect(broken.address).toBe(`azurerm_cognitive_account.${account[0]}`);
+    expect(broken.detail).toContain('do not list apim-');
+  });
+
+  it('tracing: the project identity ingests by Monitoring Metrics Publisher, and fails naming Application Insights when the role is removed', () => {
+    const auth = hop(telemetry, 'auth');
+    expect(auth.summary).toMatch(/^Monitoring Metrics Publisher on /);
+    const mutated = clone(json);
+    remove(mutated, auth.address!);
+    const { hop: broken } = after(mutated, env, telemetry.id, 'auth');
+    expect(broken.status).toBe('fail');
+    expect(broken.address).toMatch(/^azurerm_application_insights\./);
+    expect(broken.detail).toContain('Microsoft.Insights/Telemetry/Write');
+  });
+
+  it("lists the managed network hops as assumptions with Foundry's reason", () => {
+    const assumed = gateway.hops.filter((h) => h.status === 'assumed');
+    expect(assumed.map((h) => h.hop).sort()).toEqual(['dns', 'route']);
+    for (const h of assumed) expect(h.reason).toBe(FOUNDRY_MANAGED_NETWORK.reason);
   });
 });

@@ -264,6 +264,29 @@ const CASES: Record<RuleId, Case> = {
     account(s, { identity: pick(ok, { type: 'SystemAssigned' }, undefined) }),
   'LZ.AI.CustomSubdomain': (s, ok) => account(s, { custom_subdomain_name: pick(ok, 'ais-x', undefined) }),
   'LZ.AI.RestrictOutbound': (s, ok) => account(s, { outbound_network_access_restricted: ok }),
+  'LZ.AI.FoundryProjectIdentity': (s, ok) => {
+    const own = raw(s, 'Own', 'azurerm_user_assigned_identity', { name: 'id-a', tags: { tenant: 'a' } });
+    const other = raw(s, 'Other', 'azurerm_user_assigned_identity', { name: 'id-b', tags: { tenant: 'b' } });
+    return raw(s, 'Project', 'azurerm_cognitive_account_project', {
+      name: 'proj-a',
+      tags: { tenant: 'a' },
+      identity: { type: 'UserAssigned', identity_ids: [pick(ok, own, other).ref()] },
+    });
+  },
+  'LZ.AI.ConnectionSecretsWriteOnly': (s, ok) =>
+    raw(s, 'Connection', 'azapi_resource', {
+      type: 'Microsoft.CognitiveServices/accounts/projects/connections@2025-06-01',
+      name: 'ai-gateway',
+      parent_id: '/subscriptions/x/projects/proj-a',
+      body: {
+        properties: {
+          category: 'ApiManagement',
+          authType: 'ApiKey',
+          ...(ok ? {} : { credentials: { key: 'the-key' } }),
+        },
+      },
+      ...(ok ? { sensitive_body: { properties: { credentials: { key: 'the-key' } } } } : {}),
+    }),
   'LZ.AI.DeploymentContentFilter': (s, ok) => {
     const target = account(s);
     const filter = raw(s, 'Filter', 'azurerm_cognitive_account_rai_policy', {
