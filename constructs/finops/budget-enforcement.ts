@@ -8,7 +8,8 @@ import { RoleDefinition } from '@cdktf/provider-azurerm/lib/role-definition';
 import type { PriceTable } from '../shared/finops';
 import { addDiagnosticSetting } from '../shared/features';
 import { LEDGER_TABLE } from '../shared/usage-record';
-import { budgetQuery, kqlString, type TenantBudget } from './ledger-kql';
+import { kqlString } from '../shared/kql';
+import { budgetQuery, type TenantBudget } from './ledger-kql';
 
 /**
  * The only operations the automation may perform, on the gateway: read a subscription and write its state.

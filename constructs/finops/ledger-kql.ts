@@ -5,12 +5,8 @@
  */
 import { type DeploymentType, isProvisioned } from '../shared/catalog';
 import type { PriceTable } from '../shared/finops';
+import { kqlString } from '../shared/kql';
 import { LEDGER_TABLE } from '../shared/usage-record';
-
-/** A KQL string literal. */
-export function kqlString(value: string): string {
-  return JSON.stringify(value);
-}
 
 const real = (value: number) => (Number.isInteger(value) ? `${value}.0` : String(value));
 

@@ -1,3 +1,4 @@
+import { kqlString } from '../shared/kql';
 import { Construct } from 'constructs';
 import { MonitorMetricAlert } from '@cdktf/provider-azurerm/lib/monitor-metric-alert';
 import { MonitorScheduledQueryRulesAlertV2 } from '@cdktf/provider-azurerm/lib/monitor-scheduled-query-rules-alert-v2';
@@ -117,11 +118,6 @@ function isoMinutes(minutes: AlertWindowMinutes): string {
 
 function sorted<T>(record: Readonly<Record<string, T>>): [string, T][] {
   return Object.entries(record).sort(([a], [b]) => a.localeCompare(b));
-}
-
-/** Quotes a string for KQL. */
-function kqlString(value: string): string {
-  return JSON.stringify(value);
 }
 
 /**

@@ -1,4 +1,11 @@
-import { CONTENT_SAFETY_POLICY, LOG_TABLES, TOKEN_METRIC_DIMENSIONS, TOKEN_METRICS } from '../shared/catalog';
+import {
+  CONTENT_SAFETY_POLICY,
+  DECAY_EVENT,
+  LOG_TABLES,
+  TOKEN_METRIC_DIMENSIONS,
+  TOKEN_METRICS,
+} from '../shared/catalog';
+import { kqlString } from '../shared/kql';
 /**
  * The operations workbook, built from typed items rather than a hand-edited JSON blob. The item shapes follow the
  * Azure Workbooks JSON format (https://github.com/Microsoft/Application-Insights-Workbooks/blob/master/schema/workbook.json):
@@ -248,6 +255,20 @@ export function operationsWorkbook(sources: WorkbookSources): WorkbookTemplate {
         LOG_TABLES.requests,
         '| summarize Requests = count(), P50 = percentile(duration, 50), P95 = percentile(duration, 95), P99 = percentile(duration, 99) by name',
         '| order by Requests desc',
+      ],
+      'table',
+    ),
+    query(
+      'continuous-evaluation-scores',
+      'Continuous evaluation: scores of the sampled production traffic, by route and evaluator (model decay)',
+      insights,
+      [
+        LOG_TABLES.customEvents,
+        `| where name == ${kqlString(DECAY_EVENT)}`,
+        '| extend Route = tostring(customDimensions["route"]), Evaluator = tostring(customDimensions["evaluator"])',
+        '| extend Score = todouble(customMeasurements["score"]), Threshold = todouble(customMeasurements["threshold"]), Passed = toint(customMeasurements["passed"])',
+        '| summarize Runs = count(), FailingRuns = countif(Passed == 0), LowestScore = min(Score), Threshold = max(Threshold) by Route, Evaluator',
+        '| order by FailingRuns desc, Route asc',
       ],
       'table',
     ),

@@ -578,7 +578,7 @@ export function tenantRules<E extends TenantEnv>(): EnvironmentRule<E>[] {
     },
     {
       id: 'tenant-dedicated-capacity',
-      reads: [['name'], ['regions'], ['tenants']],
+      reads: [['name'], ['regions'], ['tenants'], ['endpoints']],
       check: (env, report) => {
         const regions = new Set([env.regions.primary, ...env.regions.additional]);
         for (const t of tenantsIn(env)) {

@@ -129,10 +129,6 @@ function prodWithEverything(): EnvironmentInput {
           reason: 'Operators query from the portal; the hub has no VPN for them yet.',
         },
       },
-      existing: {
-        workspaceId: `/subscriptions/${UUID}/resourceGroups/rg-hub-monitor/providers/Microsoft.OperationalInsights/workspaces/log-hub`,
-        applicationInsightsId: `/subscriptions/${UUID}/resourceGroups/rg-hub-monitor/providers/Microsoft.Insights/components/appi-hub`,
-      },
       actionGroups: {
         oncall: {
           webhook: {
@@ -148,10 +144,17 @@ function prodWithEverything(): EnvironmentInput {
   });
 }
 
-/** dev with the fields only dev may set, and an azurerm backend with every optional setting. */
+/** dev with the fields only dev may set, an azurerm backend with every optional setting, and a hub's monitoring. */
 function devWithEverything(): EnvironmentInput {
   return exampleInput('dev', {
     backend: { key: 'dev-sandbox.tfstate', subscriptionId: UUID, tenantId: UUID },
+    // A hub's workspace and component (dev runs no usage ledger, which needs the blueprint's own workspace).
+    monitoring: {
+      existing: {
+        workspaceId: `/subscriptions/${UUID}/resourceGroups/rg-hub-monitor/providers/Microsoft.OperationalInsights/workspaces/log-hub`,
+        applicationInsightsId: `/subscriptions/${UUID}/resourceGroups/rg-hub-monitor/providers/Microsoft.Insights/components/appi-hub`,
+      },
+    },
     governance: {
       downgradeToWarning: {
         'LZ.KeyVault.PurgeProtection': 'dev is rebuilt daily; a finding here must not stop the rebuild.',

@@ -69,11 +69,13 @@ describe.each(['staging', 'prod'] as const)('%s example', (name) => {
 
   it('suppresses only the listed rules, each with a reason of at least a sentence', () => {
     const all = policy.results.filter((r) => r.status === 'suppressed');
-    // The network hops Foundry's managed side runs (four connections to private callees) are declared assumptions.
+    // The network hops Foundry's managed side runs are declared assumptions: six connections to private callees (the
+    // tenant project's gateway, telemetry and prompts; the platform project's telemetry, prompts and Content Safety;
+    // Application Insights is private behind the Private Link Scope).
     const managed = all.filter((r) => r.origin === FOUNDRY_MANAGED_NETWORK.origin);
     expect(managed.map((r) => r.rule).sort()).toEqual([
-      ...Array<string>(4).fill('LZ.Path.NameResolution'),
-      ...Array<string>(4).fill('LZ.Path.Route'),
+      ...Array<string>(6).fill('LZ.Path.NameResolution'),
+      ...Array<string>(6).fill('LZ.Path.Route'),
     ]);
     for (const result of managed) expect(result.reason).toBe(FOUNDRY_MANAGED_NETWORK.reason);
     const suppressed = all.filter((r) => r.origin !== FOUNDRY_MANAGED_NETWORK.origin);

@@ -45,7 +45,7 @@ describe('operations workbook in the prod stack', () => {
     const insights = `\${${synth.only('azurerm_application_insights').address}.id}`;
     const workspace = `\${${synth.only('azurerm_log_analytics_workspace').address}.id}`;
     for (const q of queries) {
-      const onInsights = /^(customMetrics|requests|dependencies)\b/m.test(q.content.query);
+      const onInsights = /^(customMetrics|customEvents|requests|dependencies)\b/m.test(q.content.query);
       expect(q.content.crossComponentResources, q.name).toEqual([onInsights ? insights : workspace]);
       expect(q.content.resourceType, q.name).toBe(
         onInsights ? 'microsoft.insights/components' : 'microsoft.operationalinsights/workspaces',
