@@ -269,6 +269,11 @@ export const prod = {
   evaluation: {
     ...EXAMPLE_EVALUATION,
     // Continuous evaluation: the sampled logs of opted-in tenants are scored every day; decay pages on-call.
-    continuous: { windowHours: 24, severity: 'error' },
+    continuous: {
+      windowHours: 24,
+      severity: 'error',
+      // The identity the scheduled evaluation runs as (the pipeline's prod-evaluate environment).
+      runnerPrincipalId: '7a2d3b5f-4c6e-4f80-9b1c-2d3e4f5a6b73',
+    },
   },
 } satisfies EnvironmentInput;

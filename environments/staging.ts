@@ -167,6 +167,11 @@ export const staging = {
   evaluation: {
     ...EXAMPLE_EVALUATION,
     // staging runs what prod runs, message logging included (the promotion guard compares the policies).
-    continuous: { windowHours: 24, severity: 'warning' },
+    continuous: {
+      windowHours: 24,
+      severity: 'warning',
+      // The identity the scheduled evaluation runs as (the pipeline's staging-evaluate environment).
+      runnerPrincipalId: '7a2d3b5f-4c6e-4f80-9b1c-2d3e4f5a6b72',
+    },
   },
 } satisfies EnvironmentInput;

@@ -42,3 +42,45 @@ export function addGenAiOps(env: Environment, library: PromptLibrary): GenAiOpsC
   }
   return { prompts, evaluation };
 }
+
+/** What the scheduled evaluation reads, writes and calls. */
+export interface ContinuousEvaluationTargets {
+  readonly workspaceId: string;
+  readonly applicationInsightsId: string;
+  /** The platform Foundry project, where the evaluators run. @default - none (no Foundry in the environment) */
+  readonly platformProjectId?: string;
+}
+
+/**
+ * The identity of the scheduled evaluation (`npm run evaluate -- --from-logs`, evaluation.continuous.runnerPrincipalId)
+ * gets what its three calls need and nothing else: Log Analytics Reader on the workspace (the sampled traces in
+ * ApiManagementGatewayLogs), Monitoring Metrics Publisher on Application Insights (each score as a GenAIOpsEvaluation
+ * event, Entra ID ingestion: Learn, "Microsoft Entra authentication for Application Insights") and Azure AI User on the
+ * platform Foundry project (Learn, "Role-based access control for Microsoft Foundry").
+ */
+export function addContinuousEvaluationRunner(
+  scope: Construct,
+  env: Environment,
+  targets: ContinuousEvaluationTargets,
+): void {
+  const runner = env.evaluation?.continuous?.runnerPrincipalId;
+  if (!runner) return;
+  const roles = new Construct(scope, 'ContinuousEvaluationRunner');
+  addRoleAssignment(roles, 'ReadLogs', targets.workspaceId, {
+    roleDefinitionName: 'Log Analytics Reader',
+    principalId: runner,
+    description: `The scheduled evaluation of ${env.name} reads the sampled message logs`,
+  });
+  addRoleAssignment(roles, 'PublishScores', targets.applicationInsightsId, {
+    roleDefinitionName: 'Monitoring Metrics Publisher',
+    principalId: runner,
+    description: `The scheduled evaluation of ${env.name} sends its scores (GenAIOpsEvaluation events)`,
+  });
+  if (targets.platformProjectId) {
+    addRoleAssignment(roles, 'RunEvaluators', targets.platformProjectId, {
+      roleDefinitionName: 'Azure AI User',
+      principalId: runner,
+      description: `The scheduled evaluation of ${env.name} runs the evaluators in the platform project`,
+    });
+  }
+}

@@ -36,7 +36,7 @@ import { buildIngress } from './ingress';
 import { synthesizeLeanly } from './performance';
 import { buildBudgetEnforcement, buildUsageLedger, ledgerDeployments } from './finops';
 import type { BudgetEnforcement, UsageLedger } from '../constructs/finops';
-import { addGenAiOps, type GenAiOpsContainers } from './genaiops';
+import { addContinuousEvaluationRunner, addGenAiOps, type GenAiOpsContainers } from './genaiops';
 import type { RegionalWaf } from '../constructs/ingress';
 
 export { environmentTags, MANAGED_BY } from './foundation';
@@ -485,6 +485,11 @@ export class PlatformStack extends TerraformStack {
     });
 
     this.foundry = this.buildFoundry(protection);
+    addContinuousEvaluationRunner(this, env, {
+      workspaceId: this.monitoring.workspaceId,
+      applicationInsightsId: this.monitoring.applicationInsightsId,
+      ...(this.foundry ? { platformProjectId: this.foundry.platformProject.resourceId } : {}),
+    });
     const foundryTargets = this.foundryTargets();
 
     this.tenantDependencies = {

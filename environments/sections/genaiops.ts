@@ -102,6 +102,9 @@ export const EvaluationSection = z
           .enum(['critical', 'error', 'warning', 'informational'])
           .default('warning')
           .describe('Severity of the model-decay alert: a score below its threshold in production traffic.'),
+        runnerPrincipalId: Uuid.optional().describe(
+          'Object id of the identity the scheduled evaluation runs as: it gets Log Analytics Reader on the workspace (the sampled traces), Monitoring Metrics Publisher on Application Insights (the scores) and Azure AI User on the platform Foundry project (the evaluators).',
+        ),
       })
       .optional()
       .describe(
@@ -116,6 +119,19 @@ export const GENAIOPS_FIELDS = { prompts: PromptsSection, evaluation: Evaluation
 export type EvaluationConfig = NonNullable<Environment['evaluation']>;
 
 export const GENAIOPS_CONFIG_RULES: readonly EnvironmentRule<Environment>[] = [
+  {
+    id: 'continuous-evaluation-runner',
+    reads: [['evaluation']],
+    check: (env, report) => {
+      if (env.evaluation?.continuous && !env.evaluation.continuous.runnerPrincipalId) {
+        report({
+          path: ['evaluation', 'continuous', 'runnerPrincipalId'],
+          message:
+            'the scheduled evaluation reads the sampled logs, writes its scores and calls the evaluators as an identity the plan must grant; expected the object id (a GUID) of that identity',
+        });
+      }
+    },
+  },
   {
     id: 'prompts-publisher',
     reads: [['prompts']],

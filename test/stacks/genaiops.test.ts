@@ -137,6 +137,49 @@ describe('sampled message logging for continuous evaluation', () => {
   });
 });
 
+describe('the scheduled evaluation’s identity', () => {
+  it('reads the workspace, publishes to Application Insights and uses the platform project, and holds nothing else', () => {
+    for (const { env, plan } of environments()) {
+      const runner = env.evaluation?.continuous?.runnerPrincipalId;
+      const held = plan
+        .byType('azurerm_role_assignment')
+        .filter((a) => runner !== undefined && a.config['principal_id'] === runner);
+      if (!runner) {
+        expect(env.evaluation?.continuous, env.name).toBeUndefined();
+        continue;
+      }
+      const workspace = plan.byType('azurerm_log_analytics_workspace')[0];
+      const insights = plan.byType('azurerm_application_insights')[0];
+      const project = plan
+        .byType('azurerm_cognitive_account_project')
+        .find((r) => r.config['name'] === environmentNames(env).foundry?.platformProject);
+      const on = (role: string) => held.filter((a) => a.config['role_definition_name'] === role);
+      expect(
+        on('Log Analytics Reader').map((a) => a.config['scope']),
+        env.name,
+      ).toEqual([workspace ? `\${${workspace.address}.id}` : env.monitoring.existing?.workspaceId]);
+      expect(
+        on('Monitoring Metrics Publisher').map((a) => a.config['scope']),
+        env.name,
+      ).toEqual([insights ? `\${${insights.address}.id}` : env.monitoring.existing?.applicationInsightsId]);
+      expect(on('Azure AI User').length, env.name).toBe(env.foundry.enabled ? 1 : 0);
+      if (project)
+        expect(plan.refersTo(on('Azure AI User')[0]!.config['scope'], project), env.name).toBe(true);
+      expect(held.length, `${env.name}: no other role`).toBe(env.foundry.enabled ? 3 : 2);
+    }
+  });
+
+  it('is required where continuous evaluation runs, with its path', () => {
+    const input = exampleInput('prod', { evaluation: { continuous: { runnerPrincipalId: undefined } } });
+    expect(problemsOf(input)).toEqual([
+      expect.objectContaining({
+        path: 'evaluation.continuous.runnerPrincipalId',
+        message: expect.stringMatching(/expected the object id \(a GUID\) of that identity$/),
+      }),
+    ]);
+  });
+});
+
 describe('the model-decay alert', () => {
   it('fires on a continuous-evaluation event below its threshold, named by route and evaluator', () => {
     for (const { env, plan } of environments()) {

@@ -115,6 +115,9 @@ export const ROLE_CATALOG = {
     dataActions: ['Microsoft.EventHub/namespaces/messages/receive/action'],
   },
   'Monitoring Reader': { id: '43d0d8ad-25c7-4714-9337-8ba259a9fe05', dataActions: [] },
+  // Reads workspace data with KQL (Learn, "Manage access to Log Analytics workspaces": Log Analytics Reader can view
+  // and search all monitoring data); a control-plane role: `workspaces/query/read`, no data actions.
+  'Log Analytics Reader': { id: '73c42c96-874c-492b-b04d-ab87d138a893', dataActions: [] },
   'API Management Service Reader Role': { id: '71522526-b88f-4d52-b57f-d31fc3546d0d', dataActions: [] },
 } as const satisfies Record<string, RoleDefinition>;
 
