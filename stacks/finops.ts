@@ -5,7 +5,7 @@ import { BudgetEnforcement, tenantCostQuery, type TenantBudget, UsageLedger } fr
 import type { ActionGroups, Monitoring } from '../constructs/monitoring';
 import type { AzureRegion } from '../constructs/shared/catalog';
 import type { LockOptions } from '../constructs/shared/interfaces';
-import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
+import { privateEndpointProp, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
 import type { EnvironmentNames } from '../environments/names';
 import { tenantsIn } from '../environments/sections/tenants';
 import type { Environment } from '../environments/schema';
@@ -73,16 +73,7 @@ export function buildUsageLedger(
     senderPrincipalId: parts.senderPrincipalId,
     diagnosticSettings: parts.monitoring.diagnostics(),
     ...parts.protection,
-    ...(parts.privateLink
-      ? {
-          privateEndpoint: privateEndpointFor(
-            parts.privateLink,
-            'eventHubs',
-            primary,
-            ledgerNames.privateEndpoint,
-          ),
-        }
-      : {}),
+    ...privateEndpointProp(parts.privateLink, 'eventHubs', primary, ledgerNames.privateEndpoint),
   });
 }
 

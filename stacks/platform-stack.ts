@@ -31,7 +31,11 @@ import {
   type SubnetKey,
   type AzureRegion,
 } from '../constructs/shared/catalog';
-import { privateEndpointFor, type PrivateLinkContext } from '../constructs/shared/private-endpoint';
+import {
+  privateEndpointFor,
+  privateEndpointProp,
+  type PrivateLinkContext,
+} from '../constructs/shared/private-endpoint';
 import { buildIngress } from './ingress';
 import { synthesizeLeanly } from './performance';
 import { buildBudgetEnforcement, buildUsageLedger, ledgerDeployments } from './finops';
@@ -200,16 +204,7 @@ export class PlatformStack extends TerraformStack {
           description: 'APIM named values read their secrets from Key Vault.',
         },
       },
-      ...(privateLink
-        ? {
-            privateEndpoint: privateEndpointFor(
-              privateLink,
-              'keyVault',
-              primary,
-              names.keyVault.privateEndpoint,
-            ),
-          }
-        : {}),
+      ...privateEndpointProp(privateLink, 'keyVault', primary, names.keyVault.privateEndpoint),
     });
 
     this.promptLibrary = new PromptLibrary(this, 'PromptLibrary', {
@@ -225,16 +220,7 @@ export class PlatformStack extends TerraformStack {
       publicNetworkAccessEnabled,
       diagnosticSettings: this.monitoring.diagnostics(),
       ...protection,
-      ...(privateLink
-        ? {
-            privateEndpoint: privateEndpointFor(
-              privateLink,
-              'storageBlob',
-              primary,
-              names.promptLibrary.privateEndpoint,
-            ),
-          }
-        : {}),
+      ...privateEndpointProp(privateLink, 'storageBlob', primary, names.promptLibrary.privateEndpoint),
     });
     this.genAiOps = addGenAiOps(env, this.promptLibrary);
     const endpointScope = new Construct(this, 'AiEndpoints');
@@ -262,16 +248,7 @@ export class PlatformStack extends TerraformStack {
         ),
         diagnosticSettings: this.monitoring.diagnostics(),
         ...protection,
-        ...(this.privateLink
-          ? {
-              privateEndpoint: privateEndpointFor(
-                this.privateLink,
-                'cognitiveAccount',
-                region,
-                accountNames.privateEndpoint,
-              ),
-            }
-          : {}),
+        ...privateEndpointProp(this.privateLink, 'cognitiveAccount', region, accountNames.privateEndpoint),
       });
     }
     this.aiEndpoints = endpoints;
@@ -291,16 +268,7 @@ export class PlatformStack extends TerraformStack {
         sku: safety.sku,
         publicNetworkAccess: env.network.publicNetworkAccess,
         diagnosticSettings: this.monitoring.diagnostics(),
-        ...(this.privateLink
-          ? {
-              privateEndpoint: privateEndpointFor(
-                this.privateLink,
-                'cognitiveAccount',
-                region,
-                accountNames.privateEndpoint,
-              ),
-            }
-          : {}),
+        ...privateEndpointProp(this.privateLink, 'cognitiveAccount', region, accountNames.privateEndpoint),
       });
     this.contentSafety = safety.enabled
       ? contentSafetyAccount('ContentSafety', safetyRegion, names.contentSafety)
@@ -316,16 +284,12 @@ export class PlatformStack extends TerraformStack {
           sku: lang.sku,
           publicNetworkAccess: env.network.publicNetworkAccess,
           diagnosticSettings: this.monitoring.diagnostics(),
-          ...(this.privateLink
-            ? {
-                privateEndpoint: privateEndpointFor(
-                  this.privateLink,
-                  'cognitiveAccount',
-                  languageRegion,
-                  names.language.privateEndpoint,
-                ),
-              }
-            : {}),
+          ...privateEndpointProp(
+            this.privateLink,
+            'cognitiveAccount',
+            languageRegion,
+            names.language.privateEndpoint,
+          ),
         })
       : undefined;
 
@@ -586,16 +550,7 @@ export class PlatformStack extends TerraformStack {
         ? {
             diagnosticSettings: { workspaceId: this.monitoring.workspaceId },
             ...dataProtection(env),
-            ...(this.privateLink
-              ? {
-                  privateEndpoint: privateEndpointFor(
-                    this.privateLink,
-                    'managedRedis',
-                    primary,
-                    cacheNames!.privateEndpoint,
-                  ),
-                }
-              : {}),
+            ...privateEndpointProp(this.privateLink, 'managedRedis', primary, cacheNames!.privateEndpoint),
           }
         : {}),
     });
@@ -650,16 +605,7 @@ export class PlatformStack extends TerraformStack {
       platformProject: { name: names.platformProject, connections: targets },
       diagnosticSettings: this.monitoring.diagnostics(),
       ...protection,
-      ...(this.privateLink
-        ? {
-            privateEndpoint: privateEndpointFor(
-              this.privateLink,
-              'cognitiveAccount',
-              region,
-              names.privateEndpoint,
-            ),
-          }
-        : {}),
+      ...privateEndpointProp(this.privateLink, 'cognitiveAccount', region, names.privateEndpoint),
     });
   }
 

@@ -8,7 +8,7 @@ import type { AiGateway } from '../constructs/ai-gateway';
 import type { Monitoring, ResourceGroupBudgetProps } from '../constructs/monitoring';
 import type { PromptLibrary } from '../constructs/prompt-library';
 import type { AzureRegion } from '../constructs/shared/catalog';
-import { type PrivateLinkContext, privateEndpointFor } from '../constructs/shared/private-endpoint';
+import { type PrivateLinkContext, privateEndpointProp } from '../constructs/shared/private-endpoint';
 import { Tenant, type TenantFoundryProjectProps } from '../constructs/tenant';
 import type { EnvironmentNames } from '../environments/names';
 import type { Environment } from '../environments/schema';
@@ -96,16 +96,12 @@ export function buildTenants(
                 publicNetworkAccessEnabled: env.network.publicNetworkAccess.enabled,
                 diagnosticSettings: deps.monitoring.diagnostics({ logCategories: ['AuditEvent'] }),
                 ...protection,
-                ...(deps.privateLink
-                  ? {
-                      privateEndpoint: privateEndpointFor(
-                        deps.privateLink,
-                        'keyVault',
-                        primary,
-                        dedicated.keyVaultPrivateEndpoint,
-                      ),
-                    }
-                  : {}),
+                ...privateEndpointProp(
+                  deps.privateLink,
+                  'keyVault',
+                  primary,
+                  dedicated.keyVaultPrivateEndpoint,
+                ),
               },
               accounts: Object.fromEntries(
                 Object.entries(allocation.dedicated?.accounts ?? {}).map(([key, account]) => {
@@ -128,16 +124,12 @@ export function buildTenants(
                       ),
                       diagnosticSettings: deps.monitoring.diagnostics(),
                       ...protection,
-                      ...(deps.privateLink
-                        ? {
-                            privateEndpoint: privateEndpointFor(
-                              deps.privateLink,
-                              'cognitiveAccount',
-                              region,
-                              dedicated.accounts[region]!.privateEndpoint,
-                            ),
-                          }
-                        : {}),
+                      ...privateEndpointProp(
+                        deps.privateLink,
+                        'cognitiveAccount',
+                        region,
+                        dedicated.accounts[region]!.privateEndpoint,
+                      ),
                     },
                   ];
                 }),

@@ -45,3 +45,16 @@ export function privateEndpointFor(
     location: region,
   };
 }
+
+/**
+ * The `privateEndpoint` prop of a resource construct: the options for one target where the environment has a private
+ * network (a context), nothing where it has none.
+ */
+export function privateEndpointProp(
+  context: PrivateLinkContext | undefined,
+  service: PrivateLinkService,
+  region: AzureRegion,
+  name: string,
+): { readonly privateEndpoint?: PrivateEndpointOptions } {
+  return context ? { privateEndpoint: privateEndpointFor(context, service, region, name) } : {};
+}
