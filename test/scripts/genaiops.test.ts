@@ -342,32 +342,18 @@ describe('the evaluation gate', () => {
   });
 
   it('npm run promote reads --evaluation and prints the scores', async () => {
-    const missing = runCommand(promote, [
-      '--from',
-      'staging',
-      '--to',
-      'prod',
-      '--outdir',
-      examplesOutdir(),
-      '--evaluation',
-      '/nonexistent/staging.json',
-    ]);
+    const promoteWith = (evaluation: string) =>
+      runCommand(promote, [
+        ...['--from', 'staging', '--to', 'prod', '--outdir', examplesOutdir()],
+        ...['--evaluation', evaluation],
+      ]);
+    const missing = promoteWith('/nonexistent/staging.json');
     expect(missing.status).toBe(1);
     expect(missing.stdout).toMatch(/\| evaluation gate \| \*\*FAIL\*\* \| no evaluation of staging/);
     expect(missing.stdout).toMatch(/\| prompt versions \| pass \|/);
     const out = mkdtempSync(join(tmpdir(), 'lz-evaluation-'));
     writeFileSync(join(out, 'staging.json'), JSON.stringify(await resultOf('pass')));
-    const passing = runCommand(promote, [
-      '--from',
-      'staging',
-      '--to',
-      'prod',
-      '--outdir',
-      examplesOutdir(),
-      '--evaluation',
-      join(out, 'staging.json'),
-    ]);
-    expect(passing.stdout).toMatch(/\| evaluation gate \| pass \|/);
+    expect(promoteWith(join(out, 'staging.json')).stdout).toMatch(/\| evaluation gate \| pass \|/);
   });
 
   it('continuous evaluation scores the sampled logs and emits one event per route and evaluator', async () => {

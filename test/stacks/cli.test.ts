@@ -216,11 +216,10 @@ describe('--env and --config replace only the environments they name', () => {
   });
 
   it('refuses to keep environments when the previous manifest is unreadable, and writes nothing', () => {
-    const outdir = join(scratch(), 'cdktf.out');
-    expect(run(['--env', 'dev', '--outdir', outdir]).code).toBe(0);
+    const outdir = copyOfExamples();
     writeFileSync(join(outdir, 'manifest.json'), '{"stacks": ');
     const before = tree(outdir);
-    const result = run(['--env', 'prod', '--outdir', outdir]);
+    const result = run(['--env', 'dev', '--outdir', outdir]);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
       /^synth cannot keep the other environments of .*manifest\.json is unreadable .*run a full `npm run synth` \(without --env and --config\), which replaces the whole directory\.\n$/,
