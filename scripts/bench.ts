@@ -93,7 +93,40 @@ function outputSize(outdir: string): { resources: number; bytes: number } {
   return { resources, bytes };
 }
 
-export function main(argv: readonly string[], io: CommandIo): number {
+/** One measured process: its wall time and peak resident set size. */
+export interface Measurement {
+  readonly seconds: number;
+  readonly peakMiB: number;
+}
+
+/**
+ * Given a scratch directory, what runs `node <args>` to its end and measures it. Bench's own is
+ * {@link measureProcess}; a test of the rows passes a stand-in that times nothing.
+ */
+export type Measurer = (work: string) => (nodeArgs: readonly string[]) => Measurement;
+
+/** Spawns `node <args>` with a preloaded reporter of its peak RSS; a failed process stops the benchmark. */
+export const measureProcess: Measurer = (work) => {
+  const rssFile = join(work, 'rss');
+  const reporter = join(work, 'report-rss.cjs');
+  // Preloaded into the measured process: writes its peak resident set size (KiB) when it exits.
+  writeFileSync(
+    reporter,
+    `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
+  );
+  return (commandArgs) => {
+    const started = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, ['--require', reporter, ...commandArgs], {
+      encoding: 'utf8',
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (result.status !== 0)
+      throw new ScriptError(`${commandArgs.join(' ')} failed: ${result.stderr.trim()}`);
+    return { seconds, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+  };
+};
+
+export function main(argv: readonly string[], io: CommandIo, measurer: Measurer = measureProcess): number {
   const args = parseCommand(argv, COMMAND, io);
   if (!args) return 0;
   const runs = Number(args.runs ?? 5);
@@ -111,23 +144,7 @@ export function main(argv: readonly string[], io: CommandIo): number {
 
   const work = mkdtempSync(join(tmpdir(), 'lz-bench-'));
   try {
-    const rssFile = join(work, 'rss');
-    const reporter = join(work, 'report-rss.cjs');
-    // Preloaded into the measured process: writes its peak resident set size (KiB) when it exits.
-    writeFileSync(
-      reporter,
-      `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));`,
-    );
-    const measure = (commandArgs: readonly string[]) => {
-      const started = process.hrtime.bigint();
-      const result = spawnSync(process.execPath, ['--require', reporter, ...commandArgs], {
-        encoding: 'utf8',
-      });
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (result.status !== 0)
-        throw new ScriptError(`${commandArgs.join(' ')} failed: ${result.stderr.trim()}`);
-      return { seconds, peakMiB: Number(readFileSync(rssFile, 'utf8')) / 1024 };
-    };
+    const measure = measurer(work);
     const FLOOR_ARGS = ['-e', "require('cdktf')"];
     const floorSamples: number[] = [];
     /** Runs a scenario `count` times, each run right after a run of the floor: a drifting machine moves both. */

@@ -28,6 +28,7 @@ import {
   UsageError,
   type CommandSpec,
   type CommandIo,
+  type CommandEnv,
 } from './lib/cli';
 import {
   type EvaluationResult,
@@ -93,9 +94,10 @@ const COMMAND: CommandSpec<typeof OPTIONS> = {
   notes: 'AZ=<binary> runs another binary than az on PATH (token, dataset download, log query).',
 };
 
-function az(args: string[]): string {
-  const binary = process.env['AZ'] ?? 'az';
-  const result = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+/** The Azure CLI, or the binary in AZ, found on the PATH of `env`. */
+function az(env: CommandEnv, args: string[]): string {
+  const binary = env['AZ'] ?? 'az';
+  const result = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env });
   if (result.error || result.status !== 0) {
     throw new ScriptError(
       `${binary} ${args.slice(0, 3).join(' ')} failed: ${result.error?.message ?? String(result.stderr).trim()}`,
@@ -104,8 +106,8 @@ function az(args: string[]): string {
   return String(result.stdout);
 }
 
-const token = (resource: string) => () =>
-  az([
+const token = (env: CommandEnv, resource: string) => () =>
+  az(env, [
     'account',
     'get-access-token',
     '--resource',
@@ -172,7 +174,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   const now = new Date();
   const transport: EvaluationTransport = args.fixture
     ? fixtureTransport(args.fixture)
-    : projectTransport(args.endpoint!, token('https://ai.azure.com'));
+    : projectTransport(args.endpoint!, token(io.env, 'https://ai.azure.com'));
 
   if (args['from-logs']) {
     let rows: LogRow[];
@@ -184,7 +186,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
         throw new UsageError(`--from-logs against Azure needs --workspace <id>.\n${USAGE}`);
       const { query } = continuousEvaluation(env, library, transport, { judge, now, rows: [] });
       rows = JSON.parse(
-        az([
+        az(io.env, [
           'monitor',
           'log-analytics',
           'query',
@@ -208,7 +210,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       const response = await fetch(`${ingestion.replace(/\/+$/, '')}/v2.1/track`, {
         method: 'POST',
         headers: {
-          authorization: `Bearer ${token('https://monitor.azure.com')()}`,
+          authorization: `Bearer ${token(io.env, 'https://monitor.azure.com')()}`,
           'content-type': 'application/json',
         },
         body: JSON.stringify(events),
@@ -241,7 +243,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
       const dir = mkdtempSync(join(tmpdir(), 'evaluation-'));
       try {
         const file = join(dir, 'rows.jsonl');
-        az([
+        az(io.env, [
           'storage',
           'blob',
           'download',

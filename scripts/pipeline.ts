@@ -49,29 +49,36 @@ const USAGE = [
 /** The files of a stack the apply step needs: the configuration, the provider lock file and the saved plan. */
 const BUNDLED_FILES = ['cdk.tf.json', '.terraform.lock.hcl', 'tfplan'];
 
-const terraformBinary = () => process.env['TERRAFORM'] ?? 'terraform';
-
-/** Runs terraform in `dir`; its output goes to the log unless captured. Returns the exit code (and stdout). */
-function terraform(dir: string, args: string[], capture = false): { status: number; stdout: string } {
-  const result = spawnSync(terraformBinary(), [`-chdir=${dir}`, ...args], {
+/**
+ * Runs terraform (TERRAFORM, else `terraform` on PATH of `io.env`) in `dir`; its output goes to the log unless
+ * captured. Returns the exit code (and stdout).
+ */
+function terraform(
+  io: CommandIo,
+  dir: string,
+  args: string[],
+  capture = false,
+): { status: number; stdout: string } {
+  const binary = io.env['TERRAFORM'] ?? 'terraform';
+  const result = spawnSync(binary, [`-chdir=${dir}`, ...args], {
     encoding: 'utf8',
     stdio: ['ignore', capture ? 'pipe' : 'inherit', 'inherit'],
     maxBuffer: 1024 * 1024 * 1024,
-    env: { ...process.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
+    env: { ...io.env, TF_IN_AUTOMATION: '1', CHECKPOINT_DISABLE: '1' },
   });
   if (result.error) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new ScriptError(
       missing
-        ? `${terraformBinary()} is not on PATH: install Terraform (hashicorp/setup-terraform, TerraformInstaller) or set TERRAFORM.`
-        : `${terraformBinary()} ${args[0]} in ${dir} failed to start: ${result.error.message}`,
+        ? `${binary} is not on PATH: install Terraform (hashicorp/setup-terraform, TerraformInstaller) or set TERRAFORM.`
+        : `${binary} ${args[0]} in ${dir} failed to start: ${result.error.message}`,
     );
   }
   return { status: result.status ?? 1, stdout: capture ? String(result.stdout) : '' };
 }
 
-function must(dir: string, args: string[], what: string): void {
-  const { status } = terraform(dir, args);
+function must(io: CommandIo, dir: string, args: string[], what: string): void {
+  const { status } = terraform(io, dir, args);
   if (status !== 0)
     throw new ScriptError(`terraform ${what} failed in ${dir} (exit ${status}); see the log above.`);
 }
@@ -113,8 +120,8 @@ function plan(io: CommandIo, environment: string, outdir: string, bundle: string
     }
     const dir = join(outdir, manifest.stacks[id]!.workingDirectory);
     io.stdout.write(`\n== ${id}: terraform init and plan\n`);
-    must(dir, ['init', '-input=false', '-no-color'], 'init');
-    const { status } = terraform(dir, [
+    must(io, dir, ['init', '-input=false', '-no-color'], 'init');
+    const { status } = terraform(io, dir, [
       'plan',
       '-input=false',
       '-no-color',
@@ -125,7 +132,7 @@ function plan(io: CommandIo, environment: string, outdir: string, bundle: string
     if (status !== 0 && status !== 2) {
       throw new ScriptError(`terraform plan failed in ${dir} (exit ${status}); see the log above.`);
     }
-    const shown = terraform(dir, ['show', '-json', 'tfplan'], true);
+    const shown = terraform(io, dir, ['show', '-json', 'tfplan'], true);
     if (shown.status !== 0)
       throw new ScriptError(`terraform show -json tfplan failed in ${dir} (exit ${shown.status}).`);
     const summary = summarizePlan(JSON.parse(shown.stdout) as TerraformJsonPlan);
@@ -174,8 +181,8 @@ function apply(io: CommandIo, bundle: string): number {
       throw new ScriptError(`${join(dir, 'tfplan')} is missing: the plan bundle is incomplete; plan again.`);
     }
     io.stdout.write(`\n== ${stack.id}: terraform apply of the reviewed plan\n`);
-    must(dir, ['init', '-input=false', '-no-color'], 'init');
-    must(dir, ['apply', '-input=false', '-no-color', 'tfplan'], 'apply');
+    must(io, dir, ['init', '-input=false', '-no-color'], 'init');
+    must(io, dir, ['apply', '-input=false', '-no-color', 'tfplan'], 'apply');
   }
   const deferred = record.stacks.filter((s) => s.status === 'deferred');
   if (deferred.length > 0) {

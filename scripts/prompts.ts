@@ -93,7 +93,7 @@ export function main(argv: readonly string[], io: CommandIo): number {
     const env = chosen[0]!;
     const target = publishTarget(args.outdir ?? 'cdktf.out', env.name);
     const dryRun = args['dry-run'] ?? false;
-    const { steps, passed } = publishPrompts(env, library, target, dryRun);
+    const { steps, passed } = publishPrompts(env, library, target, dryRun, io.env);
     io.stdout.write(
       `## Prompts of ${env.name} → ${target.account}/${target.container}${dryRun ? ' (dry run)' : ''}\n\n${markdownTable(
         ['blob', 'action', 'content hash / reason'],

@@ -154,7 +154,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
   const requestTimeoutMs = seconds(args['request-timeout'], '--request-timeout', 30, 600);
   const output = readSynthOutput(args.outdir ?? 'cdktf.out');
   const subscriptionId =
-    args.subscription ?? process.env['AZURE_SUBSCRIPTION_ID'] ?? process.env['ARM_SUBSCRIPTION_ID'];
+    args.subscription ?? io.env['AZURE_SUBSCRIPTION_ID'] ?? io.env['ARM_SUBSCRIPTION_ID'];
   if (!subscriptionId) {
     throw new ScriptError('no Azure subscription id: pass --subscription or set AZURE_SUBSCRIPTION_ID.');
   }
@@ -172,7 +172,7 @@ export async function main(argv: readonly string[], io: CommandIo): Promise<numb
     vantage,
     subscriptionId,
     http,
-    tokens: tokenSource({ mode: auth, http, env: process.env, timeoutMs: requestTimeoutMs }),
+    tokens: tokenSource({ mode: auth, http, env: io.env, timeoutMs: requestTimeoutMs }),
     endpoints: {
       arm: args['arm-endpoint'] ?? DEFAULT_ENDPOINTS.arm,
       logs: args['logs-endpoint'] ?? DEFAULT_ENDPOINTS.logs,

@@ -61,9 +61,9 @@ export function main(argv: readonly string[], io: CommandIo): number {
     return 2;
   }
   if (!args) return 0;
-  const outdir = args.outdir ?? process.env['CDKTF_OUTDIR'] ?? 'cdktf.out';
+  const outdir = args.outdir ?? io.env['CDKTF_OUTDIR'] ?? 'cdktf.out';
   // Token creation stacks only help to debug cdktf itself: keep them when LZ_DEBUG is set.
-  if (!process.env['LZ_DEBUG']) skipTokenCreationStacks();
+  if (!io.env['LZ_DEBUG']) skipTokenCreationStacks();
   try {
     const selected = (args.env ?? []).length > 0 || (args.config ?? []).length > 0;
     const environments = loadEnvironments({ configFiles: args.config ?? [], names: args.env ?? [] });
@@ -91,9 +91,7 @@ export function main(argv: readonly string[], io: CommandIo): number {
       io.stderr.write(`${error.message}\nNothing was written to ${outdir}.\n`);
       return 1;
     }
-    const detail = process.env['LZ_DEBUG']
-      ? ((error as Error).stack ?? String(error))
-      : (error as Error).message;
+    const detail = io.env['LZ_DEBUG'] ? ((error as Error).stack ?? String(error)) : (error as Error).message;
     io.stderr.write(
       `synth failed: ${detail}\nNothing was written to ${outdir}. Set LZ_DEBUG=1 for the stack trace.\n`,
     );

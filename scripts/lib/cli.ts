@@ -9,16 +9,25 @@ export interface TextOutput {
   readonly isTTY?: boolean;
 }
 
+/** Environment variables, as a command reads them (`process.env`, or a test's own). */
+export type CommandEnv = Readonly<Record<string, string | undefined>>;
+
 /**
- * A command's streams. From a shell they are the process's own ({@link PROCESS_IO}); a test that calls a command's
- * `main` in-process passes buffers (test/helpers/command.ts) and reads what the command printed.
+ * What a command takes from the process it runs in: its streams and its environment variables. From a shell they are
+ * the process's own ({@link PROCESS_IO}); a test that calls a command's `main` in-process passes buffers and
+ * variables of its own (test/helpers/run.ts), reads what the command printed, and leaves `process.env` alone.
  */
 export interface CommandIo {
   readonly stdout: TextOutput;
   readonly stderr: TextOutput;
+  /**
+   * The variables the command reads (TERRAFORM, AZ, AZURE_*, CDKTF_OUTDIR, LZ_DEBUG …). The external programs it runs
+   * (`terraform`, `az`) are looked up on its PATH and get it as their environment.
+   */
+  readonly env: CommandEnv;
 }
 
-export const PROCESS_IO: CommandIo = { stdout: process.stdout, stderr: process.stderr };
+export const PROCESS_IO: CommandIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
 
 /**
  * A command's entry point, exported as `main` by every file of scripts/ (and stacks/cli.ts for synth): parses `argv`
@@ -234,9 +243,7 @@ function reportFailure(error: unknown, io: CommandIo): number {
     io.stderr.write(`${error.message}\n`);
     return 1;
   }
-  const detail = process.env['LZ_DEBUG']
-    ? ((error as Error).stack ?? String(error))
-    : (error as Error).message;
+  const detail = io.env['LZ_DEBUG'] ? ((error as Error).stack ?? String(error)) : (error as Error).message;
   io.stderr.write(`failed: ${detail}\n`);
   return 1;
 }

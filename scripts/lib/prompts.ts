@@ -20,7 +20,7 @@ import {
   type PromptLibraryFiles,
   routedModels,
 } from '../../environments/prompt-assets';
-import { ScriptError } from './cli';
+import { type CommandEnv, ScriptError } from './cli';
 
 /** Every tenant slug any environment's registry knows. */
 export function registryTenants(envs: readonly Environment[]): Set<string> {
@@ -111,10 +111,13 @@ export interface PublishStep {
   readonly detail: string;
 }
 
-/** The Azure CLI, or the binary in AZ (tests use a fake one). Blob calls always carry `--auth-mode login`. */
-function az(args: string[]): { status: number; stdout: string; stderr: string } {
-  const binary = process.env['AZ'] ?? 'az';
-  const result = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+/**
+ * The Azure CLI, or the binary in AZ (tests use a fake one), found on the PATH of `env`. Blob calls always carry
+ * `--auth-mode login`.
+ */
+function az(env: CommandEnv, args: string[]): { status: number; stdout: string; stderr: string } {
+  const binary = env['AZ'] ?? 'az';
+  const result = spawnSync(binary, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
   if (result.error) {
     throw new ScriptError(
       (result.error as NodeJS.ErrnoException).code === 'ENOENT'
@@ -139,12 +142,14 @@ const blobArgs = (target: { account: string; container: string }, blob: string) 
 /**
  * Publishes an environment's prompt versions (flows with their steps) and its pin list. A version that exists with
  * another hash refuses the whole publish before anything is written; an existing identical version is left alone.
+ * `processEnv` is the command's environment (AZ, and the PATH that finds az).
  */
 export function publishPrompts(
   env: Environment,
   library: PromptLibraryFiles,
   target: { account: string; container: string },
   dryRun: boolean,
+  processEnv: CommandEnv,
 ): { steps: PublishStep[]; passed: boolean } {
   const steps: PublishStep[] = [];
   const uploads: Array<{ blob: string; text: string; hash: string; metadata: string[] }> = [];
@@ -152,7 +157,7 @@ export function publishPrompts(
     const { asset } = loaded;
     const blob = `${asset.id}/${asset.version}.json`;
     const { text, hash } = publishedBlob(loaded);
-    const shown = az([
+    const shown = az(processEnv, [
       'storage',
       'blob',
       'show',
@@ -203,7 +208,7 @@ export function publishPrompts(
     for (const upload of uploads) {
       const file = join(dir, 'blob.json');
       writeFileSync(file, upload.text);
-      const result = az([
+      const result = az(processEnv, [
         'storage',
         'blob',
         'upload',
@@ -230,7 +235,7 @@ export function publishPrompts(
       pins,
       `${JSON.stringify({ environment: env.name, versions: env.prompts.versions }, null, 2)}\n`,
     );
-    const result = az([
+    const result = az(processEnv, [
       'storage',
       'blob',
       'upload',

@@ -37,6 +37,7 @@ function run(main: CommandMain, args: readonly string[]): { stdout: string; stde
   execute(main, args, {
     stdout: { write: (text: string) => (printed.stdout += text) },
     stderr: { write: (text: string) => (printed.stderr += text) },
+    env: process.env,
   });
   return printed;
 }

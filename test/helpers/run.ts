@@ -1,11 +1,19 @@
 /**
  * Running the commands in tests. Every command exports `main(argv, io)` (scripts/lib/cli.ts): a test calls it
  * in-process with {@link runCommand}, which captures what it prints and returns its exit code as the built command
- * would, without the ~1–2 s a new node process costs to load. Only the few tests whose subject is the process itself
- * (the built entry, exit codes of a killed run, the umask, a closed pipe) spawn one, with {@link spawnAsync}.
+ * would, without the ~1–2 s a new node process costs to load. The test gives the command its environment variables
+ * (a fake terraform or az on PATH, credentials) as the process's would be, and process.env stays as it is. Only the
+ * few tests whose subject is the process itself (the built entry, exit codes of a killed run, the umask, a closed
+ * pipe) spawn one, with {@link spawnAsync}.
  */
 import { spawn } from 'node:child_process';
-import { type AsyncCommandMain, type CommandIo, type CommandMain, execute } from '../../scripts/lib/cli';
+import {
+  type AsyncCommandMain,
+  type CommandEnv,
+  type CommandIo,
+  type CommandMain,
+  execute,
+} from '../../scripts/lib/cli';
 
 /** What a command printed and its exit code. */
 export interface CommandResult {
@@ -17,6 +25,8 @@ export interface CommandResult {
 export interface CommandOptions {
   /** stderr is a terminal, as when a person runs the command (progress is then on by default). */
   readonly terminal?: boolean;
+  /** The command's environment variables, in place of the process's (as `env` of a spawned process). */
+  readonly env?: CommandEnv;
 }
 
 /** Buffers in place of the process's streams. */
@@ -25,6 +35,7 @@ function capture(options: CommandOptions) {
   const io: CommandIo = {
     stdout: { write: (chunk: string) => (text.stdout += chunk) },
     stderr: { write: (chunk: string) => (text.stderr += chunk), isTTY: options.terminal === true },
+    env: options.env ?? process.env,
   };
   return { io, text };
 }

@@ -5,12 +5,12 @@
  * end run the built files as processes, to prove what only a process shows: its exit code, its streams, a closed pipe.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main as audit } from '../../scripts/audit';
-import { main as bench } from '../../scripts/bench';
+import { main as bench, measureProcess, type Measurer } from '../../scripts/bench';
 import { main as benchShards } from '../../scripts/bench-shards';
 import { main as exportCommand } from '../../scripts/export';
 import { environmentWithTenants } from '../../scripts/lib/generate';
@@ -24,6 +24,7 @@ import { main as routes } from '../../scripts/routes';
 import { main as schema } from '../../scripts/schema';
 import { main as verify } from '../../scripts/verify';
 import { main as synth } from '../../stacks/cli';
+import { SYNTH_NODE_OPTIONS } from '../../stacks/performance';
 import { examplesOutdir } from '../helpers/examples';
 import { runCommand, runCommandAsync, spawnAsync } from '../helpers/run';
 
@@ -226,30 +227,65 @@ describe('progress on stderr', () => {
   const progressLine = (command: string) => new RegExp(`^${command}: \\S.* \\(\\d+\\.\\d s\\)$`);
   const lines = (stderr: string) => stderr.split('\n').filter((line) => line !== '');
 
-  // A short benchmark: it times whole synth processes, seconds on an idle machine, more on a shared one.
   it('bench prints one line per row with --progress, and bench --tenants chooses the rows', () => {
-    const result = runCommand(bench, ['--runs', '1', '--tenants', '1', '--no-write', '--progress']);
-    expect(result.status).toBe(0);
+    // The rows with a stand-in for the timed processes (synth 2 s, the floor 0.5 s): what bench starts, and what it
+    // prints of it. Each synth's --outdir gets the examples' output, whose resources bench counts.
+    const started: string[][] = [];
+    const standIn: Measurer = () => (args) => {
+      started.push([...args]);
+      const outdir = args.includes('--outdir') ? args[args.indexOf('--outdir') + 1]! : undefined;
+      if (outdir && !existsSync(outdir)) cpSync(examplesOutdir(), outdir, { recursive: true });
+      if (args.includes('--config')) {
+        const config = JSON.parse(readFileSync(args[args.indexOf('--config') + 1]!, 'utf8'));
+        expect(Object.keys(config.tenants)).toHaveLength(1);
+      }
+      return { seconds: args.includes('dist/app.js') ? 2 : 0.5, peakMiB: 100 };
+    };
+    const result = runCommand(
+      (argv, io) => bench(argv, io, standIn),
+      ['--runs', '1', '--tenants', '1', '--no-write', '--progress'],
+    );
+    expect(result.status, result.stderr).toBe(0);
+    const FLOOR = ['-e', "require('cdktf')"];
+    const synth = (...args: string[]) => [...SYNTH_NODE_OPTIONS, 'dist/app.js', ...args];
+    const [examples, tenants] = [2, 5].map((i) => started[i]!);
+    expect(started).toEqual([
+      FLOOR, // a warm-up
+      FLOOR,
+      ...[examples, tenants].flatMap((row) => [row, FLOOR, row]), // each row: a warm-up, then floor and row
+    ]);
+    expect(examples).toEqual(synth('--outdir', expect.any(String)));
+    expect(tenants).toEqual(synth('--config', expect.any(String), '--outdir', expect.any(String)));
     expect(lines(result.stderr)).toEqual([
       expect.stringMatching(/^bench: 3 rows, 1 timed run each after a warm-up \(/),
-      expect.stringMatching(/^bench: 1\/3 floor: \d+\.\d{3} s, run again before every timed run \(/),
+      expect.stringMatching(/^bench: 1\/3 floor: 0\.500 s, run again before every timed run \(/),
       expect.stringMatching(
-        /^bench: 2\/3 examples: dev, staging, prod: median \d+\.\d{3} s, \d+\.\d× floor, peak \d+ MiB \(/,
+        /^bench: 2\/3 examples: dev, staging, prod: median 2\.000 s, 4\.0× floor, peak 100 MiB \(/,
       ),
       expect.stringMatching(
-        /^bench: 3\/3 prod, 3 regions, 1 tenant: median \d+\.\d{3} s, \d+\.\d× floor, peak \d+ MiB \(/,
+        /^bench: 3\/3 prod, 3 regions, 1 tenant: median 2\.000 s, 4\.0× floor, peak 100 MiB \(/,
       ),
     ]);
     for (const line of lines(result.stderr)) expect(line).toMatch(progressLine('bench'));
     expect(result.stdout).toContain('| prod, 3 regions, 1 tenant ');
     expect(result.stdout).not.toMatch(/^\| 1,000 tenants/m); // goals of rows that did not run are not listed
-  }, 120_000);
+  });
+
+  it('bench measures a node process: its wall time and peak memory, and stops at a failed one', () => {
+    const measure = measureProcess(mkdtempSync(join(dir, 'measure-')));
+    const measured = measure(['-e', 'Buffer.alloc(64 * 2 ** 20, 1)']);
+    expect(measured.seconds).toBeGreaterThan(0);
+    expect(measured.peakMiB).toBeGreaterThan(64);
+    expect(() => measure(['-e', 'process.stderr.write("no"); process.exit(3)'])).toThrow(
+      /-e process\.stderr\.write\("no"\); process\.exit\(3\) failed: no/,
+    );
+  });
 
   it('bench:shards prints one line per stage by default on a terminal', () => {
-    const result = runCommand(benchShards, ['--tenants', '10', '--shards', '2'], { terminal: true });
+    const result = runCommand(benchShards, ['--tenants', '2', '--shards', '2'], { terminal: true });
     expect(result.status).toBe(0);
     expect(lines(result.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
-      'bench:shards: generated prod with 10 tenants in 2 shards',
+      'bench:shards: generated prod with 2 tenants in 2 shards',
       'bench:shards: synthesizing (node dist/app.js)',
       expect.stringMatching(/^bench:shards: synthesized in \d+\.\d s, peak \d+ MiB$/),
       expect.stringMatching(/^bench:shards: checked 2 remote states and \d+ outputs read$/),
@@ -263,23 +299,31 @@ describe('progress on stderr', () => {
     return ['--config', config];
   };
 
-  it('synth prints its stages above 100 tenants by default on a terminal', () => {
-    const outdir = join(dir, 'progress-1');
-    const result = runCommand(synth, [...tenants101(), '--outdir', outdir], { terminal: true });
-    expect(result.status).toBe(0);
-    expect(lines(result.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
-      'synth: loaded prod: 101 tenants',
+  it('synth prints progress by default on a terminal above 100 tenants', () => {
+    // A run that stops at its output directory: the first stage line comes before that. The stages after it are
+    // those of a synth asked for --progress (below).
+    writeFileSync(join(dir, 'not-a-directory-101'), '');
+    const result = runCommand(synth, [...tenants101(), '--outdir', join(dir, 'not-a-directory-101')], {
+      terminal: true,
+    });
+    expect(result.status).toBe(1);
+    expect(lines(result.stderr)).toEqual([
+      expect.stringMatching(/^synth: loaded prod: 101 tenants \(\d+\.\d s\)$/),
+      expect.stringMatching(/not-a-directory-101/),
+    ]);
+  });
+
+  it('synth prints progress when asked with --progress, also off a terminal: one line per stage', () => {
+    const outdir = join(dir, 'progress-2');
+    const asked = runCommand(synth, ['--env', 'dev', '--progress', '--outdir', outdir]);
+    expect(asked.status).toBe(0);
+    for (const line of lines(asked.stderr)) expect(line).toMatch(progressLine('synth'));
+    expect(lines(asked.stderr).map((line) => line.replace(/ \(\d+\.\d s\)$/, ''))).toEqual([
+      expect.stringMatching(/^synth: loaded dev: \d+ tenants?$/),
       'synth: built 1 stack',
       'synth: wrote the plans and policy reports',
       `synth: replaced ${outdir}`,
     ]);
-  }, 60_000);
-
-  it('synth prints progress when asked with --progress, also off a terminal', () => {
-    const asked = runCommand(synth, ['--env', 'dev', '--progress', '--outdir', join(dir, 'progress-2')]);
-    expect(asked.status).toBe(0);
-    expect(lines(asked.stderr)).toHaveLength(4);
-    for (const line of lines(asked.stderr)) expect(line).toMatch(progressLine('synth'));
   }, 60_000);
 
   it('prints no progress off a terminal unless asked, nor for a short run on a terminal', () => {

@@ -1,7 +1,8 @@
 /**
  * GenAIOps: prompts as versioned code (validation, immutability in the repository and at publish time), the
  * evaluation gate (npm run evaluate in fixture mode) and the promotion guard's prompt and evaluation checks, with
- * fixture results that pass, fall below a threshold, or are missing.
+ * fixture results that pass, fall below a threshold, or are missing. The commands run in-process (their `main`,
+ * test/helpers/run.ts); publishing calls a fake `az` (test/fixtures/fake-az/az), given to the command in AZ.
  */
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,17 +19,14 @@ import {
   readEvaluationResult,
 } from '../../scripts/lib/evaluation';
 import { continuousEvaluation } from '../../scripts/lib/continuous-evaluation';
+import { main as evaluateCommand } from '../../scripts/evaluate';
+import { main as promote } from '../../scripts/promote';
+import { main as prompts } from '../../scripts/prompts';
 import { examplesOutdir } from '../helpers/examples';
-import { spawnAsync } from '../helpers/run';
+import { runCommand, runCommandAsync } from '../helpers/run';
 import { exampleInput } from '../helpers/synth';
 
 const FIXTURES = join(process.cwd(), 'test/fixtures/evaluation');
-/** Each test runs built scripts (a few seconds each; more on a busy machine). */
-const SCRIPT_TIMEOUT = 180_000;
-
-/** A built script, run without blocking the worker so that the file's commands run side by side. */
-const runScript = (name: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env) =>
-  spawnAsync(process.execPath, [join(process.cwd(), `dist/scripts/${name}.js`), ...args], { env });
 
 function copyOfPrompts(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'lz-prompts-')), 'prompts');
@@ -126,81 +124,75 @@ describe('the prompt library', () => {
     );
   });
 
-  it.concurrent(
-    'npm run prompts lists the versions each environment runs and fails on a bad library',
-    { timeout: SCRIPT_TIMEOUT },
-    async () => {
-      const listed = await runScript('prompts', ['--env', 'staging']);
-      expect(listed.status, listed.stderr).toBe(0);
-      expect(listed.stdout).toContain('## staging');
-      expect(listed.stdout).toMatch(
-        /\| support-triage \| 1\.0\.0 \| flow \| classify: ticket-classify@1\.0\.0 → answer: support-answer@1\.1\.0 \|/,
-      );
-      const dir = copyOfPrompts();
-      rmSync(join(dir, 'support-answer/1.0.0.yaml'));
-      const broken = await runScript('prompts', ['--root', dir]);
-      expect(broken.status).toBe(1);
-      expect(broken.stderr).toContain('support-answer@1.0.0 was released and its file is gone');
-    },
-  );
+  it('npm run prompts lists the versions each environment runs and fails on a bad library', () => {
+    const listed = runCommand(prompts, ['--env', 'staging']);
+    expect(listed.status, listed.stderr).toBe(0);
+    expect(listed.stdout).toContain('## staging');
+    expect(listed.stdout).toMatch(
+      /\| support-triage \| 1\.0\.0 \| flow \| classify: ticket-classify@1\.0\.0 → answer: support-answer@1\.1\.0 \|/,
+    );
+    const dir = copyOfPrompts();
+    rmSync(join(dir, 'support-answer/1.0.0.yaml'));
+    const broken = runCommand(prompts, ['--root', dir]);
+    expect(broken.status).toBe(1);
+    expect(broken.stderr).toContain('support-answer@1.0.0 was released and its file is gone');
+  });
 });
 
 describe('publishing prompts (Entra ID, immutable by version)', () => {
-  const AZ = join(process.cwd(), 'test/fixtures/fake-az/az.mjs');
+  const AZ = join(process.cwd(), 'test/fixtures/fake-az/az');
 
-  it.concurrent(
-    'uploads each version once with its hash, then leaves it; a different hash for a version refuses it all',
-    { timeout: SCRIPT_TIMEOUT },
-    async () => {
-      const store = mkdtempSync(join(tmpdir(), 'lz-fake-az-'));
-      const env = { ...process.env, AZ, FAKE_AZ_STORE: store };
-      const run = (root: string) =>
-        runScript('prompts', ['publish', '--env', 'prod', '--outdir', examplesOutdir(), '--root', root], env);
-      const first = await run('prompts');
-      expect(first.status, first.stderr).toBe(0);
-      const account = readdirOnly(store);
-      const published = JSON.parse(
-        readFileSync(join(store, account, 'prompts/support-answer/1.1.0.json'), 'utf8'),
-      );
-      const library = readPromptLibrary('prompts');
-      expect(published.contentHash).toBe(library.lock['support-answer@1.1.0']);
-      expect(
-        JSON.parse(readFileSync(join(store, account, 'prompts/environments/prod.json'), 'utf8')).versions,
-      ).toEqual(parseEnvironment(exampleInput('prod'), 'prod').prompts.versions);
-      // flows bring their steps
-      expect(existsSync(join(store, account, 'prompts/ticket-classify/1.0.0.json'))).toBe(true);
-      const calls = readFileSync(join(store, 'calls.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as string[]);
-      expect(
-        calls.every((c) => c.includes('--auth-mode') && c[c.indexOf('--auth-mode') + 1] === 'login'),
-      ).toBe(true);
-      expect(calls.some((c) => c.includes('--account-key') || c.includes('--sas-token'))).toBe(false);
+  it('uploads each version once with its hash, then leaves it; a different hash for a version refuses it all', () => {
+    const store = mkdtempSync(join(tmpdir(), 'lz-fake-az-'));
+    const env = { ...process.env, AZ, FAKE_AZ_STORE: store };
+    const run = (root: string) =>
+      runCommand(prompts, ['publish', '--env', 'prod', '--outdir', examplesOutdir(), '--root', root], {
+        env,
+      });
+    const first = run('prompts');
+    expect(first.status, first.stderr).toBe(0);
+    const account = readdirOnly(store);
+    const published = JSON.parse(
+      readFileSync(join(store, account, 'prompts/support-answer/1.1.0.json'), 'utf8'),
+    );
+    const library = readPromptLibrary('prompts');
+    expect(published.contentHash).toBe(library.lock['support-answer@1.1.0']);
+    expect(
+      JSON.parse(readFileSync(join(store, account, 'prompts/environments/prod.json'), 'utf8')).versions,
+    ).toEqual(parseEnvironment(exampleInput('prod'), 'prod').prompts.versions);
+    // flows bring their steps
+    expect(existsSync(join(store, account, 'prompts/ticket-classify/1.0.0.json'))).toBe(true);
+    const calls = readFileSync(join(store, 'calls.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as string[]);
+    expect(calls.every((c) => c.includes('--auth-mode') && c[c.indexOf('--auth-mode') + 1] === 'login')).toBe(
+      true,
+    );
+    expect(calls.some((c) => c.includes('--account-key') || c.includes('--sas-token'))).toBe(false);
 
-      const again = await run('prompts');
-      expect(again.status).toBe(0);
-      expect(again.stdout).toMatch(/\| support-answer\/1\.1\.0\.json \| unchanged \|/);
+    const again = run('prompts');
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/\| support-answer\/1\.1\.0\.json \| unchanged \|/);
 
-      // the same version with other content (a library whose lock was rewritten to match): refused, nothing written
-      const dir = copyOfPrompts();
-      const file = join(dir, 'support-answer/1.1.0.yaml');
-      writeFileSync(file, readFileSync(file, 'utf8').replace('temperature: 0.1', 'temperature: 0.9'));
-      const lock = JSON.parse(readFileSync(join(dir, 'versions.lock.json'), 'utf8'));
-      lock.prompts['support-answer@1.1.0'] = readPromptLibrary(dir).assets.find((a) =>
-        a.file.endsWith('support-answer/1.1.0.yaml'),
-      )!.hash;
-      writeFileSync(join(dir, 'versions.lock.json'), JSON.stringify(lock));
-      const before = readFileSync(join(store, account, 'prompts/support-answer/1.1.0.json'), 'utf8');
-      const refused = await run(dir);
-      expect(refused.status).toBe(1);
-      expect(refused.stdout).toMatch(
-        /\| support-answer\/1\.1\.0\.json \| \*\*refused\*\* \| already published with sha256-[0-9a-f]{64}; this content is sha256-/,
-      );
-      expect(refused.stdout).toContain('nothing was published');
-      expect(readFileSync(join(store, account, 'prompts/support-answer/1.1.0.json'), 'utf8')).toBe(before);
-    },
-  );
+    // the same version with other content (a library whose lock was rewritten to match): refused, nothing written
+    const dir = copyOfPrompts();
+    const file = join(dir, 'support-answer/1.1.0.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('temperature: 0.1', 'temperature: 0.9'));
+    const lock = JSON.parse(readFileSync(join(dir, 'versions.lock.json'), 'utf8'));
+    lock.prompts['support-answer@1.1.0'] = readPromptLibrary(dir).assets.find((a) =>
+      a.file.endsWith('support-answer/1.1.0.yaml'),
+    )!.hash;
+    writeFileSync(join(dir, 'versions.lock.json'), JSON.stringify(lock));
+    const before = readFileSync(join(store, account, 'prompts/support-answer/1.1.0.json'), 'utf8');
+    const refused = run(dir);
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toMatch(
+      /\| support-answer\/1\.1\.0\.json \| \*\*refused\*\* \| already published with sha256-[0-9a-f]{64}; this content is sha256-/,
+    );
+    expect(refused.stdout).toContain('nothing was published');
+    expect(readFileSync(join(store, account, 'prompts/support-answer/1.1.0.json'), 'utf8')).toBe(before);
+  });
 });
 
 function readdirOnly(dir: string): string {
@@ -212,7 +204,7 @@ function readdirOnly(dir: string): string {
 describe('the evaluation gate', () => {
   const evaluate = async (fixture: string, extra: string[] = []) => {
     const out = mkdtempSync(join(tmpdir(), 'lz-evaluation-'));
-    const result = await runScript('evaluate', [
+    const result = await runCommandAsync(evaluateCommand, [
       '--env',
       'staging',
       '--fixture',
@@ -224,28 +216,24 @@ describe('the evaluation gate', () => {
     return { ...result, out };
   };
 
-  it.concurrent(
-    'writes evaluation/<env>.json with the prompt and model versions evaluated, scores and pass/fail',
-    { timeout: SCRIPT_TIMEOUT },
-    async () => {
-      const { status, stdout, stderr, out } = await evaluate('pass');
-      expect(status, stderr).toBe(0);
-      const result = readEvaluationResult(join(out, 'staging.json'))!;
-      expect(result.passed).toBe(true);
-      const support = result.runs.find((r) => r.dataset === 'support-golden')!;
-      expect(support.prompts).toEqual([
-        'support-answer@1.1.0',
-        'support-triage@1.0.0',
-        'ticket-classify@1.0.0',
-      ]);
-      expect(support.models).toEqual(['gpt-4o-mini@2024-07-18']);
-      expect(support.scores.groundedness).toEqual({ score: 4.5, threshold: 4, passed: true, rows: 10 });
-      expect(support.scores.contentSafety).toEqual({ score: 0, threshold: 0.01, passed: true, rows: 10 });
-      expect(stdout).toContain('## Evaluation of staging: pass');
-    },
-  );
+  it('writes evaluation/<env>.json with the prompt and model versions evaluated, scores and pass/fail', async () => {
+    const { status, stdout, stderr, out } = await evaluate('pass');
+    expect(status, stderr).toBe(0);
+    const result = readEvaluationResult(join(out, 'staging.json'))!;
+    expect(result.passed).toBe(true);
+    const support = result.runs.find((r) => r.dataset === 'support-golden')!;
+    expect(support.prompts).toEqual([
+      'support-answer@1.1.0',
+      'support-triage@1.0.0',
+      'ticket-classify@1.0.0',
+    ]);
+    expect(support.models).toEqual(['gpt-4o-mini@2024-07-18']);
+    expect(support.scores.groundedness).toEqual({ score: 4.5, threshold: 4, passed: true, rows: 10 });
+    expect(support.scores.contentSafety).toEqual({ score: 0, threshold: 0.01, passed: true, rows: 10 });
+    expect(stdout).toContain('## Evaluation of staging: pass');
+  });
 
-  it.concurrent('fails below a threshold and says which evaluator', { timeout: SCRIPT_TIMEOUT }, async () => {
+  it('fails below a threshold and says which evaluator', async () => {
     const { status, stdout, out } = await evaluate('below');
     expect(status).toBe(1);
     const result = readEvaluationResult(join(out, 'staging.json'))!;
@@ -353,89 +341,67 @@ describe('the evaluation gate', () => {
     expect(promptCheck(staging, sides().prod, readPromptLibrary('prompts')).passed).toBe(true);
   });
 
-  it.concurrent(
-    'npm run promote reads --evaluation and prints the scores',
-    { timeout: SCRIPT_TIMEOUT },
-    async () => {
-      const missing = await runScript('promote', [
-        '--from',
-        'staging',
-        '--to',
-        'prod',
-        '--outdir',
-        examplesOutdir(),
-        '--evaluation',
-        '/nonexistent/staging.json',
+  it('npm run promote reads --evaluation and prints the scores', async () => {
+    const promoteWith = (evaluation: string) =>
+      runCommand(promote, [
+        ...['--from', 'staging', '--to', 'prod', '--outdir', examplesOutdir()],
+        ...['--evaluation', evaluation],
       ]);
-      expect(missing.status).toBe(1);
-      expect(missing.stdout).toMatch(/\| evaluation gate \| \*\*FAIL\*\* \| no evaluation of staging/);
-      expect(missing.stdout).toMatch(/\| prompt versions \| pass \|/);
-      const out = mkdtempSync(join(tmpdir(), 'lz-evaluation-'));
-      writeFileSync(join(out, 'staging.json'), JSON.stringify(await resultOf('pass')));
-      const passing = await runScript('promote', [
-        '--from',
-        'staging',
-        '--to',
-        'prod',
-        '--outdir',
-        examplesOutdir(),
-        '--evaluation',
-        join(out, 'staging.json'),
-      ]);
-      expect(passing.stdout).toMatch(/\| evaluation gate \| pass \|/);
-    },
-  );
+    const missing = promoteWith('/nonexistent/staging.json');
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toMatch(/\| evaluation gate \| \*\*FAIL\*\* \| no evaluation of staging/);
+    expect(missing.stdout).toMatch(/\| prompt versions \| pass \|/);
+    const out = mkdtempSync(join(tmpdir(), 'lz-evaluation-'));
+    writeFileSync(join(out, 'staging.json'), JSON.stringify(await resultOf('pass')));
+    expect(promoteWith(join(out, 'staging.json')).stdout).toMatch(/\| evaluation gate \| pass \|/);
+  });
 
-  it.concurrent(
-    'continuous evaluation scores the sampled logs and emits one event per route and evaluator',
-    { timeout: SCRIPT_TIMEOUT },
-    async () => {
-      const out = mkdtempSync(join(tmpdir(), 'lz-evaluation-'));
-      const decayed = await runScript('evaluate', [
-        '--env',
-        'prod',
-        '--fixture',
-        join(FIXTURES, 'below'),
-        '--out',
-        out,
-        '--from-logs',
-      ]);
-      expect(decayed.status).toBe(1);
-      const events = JSON.parse(readFileSync(join(out, 'prod-continuous.events.json'), 'utf8')) as Array<{
-        data: {
-          baseData: {
-            name: string;
-            properties: Record<string, string>;
-            measurements: Record<string, number>;
-          };
+  it('continuous evaluation scores the sampled logs and emits one event per route and evaluator', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'lz-evaluation-'));
+    const decayed = await runCommandAsync(evaluateCommand, [
+      '--env',
+      'prod',
+      '--fixture',
+      join(FIXTURES, 'below'),
+      '--out',
+      out,
+      '--from-logs',
+    ]);
+    expect(decayed.status).toBe(1);
+    const events = JSON.parse(readFileSync(join(out, 'prod-continuous.events.json'), 'utf8')) as Array<{
+      data: {
+        baseData: {
+          name: string;
+          properties: Record<string, string>;
+          measurements: Record<string, number>;
         };
-      }>;
-      const relevance = events.find((e) => e.data.baseData.properties['evaluator'] === 'relevance')!;
-      expect(relevance.data.baseData).toMatchObject({
-        name: 'GenAIOpsEvaluation',
-        properties: { environment: 'prod', route: 'gpt-4o-mini', evaluator: 'relevance' },
-        measurements: { score: 2.333, threshold: 4, passed: 0, rows: 3 },
-      });
-      // groundedness needs the retrieved context, which a logged exchange does not carry
-      expect(events.map((e) => e.data.baseData.properties['evaluator']).sort()).toEqual([
-        'coherence',
-        'contentSafety',
-        'fluency',
-        'relevance',
-      ]);
-      const healthy = await continuousEvaluation(
-        parseEnvironment(exampleInput('prod'), 'prod'),
-        readPromptLibrary('prompts'),
-        fixtureTransport(join(FIXTURES, 'pass')),
-        {
-          judge: 'gpt-4o',
-          now: new Date(0),
-          rows: JSON.parse(readFileSync(join(FIXTURES, 'pass/logs.json'), 'utf8')),
-        },
-      ).result;
-      expect(healthy.passed).toBe(true);
-    },
-  );
+      };
+    }>;
+    const relevance = events.find((e) => e.data.baseData.properties['evaluator'] === 'relevance')!;
+    expect(relevance.data.baseData).toMatchObject({
+      name: 'GenAIOpsEvaluation',
+      properties: { environment: 'prod', route: 'gpt-4o-mini', evaluator: 'relevance' },
+      measurements: { score: 2.333, threshold: 4, passed: 0, rows: 3 },
+    });
+    // groundedness needs the retrieved context, which a logged exchange does not carry
+    expect(events.map((e) => e.data.baseData.properties['evaluator']).sort()).toEqual([
+      'coherence',
+      'contentSafety',
+      'fluency',
+      'relevance',
+    ]);
+    const healthy = await continuousEvaluation(
+      parseEnvironment(exampleInput('prod'), 'prod'),
+      readPromptLibrary('prompts'),
+      fixtureTransport(join(FIXTURES, 'pass')),
+      {
+        judge: 'gpt-4o',
+        now: new Date(0),
+        rows: JSON.parse(readFileSync(join(FIXTURES, 'pass/logs.json'), 'utf8')),
+      },
+    ).result;
+    expect(healthy.passed).toBe(true);
+  });
 });
 
 describe('pinned prompts', () => {

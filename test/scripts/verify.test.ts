@@ -3,7 +3,6 @@
  * pass on a platform that behaves, and each way the platform can be wrong fails the check that should catch it. What
  * verify expects is read from the synthesized examples; bad input is one sentence without a stack trace.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -398,23 +397,9 @@ describe('signing in', () => {
 // --------------------------------------------------------------------------------------------------------------
 // The command line, as the pipeline runs it.
 
-/** Runs the built command without blocking this process, so that the in-process fake can answer it. */
-function cli(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['dist/scripts/verify.js', ...args], {
-      env: { PATH: process.env['PATH'] ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += String(c)));
-    child.stderr.on('data', (c) => (stderr += String(c)));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** Runs the command in this process, with `env` as its whole environment (no AZURE_* of the test's own). */
+const cli = (args: readonly string[], env: Record<string, string>) =>
+  runCommandAsync(verifyCommand, args, { env: { PATH: process.env['PATH'] ?? '', ...env } });
 
 describe('npm run verify', () => {
   it('writes verify.json, verify.md and alert.json into a directory it owns, prints the report, exits 0', async () => {

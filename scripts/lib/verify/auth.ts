@@ -33,7 +33,7 @@ export interface TokenSource {
 export interface TokenSourceOptions {
   readonly mode: AuthMode;
   readonly http: HttpClient;
-  /** The process environment (tests pass their own). */
+  /** The process environment (tests pass their own); also the Azure CLI's, whose PATH finds it. */
   readonly env: Readonly<Record<string, string | undefined>>;
   /** The Azure CLI command. @default 'az' */
   readonly azCommand?: string;
@@ -59,7 +59,7 @@ export function tokenSource(options: TokenSourceOptions): TokenSource {
     }
     return cached(federated(options.http, env, federation.assertion));
   }
-  return cached(azureCli(options.azCommand ?? 'az', options.timeoutMs ?? 30_000));
+  return cached(azureCli(options.azCommand ?? 'az', options.timeoutMs ?? 30_000, env));
 }
 
 function cached(source: TokenSource): TokenSource {
@@ -162,7 +162,11 @@ function federated(
   };
 }
 
-function azureCli(command: string, timeoutMs: number): TokenSource {
+function azureCli(
+  command: string,
+  timeoutMs: number,
+  env: Readonly<Record<string, string | undefined>>,
+): TokenSource {
   return {
     description: 'Azure CLI',
     token: (resource) =>
@@ -170,7 +174,7 @@ function azureCli(command: string, timeoutMs: number): TokenSource {
         execFile(
           command,
           ['account', 'get-access-token', '--resource', resource, '--output', 'json'],
-          { timeout: timeoutMs, encoding: 'utf8', windowsHide: true },
+          { timeout: timeoutMs, encoding: 'utf8', windowsHide: true, env },
           (error, stdout, stderr) => {
             if (error) {
               const code = (error as NodeJS.ErrnoException).code;
