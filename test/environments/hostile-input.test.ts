@@ -383,17 +383,19 @@ describe('config files', () => {
     });
   });
 
-  it('find every duplicate key among 40,000, in JSON and YAML', () => {
-    const keys = Array.from({ length: 40_000 }, (_, i) => `k${i}`);
-    const json = write('keys.json', `{${[...keys, 'k123', 'k39999'].map((k) => `"${k}": 1`).join(',\n')}}`);
+  // Both checks are single passes (their speed is the bench's to measure). yaml's own check, which compares every key
+  // with every other, stays off: its error would be a second problem here.
+  it('find every duplicate key among 4,000, in JSON and YAML', () => {
+    const keys = Array.from({ length: 4_000 }, (_, i) => `k${i}`);
+    const json = write('keys.json', `{${[...keys, 'k123', 'k3999'].map((k) => `"${k}": 1`).join(',\n')}}`);
     expect(errorOf(() => readConfigFile(json)).problems.map((p) => p.path)).toEqual([
-      'line 40001, column 1',
-      'line 40002, column 1',
+      'line 4001, column 1',
+      'line 4002, column 1',
     ]);
     const yaml = write('keys.yaml', `${[...keys, 'k123'].map((k) => `${k}: 1`).join('\n')}\n`);
     expect(errorOf(() => readConfigFile(yaml)).problems).toEqual([
       {
-        path: 'line 40001, column 1',
+        path: 'line 4001, column 1',
         message: 'invalid YAML: duplicate key "k123": each key may appear once',
         received: '',
       },

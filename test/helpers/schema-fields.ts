@@ -77,6 +77,10 @@ export interface FieldInstance {
 /** The instances of `patterns` in one config input. */
 export function fieldInstances(input: unknown, patterns: readonly FieldPattern[]): FieldInstance[] {
   const byPattern = new Set(patterns.map((p) => p.join('/')));
+  // Every pattern and each of its prefixes that ends before a `/`: the names a config key takes as a field.
+  const fieldPrefixes = new Set(
+    [...byPattern].flatMap((p) => [p, ...[...p].flatMap((c, i) => (c === '/' ? [p.slice(0, i)] : []))]),
+  );
   const instances: FieldInstance[] = [];
   const walk = (value: unknown, path: (string | number)[], pattern: string[]): void => {
     if (typeof value === 'string') {
@@ -93,8 +97,7 @@ export function fieldInstances(input: unknown, patterns: readonly FieldPattern[]
     for (const [key, item] of Object.entries(value)) {
       if (byPattern.has(keyPattern))
         instances.push({ pattern: keyPattern, path: [...path, key], kind: 'key', value: key });
-      const named = [...pattern, key].join('/');
-      const field = patterns.some((p) => p.join('/').startsWith(`${named}/`) || p.join('/') === named);
+      const field = fieldPrefixes.has([...pattern, key].join('/'));
       walk(item, [...path, key], field ? [...pattern, key] : [...pattern, '*']);
     }
   };

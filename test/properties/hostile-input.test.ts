@@ -54,10 +54,12 @@ function locations(instance: FieldInstance, value: string): string[] {
   return at;
 }
 
-function owns(problemPath: string, at: readonly string[]): boolean {
-  return at.some(
-    (p) => problemPath === p || problemPath.startsWith(`${p}.`) || problemPath.startsWith(`${p}[`),
-  );
+/** The paths that own a problem at `problemPath`: itself and each prefix that ends before a `.` or a `[`, longest first. */
+function owningPaths(problemPath: string): string[] {
+  const found = [problemPath];
+  for (let i = problemPath.length - 1; i > 0; i--)
+    if (problemPath[i] === '.' || problemPath[i] === '[') found.push(problemPath.slice(0, i));
+  return found;
 }
 
 interface Fed {
@@ -89,17 +91,22 @@ function feed(input: unknown, offers: ReadonlyMap<FieldInstance, readonly string
       return { env, accepted: active, refused: offers.size - active.size };
     } catch (error) {
       if (!(error instanceof ConfigError)) throw error;
+      // Each place a fed instance can be reported at, with the first instance (in feeding order) reported there.
+      const at = new Map<string, FieldInstance>();
+      for (const [instance, value] of active)
+        for (const location of locations(instance, value)) if (!at.has(location)) at.set(location, instance);
       const owners = new Set<FieldInstance>();
+      const traces: string[] = [];
+      const unowned: string[] = [];
       for (const problem of error.problems) {
-        expect(problem.message).not.toMatch(/\n\s+at /);
-        const candidates = [...active].flatMap(([instance, v]) =>
-          locations(instance, v)
-            .filter((at) => owns(problem.path, [at]))
-            .map((at) => ({ instance, depth: at.length })),
-        );
-        expect(candidates, `a problem at no fed field: ${problem.path}: ${problem.message}`).not.toEqual([]);
-        owners.add(candidates.reduce((a, b) => (b.depth > a.depth ? b : a)).instance);
+        if (/\n\s+at /.test(problem.message)) traces.push(`${problem.path}: ${problem.message}`);
+        // The most specific fed place at or above the problem owns it.
+        const owner = owningPaths(problem.path).find((path) => at.has(path));
+        if (owner === undefined) unowned.push(`${problem.path}: ${problem.message}`);
+        else owners.add(at.get(owner)!);
       }
+      expect(traces, 'problems with a stack trace').toEqual([]);
+      expect(unowned, 'problems at no fed field').toEqual([]);
       for (const owner of owners) next.set(owner, next.get(owner)! + 1);
     }
   }
