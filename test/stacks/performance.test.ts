@@ -6,6 +6,9 @@ import { type App, TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { afterAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_ENVIRONMENTS, PARSE_OPTIONS } from '../../environments';
+import { EnvironmentSchema, EnvironmentShapeSchema } from '../../environments/schema';
+import { environmentWithTenants } from '../../scripts/lib/generate';
 import { writeJsonFile } from '../../constructs/shared/json-file';
 import { PlatformStack } from '../../stacks/platform-stack';
 import {
@@ -15,7 +18,7 @@ import {
   writtenPlan,
 } from '../../stacks/performance';
 import { synthesizeAtomically } from '../../stacks/synthesize';
-import { exampleEnvironment, synthEnvironment } from '../helpers/synth';
+import { exampleEnvironment, exampleInput, synthEnvironment } from '../helpers/synth';
 
 /** The writer cdktf's synthesizer uses (a dependency bundled inside cdktf). */
 const stableStringify = createRequire(require.resolve('cdktf'))('json-stable-stringify') as (
@@ -41,6 +44,13 @@ const EDGE_CASES: unknown[] = [
   },
   JSON.parse('{"__proto__": {"polluted": true}, "2": "two", "10": "ten", "b": 1}'),
   { gone: { toJSON: () => undefined }, kept: 0 },
+  {
+    results: [
+      { rule: 'A', hops: [{ from: 'x → y', to: [1, { deep: [] }] }], empty: {} },
+      [new Date(0), { toJSON: () => ({ again: { toJSON: () => 'twice' } }) }],
+      { toJSON: (key: string) => [{ key }] },
+    ],
+  },
 ];
 
 describe('the lean synth writes what cdktf would have written', () => {
@@ -66,6 +76,25 @@ describe('the lean synth writes what cdktf would have written', () => {
   });
 });
 
+describe("config parsing without zod's compiled fast path", () => {
+  it('gives the same environments and the same problems', () => {
+    const inputs: unknown[] = [
+      ...Object.values(EXAMPLE_ENVIRONMENTS),
+      environmentWithTenants(30, { dedicatedEvery: 10 }),
+      exampleInput('dev', { regions: { primary: 'mars' }, tenants: { Bad_Slug: {} }, extra: true }),
+    ];
+    expect(PARSE_OPTIONS.jitless).toBe(true);
+    for (const schema of [EnvironmentSchema, EnvironmentShapeSchema]) {
+      const results = inputs.map((input) => [
+        schema.safeParse(input, { ...PARSE_OPTIONS, jitless: false }),
+        schema.safeParse(input, PARSE_OPTIONS),
+      ]);
+      expect(results.filter(([compiled]) => !compiled!.success)).toHaveLength(1);
+      for (const [compiled, interpreted] of results) expect(interpreted).toStrictEqual(compiled);
+    }
+  });
+});
+
 describe('the synth bundle', () => {
   it('carries its dependencies: the switches above replace what its own cdktf uses', () => {
     // esbuild leaves a require it does not bundle as it is; one of cdktf from node_modules would load a second copy,
@@ -82,9 +111,13 @@ describe('policy.json and the written plan', () => {
   it('writes JSON byte for byte as JSON.stringify does, and reads it back as JSON.parse does', () => {
     const file = join(dir, 'report.json');
     for (const value of EDGE_CASES) {
+      const expected = `${JSON.stringify(value, null, 2)}\n`;
+      // Without a read-back, array items are written by JSON.stringify whole, re-indented.
+      expect(writeJsonFile(file, value, { style: 'stringify', suffix: '\n' })).toBeUndefined();
+      expect(readFileSync(file, 'utf8')).toBe(expected);
       const readBack = writeJsonFile(file, value, { style: 'stringify', suffix: '\n', readBack: true });
       const text = readFileSync(file, 'utf8');
-      expect(text).toBe(`${JSON.stringify(value, null, 2)}\n`);
+      expect(text).toBe(expected);
       // JSON.stringify of both shows key order and values; own keys show a `__proto__` member.
       expect(JSON.stringify(readBack)).toBe(JSON.stringify(JSON.parse(text)));
       expect(readBack).toStrictEqual(JSON.parse(text));
