@@ -1,5 +1,6 @@
 // Compiles the app and the scripts into dist/ with esbuild: one CommonJS file per entry, no type-checking
-// (`npm run typecheck` does that). Dependencies stay in node_modules and load with Node's own resolver.
+// (`npm run typecheck` does that). The app bundles its dependencies; the scripts' stay in node_modules and load with
+// Node's own resolver.
 // A script file only exports `main(argv, io)` and runs nothing when imported (the tests call it in-process): its
 // built file dist/scripts/<name>.js is a small entry, written here, that runs `main` with the process's arguments
 // and streams (runMain in scripts/lib/cli.ts).
@@ -26,18 +27,32 @@ const commandEntries = {
   },
 };
 
-await build({
-  entryPoints: [
-    { in: 'stacks/app.ts', out: 'app' },
-    ...scripts.map((file) => ({ in: `command:${file}`, out: file.replace(/\.ts$/, '') })),
-  ],
-  plugins: [commandEntries],
-  outdir: 'dist',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
   format: 'cjs',
-  packages: process.env.BUNDLE_DEPENDENCIES === '1' ? undefined : 'external',
   sourcemap: 'linked',
   logLevel: 'warning',
-});
+};
+
+// Synth is one file with its dependencies, dist/synth.js, instead of some 700 modules to resolve and load; dist/app.js
+// runs it through a code cache (stacks/code-cache.ts; README, decision log). The scripts load their dependencies from
+// node_modules.
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: [
+      { in: 'stacks/app.ts', out: 'app' },
+      { in: 'stacks/synth-entry.ts', out: 'synth' },
+    ],
+    outdir: 'dist',
+  }),
+  build({
+    ...common,
+    entryPoints: scripts.map((file) => ({ in: `command:${file}`, out: file.replace(/\.ts$/, '') })),
+    plugins: [commandEntries],
+    outdir: 'dist',
+    packages: 'external',
+  }),
+]);

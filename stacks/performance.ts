@@ -1,10 +1,9 @@
 /**
  * Synth-time performance switches of the app (never used by constructs).
  */
-import { closeSync, openSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { ISynthesisSession, TerraformStack } from 'cdktf';
+import { writeJsonFile } from '../constructs/shared/json-file';
 
 /**
  * The Node.js options the synth runs with (`npm run synth`, cdktf.json, the benchmark). At 1,000 tenants the live
@@ -25,14 +24,98 @@ export const SYNTH_NODE_OPTIONS = ['--max-old-space-size=2000'] as const;
  */
 export function skipTokenCreationStacks(): boolean {
   try {
-    const require = createRequire(__filename);
-    const module = require('cdktf/lib/tokens/private/stack-trace') as { captureStackTrace?: unknown };
+    const module = cdktfModule('stack-trace');
     if (typeof module.captureStackTrace !== 'function') return false;
     module.captureStackTrace = () => [];
     return true;
   } catch {
     return false;
   }
+}
+
+/**
+ * The exports object of one of cdktf's internal modules: the very object cdktf's own code reads, so that a switch
+ * replaced on it takes effect. Plain `require` calls with literal paths, so that where the app is bundled with its
+ * dependencies (scripts/build.mjs) they name the bundled cdktf, and elsewhere (tests, scripts) the one in
+ * node_modules; either way the copy the stacks use. Throws when the module is not where cdktf 0.21.0 has it.
+ */
+function cdktfModule(name: 'stack-trace'): { captureStackTrace?: unknown };
+function cdktfModule(name: 'tokens'): { resolve?: unknown };
+function cdktfModule(name: 'token-map'): { TokenMap?: { instance?: unknown } };
+function cdktfModule(name: 'stack-trace' | 'tokens' | 'token-map'): object {
+  /* eslint-disable @typescript-eslint/no-require-imports -- see above: an import would copy the exports */
+  switch (name) {
+    case 'stack-trace':
+      return require('cdktf/lib/tokens/private/stack-trace') as object;
+    case 'tokens':
+      return require('cdktf/lib/_tokens') as object;
+    case 'token-map':
+      return require('cdktf/lib/tokens/private/token-map') as object;
+  }
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/** What this module uses of cdktf's token map (`tokens/private/token-map`, 0.21.0): every token of the process. */
+export interface TokenMapInternals {
+  readonly stringTokenMap: Map<string, unknown>;
+  readonly numberTokenMap: Map<number, unknown>;
+  readonly tokenCounter: number;
+}
+
+function isTokenMap(value: unknown): value is TokenMapInternals {
+  const map = value as Partial<TokenMapInternals> | null;
+  return (
+    typeof map === 'object' &&
+    map !== null &&
+    map.stringTokenMap instanceof Map &&
+    map.numberTokenMap instanceof Map &&
+    Number.isSafeInteger(map.tokenCounter)
+  );
+}
+
+/** cdktf's token map, the one instance of the process; undefined when it is not where cdktf 0.21.0 keeps it. */
+function cdktfTokenMap(): TokenMapInternals | undefined {
+  try {
+    const tokenMap = cdktfModule('token-map').TokenMap;
+    const map = typeof tokenMap?.instance === 'function' ? (tokenMap.instance as () => unknown)() : undefined;
+    return isTokenMap(map) ? map : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A point in the life of the token map: what {@link releaseTokensSince} keeps. Undefined when the map is unknown. */
+export function tokenMark(map: unknown = cdktfTokenMap()): number | undefined {
+  return isTokenMap(map) ? map.tokenCounter : undefined;
+}
+
+/**
+ * Forgets the tokens cdktf registered since `mark`. cdktf keeps every token of the process in one map, and tokens
+ * hold the constructs they refer to, so a synthesized app stays in memory as long as the process (at 1,000 tenants
+ * its construct tree is 35 MB, held while governance reads the plan back). Once an app is synthesized its tokens are
+ * never resolved again; a token registered before the mark (another app's) is kept. Keys carry their counter: a
+ * string key ends in `.<counter>`, a number key is the counter. Resolving a released token later fails loudly
+ * (cdktf's "unrecognized token"); it cannot resolve to something else, because counters are never reused.
+ *
+ * @returns how many tokens were released (0 when the map is not as cdktf 0.21.0 has it)
+ */
+export function releaseTokensSince(mark: number | undefined, map: unknown = cdktfTokenMap()): number {
+  if (mark === undefined || !isTokenMap(map)) return 0;
+  let released = 0;
+  for (const key of map.stringTokenMap.keys()) {
+    const counter = /\.(\d+)$/.exec(key)?.[1];
+    if (counter !== undefined && Number(counter) >= mark) {
+      map.stringTokenMap.delete(key);
+      released++;
+    }
+  }
+  for (const counter of map.numberTokenMap.keys()) {
+    if (counter >= mark) {
+      map.numberTokenMap.delete(counter);
+      released++;
+    }
+  }
+  return released;
 }
 
 type Resolve = (scope: unknown, value: unknown, preparing?: boolean) => unknown;
@@ -128,7 +211,7 @@ function resolveTokensOnly(resolve: Resolve, scope: unknown, value: unknown): un
 export function toTerraformResolvingTokensOnly<T>(stack: object, toTerraform: () => T): T {
   let tokens: { resolve?: unknown } | undefined;
   try {
-    tokens = createRequire(__filename)('cdktf/lib/_tokens') as { resolve?: unknown };
+    tokens = cdktfModule('tokens');
   } catch {
     tokens = undefined;
   }
@@ -146,72 +229,21 @@ export function toTerraformResolvingTokensOnly<T>(stack: object, toTerraform: ()
   }
 }
 
-/**
- * Writes `value` as cdktf writes a plan (json-stable-stringify with two spaces: keys sorted, an empty object or array
- * still broken over two lines), in chunks: the text is never one string in memory, and no level of it is copied into
- * the level above (json-stable-stringify joins each level's text into its parent's, which at 1,000 tenants makes
- * several times the 20 MB of the plan in garbage).
- */
-export function writeStableJson(file: string, value: unknown): void {
-  const fd = openSync(file, 'w');
-  try {
-    let chunk = '';
-    const emit = (text: string) => {
-      chunk += text;
-      if (chunk.length >= 1 << 20) {
-        writeSync(fd, chunk);
-        chunk = '';
-      }
-    };
-    const indents = ['\n'];
-    const indent = (level: number): string => (indents[level] ??= `${indent(level - 1)}  `);
-    /** Emits a value (after `toJSON`) at `level`; false (nothing emitted) where JSON has no text for it. */
-    const write = (node: unknown, level: number): boolean => {
-      if (typeof node !== 'object' || node === null) {
-        const text = JSON.stringify(node) as string | undefined;
-        if (text === undefined) return false;
-        emit(text);
-        return true;
-      }
-      if (Array.isArray(node)) {
-        emit('[');
-        node.forEach((item, i) => {
-          emit(i === 0 ? indent(level + 1) : `,${indent(level + 1)}`);
-          if (!write(jsonValue(item), level + 1)) emit('null');
-        });
-        emit(`${indent(level)}]`);
-        return true;
-      }
-      emit('{');
-      let first = true;
-      for (const key of Object.keys(node).sort()) {
-        const item = jsonValue((node as Record<string, unknown>)[key]);
-        // A member without a JSON value (undefined, a function) is left out, with its comma.
-        if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-        emit(`${first ? '' : ','}${indent(level + 1)}${JSON.stringify(key)}: `);
-        write(item, level + 1);
-        first = false;
-      }
-      emit(`${indent(level)}}`);
-      return true;
-    };
-    write(jsonValue(value), 0);
-    writeSync(fd, chunk);
-  } finally {
-    closeSync(fd);
-  }
-}
+const WRITTEN = new WeakMap<TerraformStack, unknown>();
 
-/** A value as JSON sees it: through its `toJSON` when it has one. */
-function jsonValue(value: unknown): unknown {
-  return value !== null && typeof (value as { toJSON?: unknown } | undefined)?.toJSON === 'function'
-    ? (value as { toJSON: () => unknown }).toJSON()
-    : value;
+/**
+ * The plan that synth wrote for `stack` (a stack that synthesizes leanly), as `JSON.parse` reads it from its
+ * cdk.tf.json, built while writing: governance evaluates it without reading 20 MB back at 1,000 tenants. Undefined
+ * before synth.
+ */
+export function writtenPlan(stack: TerraformStack): unknown {
+  return WRITTEN.get(stack);
 }
 
 /**
  * Makes cdktf synthesize `stack` leanly, with the same output: its plan is resolved only where it holds tokens
- * ({@link toTerraformResolvingTokensOnly}) and written in chunks ({@link writeStableJson}). cdktf's own synthesizer
+ * ({@link toTerraformResolvingTokensOnly}) and written in chunks as cdktf writes it (json-stable-stringify with two
+ * spaces; see constructs/shared/json-file.ts), keeping what the file reads back as ({@link writtenPlan}). cdktf's own synthesizer
  * still does everything else (aspects, validations, annotations into the manifest, the error on an error annotation);
  * it is handed an empty plan to write, and the stack's plan replaces it once it has run.
  */
@@ -230,8 +262,9 @@ export function synthesizeLeanly(stack: TerraformStack): void {
       } finally {
         stack.toTerraform = toTerraform;
       }
-      if (plan !== undefined)
-        writeStableJson(join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath), plan);
+      if (plan === undefined) return;
+      const file = join(session.outdir, session.manifest.forStack(stack).synthesizedStackPath);
+      WRITTEN.set(stack, writeJsonFile(file, plan, { style: 'stable', readBack: true }));
     },
   };
 }

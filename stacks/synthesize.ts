@@ -1,12 +1,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, TerraformStack } from 'cdktf';
-import { readSynthOutput, type SynthOutput } from '../constructs/shared/plan';
+import { readSynthOutput, type SynthOutput, type TerraformJson } from '../constructs/shared/plan';
 import {
   evaluateGovernance,
-  isGoverned,
+  type GovernedStack,
+  governedStack,
   policyReportPath,
-  policyReportText,
+  writePolicyReport,
 } from '../constructs/shared/policy';
 import type { Environment } from '../environments';
 import { stacksOfEnvironment } from '../environments/stack-ids';
@@ -18,6 +19,7 @@ import {
   type OutputDir,
   OutputDirError,
 } from './output-dir';
+import { releaseTokensSince, tokenMark, writtenPlan } from './performance';
 import { PlatformStack } from './platform-stack';
 import { addTenantShards } from './tenant-shard-stack';
 
@@ -110,19 +112,9 @@ export function synthesizeAtomically(
   for (const note of output.notes) options.onNote?.(note);
   const staging = createStaging(output);
   try {
-    const app = new App({ outdir: staging });
-    build(app, environments);
-    const stacks = app.node.children.filter((c) => TerraformStack.isStack(c)).length;
-    options.onStage?.(`built ${stacks} stack${stacks === 1 ? '' : 's'}`);
-    try {
-      app.synth();
-    } catch (error) {
-      // Without the cdktf CLI, error annotations throw from synth: report them like the CLI path does.
-      const errors = errorAnnotations(app);
-      throw errors.length > 0 ? new SynthError(errors) : error;
-    }
-    const synthesized = readSynthOutput(staging);
-    const annotations = [...annotationsOf(synthesized), ...governSynthesized(app, synthesized)];
+    const { governed, written } = synthesizeApp(environments, staging, build, options.onStage);
+    const synthesized = readSynthOutput(staging, written);
+    const annotations = [...annotationsOf(synthesized), ...governSynthesized(governed, synthesized)];
     const errors = annotations.filter((a) => a.level === 'error');
     if (errors.length > 0) throw new SynthError(errors);
 
@@ -139,21 +131,58 @@ export function synthesizeAtomically(
 }
 
 /**
- * Governance, once per stack, on the plan synth has just written: evaluates the checks, writes each stack's
- * policy.json next to its cdk.tf.json, and returns the notes (errors fail the synth). A PlatformStack without
- * governance is an error.
+ * Builds the app into `outdir` and synthesizes it; returns, as plain data, what governance needs of its stacks and
+ * the plans as written ({@link writtenPlan}). The app's tokens are released from cdktf's token map once it is
+ * synthesized ({@link releaseTokensSince}): when this returns, nothing holds the construct tree, and its memory is
+ * free for governance. The stacks that `build` made cannot be synthesized again.
  */
-function governSynthesized(app: App, output: SynthOutput): SynthAnnotation[] {
-  const notes: SynthAnnotation[] = [];
-  for (const stack of app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c))) {
-    if (!isGoverned(stack)) {
-      if (stack instanceof PlatformStack)
-        throw new Error(`${stack.node.path}: the policy rule pack did not run`);
-      continue;
+function synthesizeApp(
+  environments: readonly Environment[],
+  outdir: string,
+  build: (app: App, environments: readonly Environment[]) => unknown,
+  onStage: ((stage: string) => void) | undefined,
+): { governed: GovernedStack[]; written: Map<string, TerraformJson> } {
+  const mark = tokenMark();
+  try {
+    const app = new App({ outdir });
+    build(app, environments);
+    const stacks = app.node.children.filter((c): c is TerraformStack => TerraformStack.isStack(c));
+    onStage?.(`built ${stacks.length} stack${stacks.length === 1 ? '' : 's'}`);
+    try {
+      app.synth();
+    } catch (error) {
+      // Without the cdktf CLI, error annotations throw from synth: report them like the CLI path does.
+      const errors = errorAnnotations(app);
+      throw errors.length > 0 ? new SynthError(errors) : error;
     }
-    const { report, notes: stackNotes } = evaluateGovernance(stack, output.stack(stack.node.id))!;
-    writeFileSync(policyReportPath(output, stack.node.id), policyReportText(report));
-    for (const note of stackNotes) notes.push({ stack: stack.node.id, ...note });
+    const written = new Map<string, TerraformJson>();
+    for (const stack of stacks) {
+      const plan = writtenPlan(stack);
+      if (plan !== undefined) written.set(stack.node.id, plan as TerraformJson);
+    }
+    // A PlatformStack without governance is an error.
+    const governed = stacks.flatMap((stack) => {
+      const found = governedStack(stack);
+      if (!found && stack instanceof PlatformStack)
+        throw new Error(`${stack.node.path}: the policy rule pack did not run`);
+      return found ? [found] : [];
+    });
+    return { governed, written };
+  } finally {
+    releaseTokensSince(mark);
+  }
+}
+
+/**
+ * Governance, once per stack, on the plan synth has just written: evaluates the checks, writes each stack's
+ * policy.json next to its cdk.tf.json, and returns the notes (errors fail the synth).
+ */
+function governSynthesized(governed: readonly GovernedStack[], output: SynthOutput): SynthAnnotation[] {
+  const notes: SynthAnnotation[] = [];
+  for (const stack of governed) {
+    const { report, notes: stackNotes } = evaluateGovernance(stack, output.stack(stack.id))!;
+    writePolicyReport(policyReportPath(output, stack.id), report);
+    for (const note of stackNotes) notes.push({ stack: stack.id, ...note });
   }
   return notes;
 }

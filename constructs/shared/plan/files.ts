@@ -61,8 +61,16 @@ export function readOutputJson<T>(file: string, missing = `${file} is missing: $
   }
 }
 
-/** Opens a synthesized output directory: reads its manifest now, each stack's plan when first asked for. */
-export function readSynthOutput(outdir: string): SynthOutput {
+/**
+ * Opens a synthesized output directory: reads its manifest now, each stack's plan when first asked for.
+ *
+ * @param written - plans already in memory by stack id, exactly as their cdk.tf.json parses (synth's writer builds
+ *   them while writing the files): used instead of reading those files
+ */
+export function readSynthOutput(
+  outdir: string,
+  written: ReadonlyMap<string, TerraformJson> = new Map(),
+): SynthOutput {
   const manifestPath = join(outdir, 'manifest.json');
   const manifest = readOutputJson<SynthManifest>(
     manifestPath,
@@ -85,7 +93,7 @@ export function readSynthOutput(outdir: string): SynthOutput {
     if (cached) return cached;
     if (reading.includes(id)) throw new PlanReadError(`${manifestPath}: stack ${id} depends on itself`);
     const found = entry(id);
-    const json = readOutputJson<TerraformJson>(join(outdir, found.synthesizedStackPath));
+    const json = written.get(id) ?? readOutputJson<TerraformJson>(join(outdir, found.synthesizedStackPath));
     if (!json || typeof json !== 'object')
       throw new PlanReadError(`${found.synthesizedStackPath} holds no plan: ${AGAIN}`);
     const upstream = (found.dependencies ?? []).map((d) => stack(d, [...reading, id]));

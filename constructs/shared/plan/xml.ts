@@ -14,14 +14,37 @@ export interface ParsedXmlElement {
 
 const ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
+const ENTITY = /^(?:#x[0-9a-f]+|#[0-9]+|[a-z]+)$/i;
+
+/** `&name;`, `&#10;` and `&#x0A;` decoded, left to right, each once; an unknown name stays as it is. */
 function decode(value: string): string {
-  if (!value.includes('&')) return value;
-  return value.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity.startsWith('#x') || entity.startsWith('#X'))
-      return String.fromCodePoint(parseInt(entity.slice(2), 16));
-    if (entity.startsWith('#')) return String.fromCodePoint(parseInt(entity.slice(1), 10));
-    return ENTITIES[entity] ?? whole;
-  });
+  let at = value.indexOf('&');
+  if (at < 0) return value;
+  let decoded = '';
+  let from = 0;
+  while (at >= 0) {
+    const end = value.indexOf(';', at + 1);
+    if (end < 0) break;
+    const entity = value.slice(at + 1, end);
+    if (!ENTITY.test(entity)) {
+      at = value.indexOf('&', at + 1);
+      continue;
+    }
+    const text =
+      entity[0] !== '#'
+        ? Object.hasOwn(ENTITIES, entity)
+          ? ENTITIES[entity]!
+          : `&${entity};`
+        : String.fromCodePoint(
+            entity[1] === 'x' || entity[1] === 'X'
+              ? parseInt(entity.slice(2), 16)
+              : parseInt(entity.slice(1), 10),
+          );
+    decoded += value.slice(from, at) + text;
+    from = end + 1;
+    at = value.indexOf('&', from);
+  }
+  return decoded + value.slice(from);
 }
 
 /** Parses a document; throws an Error that says where it is not well-formed. */

@@ -6,7 +6,7 @@
  * config downgraded the check), and an unused suppression is a warning. Tests call the same function on the same
  * written plan.
  */
-import { TerraformResource, type TerraformStack } from 'cdktf';
+import { TerraformResource, TerraformStack } from 'cdktf';
 import { checkDataPaths, type DataPathContext, PATH_RULES, pathRuleResults } from '../paths';
 import type { StackPlan } from '../plan';
 import { evaluatePolicy, type RuleResult, type Suppression } from './engine';
@@ -70,16 +70,41 @@ export function codeSuppressions(stack: TerraformStack): Suppression[] {
 }
 
 /**
+ * What governance needs of a governed stack, taken from the construct tree: plain data, so that synth can release the
+ * tree before it reads the plan back.
+ */
+export interface GovernedStack {
+  /** The stack's id (`prod`, `prod-tenants-1`). */
+  readonly id: string;
+  /** Its construct path, which the notes prefix to a resource's path. */
+  readonly path: string;
+  readonly options: GovernanceOptions;
+  /** The suppressions its constructs declared in code ({@link codeSuppressions}). */
+  readonly codeSuppressions: readonly Suppression[];
+}
+
+/** The governance of `stack` as plain data; undefined for a stack that is not governed. */
+export function governedStack(stack: TerraformStack): GovernedStack | undefined {
+  const options = OPTIONS.get(stack);
+  if (!options) return undefined;
+  return { id: stack.node.id, path: stack.node.path, options, codeSuppressions: codeSuppressions(stack) };
+}
+
+/**
  * Evaluates the governance of `stack` on `plan`, the plan synth wrote for it; undefined for a stack that is not
  * governed.
  */
-export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): StackGovernance | undefined {
-  const options = OPTIONS.get(stack);
-  if (!options) return undefined;
+export function evaluateGovernance(
+  stack: TerraformStack | GovernedStack,
+  plan: StackPlan,
+): StackGovernance | undefined {
+  const governed = TerraformStack.isStack(stack) ? governedStack(stack) : stack;
+  if (!governed) return undefined;
+  const { options } = governed;
   const rules = options.rules ?? (POLICY_RULES as readonly PolicyRule[]);
   const planChecks = options.planChecks ?? (PLAN_CHECKS as readonly PlanCheck[]);
   // Suppressions and downgrades of the data-path rules apply to the proof's results, the others to the pack's.
-  const suppressions = [...codeSuppressions(stack), ...(options.suppressions ?? [])];
+  const suppressions = [...governed.codeSuppressions, ...(options.suppressions ?? [])];
   const downgrade = Object.entries(options.downgrade ?? {});
   const evaluation = evaluatePolicy(plan, {
     rules,
@@ -104,7 +129,7 @@ export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): Stac
   const checks = [...rules, ...planChecks, ...(paths ? PATH_RULES : [])];
 
   const at = (path: string | undefined) =>
-    path !== undefined && plan.byPath(path) ? `${stack.node.path}/${path}` : stack.node.path;
+    path !== undefined && plan.byPath(path) ? `${governed.path}/${path}` : governed.path;
   const byId = new Map(checks.map((c) => [c.id, c]));
   const notes: GovernanceNote[] = [];
   for (const result of results) {
@@ -129,7 +154,7 @@ export function evaluateGovernance(stack: TerraformStack, plan: StackPlan): Stac
   return {
     report: {
       version: 1,
-      stack: stack.node.id,
+      stack: governed.id,
       facts: options.facts ?? {},
       downgraded: options.downgrade ?? {},
       rules: checks.map(ruleSummary),

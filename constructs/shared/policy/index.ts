@@ -10,6 +10,8 @@ export {
   evaluateGovernance,
   type GovernanceNote,
   type GovernanceOptions,
+  type GovernedStack,
+  governedStack,
   governStack,
   isGoverned,
   type StackGovernance,
@@ -29,9 +31,9 @@ export {
   POLICY_REPORT_FILE,
   type PolicyReport,
   policyReportPath,
-  policyReportText,
   readPolicyReport,
   type RuleSummary,
+  writePolicyReport,
 } from './report';
 export type { CheckInfo, PlanCheck, PolicyContext, PolicyRule, Severity, Verdict } from './rule';
 export { suppressRule } from './suppressions';

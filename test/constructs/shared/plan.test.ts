@@ -10,6 +10,7 @@ import {
   body,
   PlanReadError,
   policyDocument,
+  parseXml,
   readSynthOutput,
   setting,
   StackPlan,
@@ -142,6 +143,17 @@ describe('StackPlan', () => {
       /^the policy is not well-formed XML: /,
     );
     expect(policyDocument(platform.byPath('Gateway/Linked')!)).toMatch(/no inline XML/);
+  });
+});
+
+describe('parseXml', () => {
+  it('decodes each entity once, left to right, and leaves unknown ones as they are', () => {
+    const doc = parseXml(
+      '<a x="&amp;quot; &#38;amp; &#x26;lt; &lt;&gt;&apos;&quot; &#X41; &abc&quot; a&b &; &#x; &foo; &constructor;">t &amp;&#65;</a>',
+    );
+    expect(doc.attributes['x']).toBe('&quot; &amp; &lt; <>\'" A &abc" a&b &; &#x; &foo; &constructor;');
+    expect(doc.text).toBe('t &A');
+    expect(() => parseXml('<a x="&#99999999;" />')).toThrow(RangeError);
   });
 });
 
