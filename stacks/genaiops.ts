@@ -11,6 +11,7 @@ import { promptLibraryContainer, type PromptLibrary } from '../constructs/prompt
 import { EVALUATION_CONTAINER, PROMPT_CONTAINER } from '../constructs/shared/catalog';
 import { addRoleAssignment } from '../constructs/shared/features';
 import type { Environment } from '../environments/schema';
+import { dataProtection } from './governance';
 
 export interface GenAiOpsContainers {
   readonly prompts: StorageContainer;
@@ -19,13 +20,18 @@ export interface GenAiOpsContainers {
 
 export function addGenAiOps(env: Environment, library: PromptLibrary): GenAiOpsContainers {
   const scope = new Construct(library, 'PlatformContainers');
+  // Released prompt versions and evaluation results are records: where the environment keeps its data, Terraform
+  // may not delete a container (which would delete its blobs), as it may not delete the tenants' containers.
+  const { preventDestroy } = dataProtection(env);
   const prompts = promptLibraryContainer(scope, 'prompts', library.resourceId, {
     name: PROMPT_CONTAINER,
     metadata: { purpose: 'published-prompt-versions' },
+    ...(preventDestroy ? { preventDestroy } : {}),
   });
   const evaluation = promptLibraryContainer(scope, 'evaluation', library.resourceId, {
     name: EVALUATION_CONTAINER,
     metadata: { purpose: 'evaluation-datasets' },
+    ...(preventDestroy ? { preventDestroy } : {}),
   });
   const publisher = env.prompts.publisherPrincipalId;
   if (publisher) {

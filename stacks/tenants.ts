@@ -144,7 +144,9 @@ export function buildTenants(
               placement: deps.containers ?? 'library',
               name: tenantNames.container,
               metadata: { tenant: slug },
-              preventDestroy: protect,
+              // The tenant's prompts and flows: protected like its dedicated vault and accounts; deleteData removes
+              // the container from the plan, so the protection never blocks the documented deletion.
+              preventDestroy: protection.preventDestroy,
             },
           }
         : {}),

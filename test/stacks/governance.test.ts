@@ -52,6 +52,15 @@ describe.each(output.stackIds)('%s, as synth wrote it', (stack) => {
     }
   });
 
+  it('keeps every blob container from Terraform destroying it wherever the environment keeps its data', () => {
+    const protection = policy.facts['protection'] as { preventDestroy?: { enabled: boolean } } | undefined;
+    if (!protection?.preventDestroy?.enabled) return;
+    const containers = output.stack(stack).resources.filter((r) => r.type === 'azurerm_storage_container');
+    for (const container of containers) {
+      expect(container.config['lifecycle'], container.path).toMatchObject({ prevent_destroy: true });
+    }
+  });
+
   it('lets a failure through only as a warning: a check enforced as one, or downgraded where config wrote why', () => {
     const warningChecks = new Set(policy.rules.filter((r) => r.enforcement === 'warning').map((r) => r.id));
     for (const result of policy.results.filter((r) => r.status === 'fail')) {

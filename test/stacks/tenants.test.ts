@@ -217,8 +217,9 @@ describe('tenant lifecycle', () => {
       .byType('azurerm_storage_container')
       .find((c) => c.config['name'] === 'tenant-pilot');
     expect(container?.config['lifecycle']).toEqual({ prevent_destroy: true });
+    // An active tenant's container is kept as prod keeps all its data (protection.preventDestroy).
     const active = plan.byType('azurerm_storage_container').find((c) => c.config['name'] === 'tenant-legal');
-    expect(active?.config['lifecycle']).toBeUndefined();
+    expect(active?.config['lifecycle']).toEqual({ prevent_destroy: true });
   });
 
   it('deletes the data only when config says so, with a reason', () => {
