@@ -52,6 +52,7 @@ export function main(argv: readonly string[], io: CommandIo): number {
     name: env.name,
     stage: env.stage,
     code: env.naming.environmentCode ?? DEFAULT_ENVIRONMENT_CODES[env.name] ?? env.name,
+    continuousEvaluation: env.evaluation?.continuous !== undefined,
   }));
   const plan = planNewEnvironment(
     process.cwd(),

@@ -24,6 +24,8 @@ export interface KnownEnvironment {
   readonly name: string;
   readonly stage: Stage;
   readonly code: string;
+  /** It has `evaluation.continuous`: the scheduled evaluation pipelines list it, and a copy of it. */
+  readonly continuousEvaluation?: boolean;
 }
 
 export interface NewEnvironmentPlan {
@@ -406,6 +408,19 @@ export function planNewEnvironment(
   );
   done.push(`${ado}: ${name} planned on pull requests and deployed on main`);
 
+  // 6. Continuous evaluation: a copy of an environment with `evaluation.continuous` has it too, so both scheduled
+  // pipelines evaluate it.
+  if (source.continuousEvaluation) {
+    const scheduled = [
+      ['.github/workflows/continuous-evaluation.yml', /(\n\s+environment: \[)([^\]]*)\]/],
+      ['.azure-pipelines/continuous-evaluation.yml', /(\n\s+default: \[)([^\]]*)\]/],
+    ] as const;
+    for (const [file, list] of scheduled) {
+      edits.replaceOnce(file, list, `$1$2, ${name}]`, 'list of environments with continuous evaluation');
+    }
+    done.push(`${scheduled.map(([file]) => file).join(', ')}: ${name} evaluated from its logs every day`);
+  }
+
   if (edits.problems.length > 0) {
     throw new ScriptError(
       `new-env changed nothing: ${edits.problems.length} edits did not find what they expected:\n${edits.problems
@@ -416,6 +431,11 @@ export function planNewEnvironment(
   const manual = [
     `Create the state container: scripts/bootstrap-state ... --container ${container} --writer <deploy identity> --reader <plan identity> (see "Deploying with remote state").`,
     `Create the identities: a plan identity and a deploy identity for ${name}, with federated credentials for the GitHub environments ${name}-plan and ${name}, and the Azure DevOps service connections lz-${name}-plan and lz-${name}-deploy; a verify identity for the GitHub environment ${name}-verify and the service connection lz-${name}-verify (README, Verifying a deployment).`,
+    ...(source.continuousEvaluation
+      ? [
+          `Create the evaluation identity of ${name} (evaluation.continuous.runnerPrincipalId) with a federated credential for the GitHub environment ${name}-evaluate and the Azure DevOps service connection and variable group lz-${name}-evaluate (README, GenAIOps).`,
+        ]
+      : []),
     `Create the GitHub environments ${name}-plan and ${name}${stage === 'dev' ? '' : ' (required reviewers on the latter)'}, and the Azure DevOps environments ${name}-plan and ${name} (Exclusive Lock${stage === 'dev' ? '' : ', Approvals'}).`,
     `Review environments/${name}.ts (regions, address spaces, capacity, tags) and the allocations marked "copied from ${from}" in environments/tenants.ts.`,
     'Run npm run regen (synth, audit, schema, snapshots) and npm test; review the diff.',

@@ -7,12 +7,40 @@
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import type { Stage } from '../../environments/sections/foundation';
-import { adoPipeline, ancestors, type GithubJob, githubJobs, scriptOf, type Yaml } from './workflows';
+import {
+  adoPipeline,
+  ancestors,
+  type GithubJob,
+  githubJobs,
+  readYaml,
+  scriptOf,
+  type Yaml,
+} from './workflows';
 
 /** What the pipelines need to know of an environment. */
 export interface PipelineEnvironment {
   readonly name: string;
   readonly stage: Stage;
+  /** It has `evaluation.continuous`: a scheduled run must score its logs. */
+  readonly continuousEvaluation: boolean;
+}
+
+/** The environments a scheduled continuous-evaluation pipeline must list: exactly those with it. */
+function expectContinuousEvaluation(
+  listed: unknown,
+  environments: readonly PipelineEnvironment[],
+  file: string,
+) {
+  expect(Array.isArray(listed), `${file} lists its environments`).toBe(true);
+  expect(
+    [...(listed as string[])].sort(),
+    `${file} evaluates every environment with evaluation.continuous`,
+  ).toEqual(
+    environments
+      .filter((e) => e.continuousEvaluation)
+      .map((e) => e.name)
+      .sort(),
+  );
 }
 
 const RANK: Readonly<Record<Stage, number>> = { dev: 0, staging: 1, prod: 2 };
@@ -166,6 +194,24 @@ export function checkGithubCoverage(root: string, environments: readonly Pipelin
       'staging',
     );
   }
+
+  const continuous = '.github/workflows/continuous-evaluation.yml';
+  const [evaluateJob] = githubJobs(continuous, root);
+  const scheduled = readYaml(join(root, continuous));
+  expect(
+    (scheduled['on'] as Yaml | undefined)?.['schedule'],
+    `${continuous} runs on a schedule`,
+  ).toBeDefined();
+  const strategy = evaluateJob?.raw['strategy'] as Yaml | undefined;
+  expectContinuousEvaluation(
+    (strategy?.['matrix'] as Yaml | undefined)?.['environment'],
+    environments,
+    continuous,
+  );
+  expect(evaluateJob?.raw['environment']).toBe('${{ matrix.environment }}-evaluate');
+  expect(runsOf(evaluateJob?.steps ?? [])).toContain(
+    'evaluate.js --env "${{ matrix.environment }}" --from-logs',
+  );
 }
 
 /** Azure DevOps: azure-pipelines.yml with its templates. */
@@ -262,4 +308,25 @@ export function checkAzureDevOpsCoverage(root: string, environments: readonly Pi
     expect(pair, `the pull-request stage guards the promotion to ${env.name}`).toBeDefined();
     expect(environments.find((e) => e.name === pair!.from)?.stage).toBe('staging');
   }
+
+  // The scheduled pipeline: one job per listed environment (`${{ each }}`), signed in as lz-<env>-evaluate.
+  const continuous = '.azure-pipelines/continuous-evaluation.yml';
+  const scheduled = readYaml(join(root, continuous));
+  expect(scheduled['schedules'], `${continuous} runs on a schedule`).toBeDefined();
+  expect([scheduled['trigger'], scheduled['pr']], `${continuous} runs on its schedule only`).toEqual([
+    'none',
+    'none',
+  ]);
+  const parameter = (scheduled['parameters'] as Yaml[] | undefined)?.find(
+    (p) => p['name'] === 'environments',
+  );
+  expectContinuousEvaluation(parameter?.['default'], environments, continuous);
+  const [loop] = (scheduled['jobs'] as Yaml[] | undefined) ?? [];
+  const [evaluateJob] =
+    (loop?.['${{ each environment in parameters.environments }}'] as Yaml[] | undefined) ?? [];
+  const signIn = ((evaluateJob?.['steps'] as Yaml[] | undefined) ?? []).find(
+    (s) => s['task'] === 'AzureCLI@2',
+  );
+  expect(signIn?.['inputs']).toMatchObject({ azureSubscription: 'lz-${{ environment }}-evaluate' });
+  expect(scriptOf(signIn ?? {})).toContain('evaluate.js --env ${{ environment }} --from-logs');
 }

@@ -21,7 +21,11 @@ import {
 } from '../helpers/workflows';
 
 /** Every environment the project loads: the adopter's own, whatever they are. */
-const ENVIRONMENTS = loadEnvironments({ rules: false }).map(({ name, stage }) => ({ name, stage }));
+const ENVIRONMENTS = loadEnvironments({ rules: false }).map(({ name, stage, evaluation }) => ({
+  name,
+  stage,
+  continuousEvaluation: evaluation?.continuous !== undefined,
+}));
 const WORKFLOWS = readdirSync('.github/workflows').map((f) => `.github/workflows/${f}`);
 const manifestStacks = examplesOutput().stackIds;
 

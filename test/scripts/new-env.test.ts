@@ -15,6 +15,7 @@ const known = loadEnvironments({ rules: false }).map((env) => ({
   name: env.name,
   stage: env.stage,
   code: env.naming.environmentCode ?? DEFAULT_ENVIRONMENT_CODES[env.name] ?? env.name,
+  continuousEvaluation: env.evaluation?.continuous !== undefined,
 }));
 
 /** The plan's files written over a copy of the pipeline definitions. */
@@ -55,7 +56,7 @@ describe.each(known)('a copy of $name', (source) => {
       );
 
       const root = pipelinesAfter(plan.files);
-      const environments = [...known, { name, stage }];
+      const environments = [...known, { name, stage, continuousEvaluation: source.continuousEvaluation }];
       checkGithubCoverage(root, environments);
       checkAzureDevOpsCoverage(root, environments);
       expect(plan.manual.join('\n')).toMatch(/bootstrap-state[\s\S]*identities[\s\S]*environments/);
