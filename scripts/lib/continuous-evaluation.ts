@@ -16,10 +16,10 @@ import type { Environment } from '../../environments';
 import { type PromptLibraryFiles, routedModels } from '../../environments/prompt-assets';
 import { ScriptError } from './cli';
 import {
-  aggregate,
   type EvaluationResult,
   type EvaluationRun,
   type EvaluationTransport,
+  evaluationRun,
   testingCriteria,
 } from './evaluation';
 
@@ -122,15 +122,13 @@ export function continuousEvaluation(
           },
         },
       });
-      const scores = aggregate(items, evaluators);
-      runs.push({
-        dataset: `logs:${route}`,
-        prompts: [],
-        models: routes.get(route) ?? [],
-        rows: items.length,
-        scores,
-        passed: items.length > 0 && Object.values(scores).every((s) => s!.passed),
-      });
+      runs.push(
+        evaluationRun(
+          { dataset: `logs:${route}`, prompts: [], models: routes.get(route) ?? [] },
+          items,
+          evaluators,
+        ),
+      );
     }
     return {
       version: 1,

@@ -164,6 +164,24 @@ export function testingCriteria(
   return criteria;
 }
 
+/**
+ * One evaluated dataset (or log route): its scores per evaluator; it passes when it had rows and every evaluator
+ * passed.
+ */
+export function evaluationRun(
+  subject: Pick<EvaluationRun, 'dataset' | 'prompts' | 'models'>,
+  items: readonly OutputItem[],
+  thresholds: Parameters<typeof aggregate>[1],
+): EvaluationRun {
+  const scores = aggregate(items, thresholds);
+  return {
+    ...subject,
+    rows: items.length,
+    scores,
+    passed: items.length > 0 && Object.values(scores).every((s) => s!.passed),
+  };
+}
+
 /** Aggregates output items per evaluator: quality means, the content-safety defect rate. */
 export function aggregate(
   items: readonly OutputItem[],
@@ -303,15 +321,13 @@ export async function evaluateEnvironment(
         },
       },
     });
-    const scores = aggregate(items, evaluation.evaluators);
-    runs.push({
-      dataset,
-      prompts: subjects.prompts,
-      models: subjects.models,
-      rows: items.length,
-      scores,
-      passed: items.length > 0 && Object.values(scores).every((s) => s!.passed),
-    });
+    runs.push(
+      evaluationRun(
+        { dataset, prompts: subjects.prompts, models: subjects.models },
+        items,
+        evaluation.evaluators,
+      ),
+    );
   }
   return {
     version: 1,
