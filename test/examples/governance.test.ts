@@ -1,7 +1,8 @@
 /**
- * Example suite: the suppressions the shipped environments carry, pinned. The invariants (no failure, no problem,
- * every suppression with a reason) run over every loaded stack in test/stacks/governance.test.ts; an adopter whose
- * environments differ sees this suite skipped and writes their own list if they want one.
+ * Example suite: the suppressions and the data protection of the shipped environments, pinned. The invariants (no
+ * failure, no problem, every suppression with a reason, every stateful resource locked and kept where protection is
+ * on) run over every loaded stack in test/stacks/governance.test.ts; an adopter whose environments differ sees this
+ * suite skipped and writes their own list if they want one.
  */
 import { expect, it } from 'vitest';
 import { readPolicyReport } from '../../constructs/shared/policy';
@@ -42,7 +43,7 @@ const EXPECTED_SUPPRESSIONS = {
   ],
 } as const;
 
-describeExamples('the shipped examples’ suppressions', () => {
+describeExamples('the shipped examples’ governance', () => {
   it.each(['staging', 'prod'] as const)('%s suppresses only the listed rules, all in code', (name) => {
     const policy = readPolicyReport(examplesOutput(), name);
     const suppressed = policy.results.filter(
@@ -83,5 +84,34 @@ describeExamples('the shipped examples’ suppressions', () => {
     expect(policy.results.find((r) => r.rule === 'LZ.KeyVault.PublicNetworkAccess')?.reason).toBe(
       network.enabled ? network.reason : undefined,
     );
+  });
+
+  it('prod keeps its nine stateful resources besides the containers from destroy', () => {
+    // The platform's vault, prompt library, workspace, three model accounts and the Foundry resource, and the research
+    // tenant's dedicated vault and account.
+    const stateful = examplesOutput()
+      .stack('prod')
+      .resources.filter(
+        (r) =>
+          ['azurerm_key_vault', 'azurerm_storage_account', 'azurerm_log_analytics_workspace'].includes(
+            r.type,
+          ) ||
+          (r.type === 'azurerm_cognitive_account' &&
+            !['ContentSafety', 'TextAnalytics'].includes(String(r.config['kind']))),
+      );
+    expect(stateful.length).toBe(9);
+    for (const resource of stateful) {
+      expect(resource.config['lifecycle'], resource.path).toMatchObject({ prevent_destroy: true });
+    }
+  });
+
+  it('dev stays easy to tear down: no lock, nothing kept from destroy', () => {
+    const dev = examplesOutput().stack('dev');
+    expect(dev.resources.filter((r) => r.type === 'azurerm_management_lock')).toEqual([]);
+    expect(
+      dev.resources
+        .filter((r) => JSON.stringify(r.config['lifecycle'] ?? {}).includes('prevent_destroy'))
+        .map((r) => r.path),
+    ).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { ref, TerraformStack, Testing } from 'cdktf';
 import { AzurermProvider } from '@cdktf/provider-azurerm/lib/provider';
 import { ResourceGroup } from '@cdktf/provider-azurerm/lib/resource-group';
 import { describe, expect, it } from 'vitest';
+import type { PlanResource } from '../../constructs/shared/plan';
 import { MIN_REASON_LENGTH, readPolicyReport, suppressRule } from '../../constructs/shared/policy';
 import { FOUNDRY_MANAGED_NETWORK } from '../../constructs/shared/paths';
 import { SynthError, synthesizeAtomically } from '../../stacks/synthesize';
@@ -24,6 +25,23 @@ import { examplesOutput } from '../helpers/examples';
 function govern(stack: PlatformStack) {
   const { policy, notes } = synthesizeStack(stack);
   return { policy, notes };
+}
+
+/**
+ * The resources that hold data: vaults, storage accounts and their blob containers, the workspace and the model
+ * accounts (Content Safety and Language accounts keep no customer data of ours).
+ */
+function isStateful(resource: PlanResource): boolean {
+  return (
+    [
+      'azurerm_key_vault',
+      'azurerm_storage_account',
+      'azurerm_storage_container',
+      'azurerm_log_analytics_workspace',
+    ].includes(resource.type) ||
+    (resource.type === 'azurerm_cognitive_account' &&
+      !['ContentSafety', 'TextAnalytics'].includes(String(resource.config['kind'])))
+  );
 }
 
 /** Every stack the project synthesizes, as the run's synth wrote it (every loaded environment and tenant shard). */
@@ -52,12 +70,24 @@ describe.each(output.stackIds)('%s, as synth wrote it', (stack) => {
     }
   });
 
-  it('keeps every blob container from Terraform destroying it wherever the environment keeps its data', () => {
-    const protection = policy.facts['protection'] as { preventDestroy?: { enabled: boolean } } | undefined;
-    if (!protection?.preventDestroy?.enabled) return;
-    const containers = output.stack(stack).resources.filter((r) => r.type === 'azurerm_storage_container');
-    for (const container of containers) {
-      expect(container.config['lifecycle'], container.path).toMatchObject({ prevent_destroy: true });
+  it('locks and keeps from destroy every stateful resource wherever the environment protects its data', () => {
+    const protection = policy.facts['protection'] as
+      { deleteLocks?: { enabled: boolean }; preventDestroy?: { enabled: boolean } } | undefined;
+    const resources = output.stack(stack).resources;
+    const locks = resources.filter(
+      (r) => r.type === 'azurerm_management_lock' && r.config['lock_level'] === 'CanNotDelete',
+    );
+    for (const resource of resources.filter(isStateful)) {
+      if (protection?.preventDestroy?.enabled) {
+        expect(resource.config['lifecycle'], resource.path).toMatchObject({ prevent_destroy: true });
+      }
+      // A container is covered by its account's lock (a lock applies to child resources).
+      if (protection?.deleteLocks?.enabled && resource.type !== 'azurerm_storage_container') {
+        expect(
+          locks.filter((l) => l.config['scope'] === `\${${resource.address}.id}`),
+          resource.path,
+        ).toHaveLength(1);
+      }
     }
   });
 
@@ -281,43 +311,6 @@ describe('suppressions', () => {
 });
 
 describe('data protection', () => {
-  const STATEFUL = [
-    'azurerm_key_vault',
-    'azurerm_storage_account',
-    'azurerm_log_analytics_workspace',
-    'azurerm_cognitive_account',
-  ];
-
-  it('locks and keeps every stateful resource of prod', () => {
-    const synth = synthEnvironment(exampleEnvironment('prod'));
-    const locks = synth.resources('azurerm_management_lock');
-    const stateful = synth
-      .resources()
-      .filter(
-        (r) =>
-          STATEFUL.includes(r.type) && !['ContentSafety', 'TextAnalytics'].includes(String(r.config['kind'])),
-      );
-    // The platform's vault, prompt library, workspace, three model accounts and the Foundry resource, and the research
-    // tenant's dedicated vault and account.
-    expect(stateful.length).toBe(9);
-    for (const resource of stateful) {
-      expect(resource.config['lifecycle'], resource.address).toMatchObject({ prevent_destroy: true });
-      expect(
-        locks.filter(
-          (l) =>
-            l.config['scope'] === `\${${resource.address}.id}` && l.config['lock_level'] === 'CanNotDelete',
-        ),
-        resource.address,
-      ).toHaveLength(1);
-    }
-  });
-
-  it('leaves dev easy to tear down: no lock, nothing kept from destroy', () => {
-    const synth = synthEnvironment(exampleEnvironment('dev'));
-    expect(synth.resources('azurerm_management_lock')).toEqual([]);
-    expect(synth.text).not.toContain('prevent_destroy');
-  });
-
   it('cannot be turned off in prod', () => {
     expect(
       problemsOf(
